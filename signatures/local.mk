@@ -1,0 +1,2 @@
+dist_pkgdata_DATA += \
+	signatures/rules.tsv

@@ -1,0 +1,66 @@
+/* cli.h: what the subcommands of the mavis command share. */
+#ifndef MV_CLI_H
+#define MV_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+#include "mavis.h"
+
+/* Exit statuses (the ClamAV convention the field uses). */
+#define EXIT_PASS 0
+#define EXIT_FINDINGS 1
+#define EXIT_ERROR 2
+
+/* Option values above this are limits: OPT_LIMIT + enum mv_limit. */
+#define OPT_LIMIT 1000
+
+/* Options every command that walks a package takes. */
+enum {
+	OPT_JOBS = 256,
+	OPT_FOLLOW,
+	OPT_NO_RECURSE,
+	OPT_SIGNATURES,
+	OPT_NO_PROGRESS,
+	OPT_IGNORE,
+};
+
+extern const char *cli_prog;
+
+/* "mavis: <message>" on stderr; returns EXIT_ERROR. */
+int cli_error(const char *fmt, ...) MV_PRINTF(1, 2);
+void cli_warn(const char *fmt, ...) MV_PRINTF(1, 2);
+
+/* Build long options: the command's own (ending with a zero entry), then the walk options
+ * and one per limit. Returns a new array (free it) or NULL. */
+struct option *cli_options(const struct option *own);
+/* Apply a walk option or limit; 0 when handled, 1 when opt is not one, EXIT_ERROR after
+ * printing the problem. */
+int cli_walk_option(struct mv_ctx *ctx, int opt, const char *arg, unsigned *flags);
+/* Help text for the walk options and limits. */
+void cli_walk_usage(FILE *out, const struct mv_ctx *ctx);
+
+/* Reports written with --output appear whole or not at all: written to a temporary file in
+ * the same folder, then renamed over the target. */
+struct cli_out {
+	FILE *fp;
+	char *path;
+	char *tmp;
+};
+int cli_out_open(struct cli_out *o, const char *path);
+/* Finish: rename into place when ok and every write succeeded; returns EXIT_ERROR on a
+ * write error (after printing it), else 0. */
+int cli_out_close(struct cli_out *o, int ok);
+
+/* A progress bar on stderr for runs longer than a second, only on a terminal. */
+void cli_progress_attach(struct mv_ctx *ctx, int enabled);
+void cli_progress_done(void);
+
+/* Print findings, one per line, to out (text form). */
+void cli_print_finding(FILE *out, const struct mv_finding *f, int color);
+int cli_use_color(FILE *out);
+/* A path with control characters shown as \xNN. */
+void cli_print_path(FILE *out, const char *path);
+
+int cmd_hash(int argc, char **argv);
+
+#endif

@@ -1,0 +1,324 @@
+/* common.c: option handling, errors, atomic report files and progress for every command. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+int
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_ERROR;
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct option walk_opts[] = {
+	{"jobs", required_argument, NULL, OPT_JOBS},
+	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+	{"no-recurse", no_argument, NULL, OPT_NO_RECURSE},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"exclude", required_argument, NULL, OPT_IGNORE},
+};
+
+struct option *
+cli_options(const struct option *own)
+{
+	size_t nown = 0, nwalk = sizeof(walk_opts) / sizeof(walk_opts[0]), k = 0;
+	struct option *v;
+
+	while (own[nown].name)
+		nown++;
+	v = calloc(nown + nwalk + MV_LIMIT__COUNT + 1, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < nown; i++)
+		v[k++] = own[i];
+	for (size_t i = 0; i < nwalk; i++)
+		v[k++] = walk_opts[i];
+	for (int i = 0; i < MV_LIMIT__COUNT; i++) {
+		v[k].name = mv_limit_name((enum mv_limit)i);
+		v[k].has_arg = required_argument;
+		v[k].flag = NULL;
+		v[k].val = OPT_LIMIT + i;
+		k++;
+	}
+	return v;
+}
+
+int
+cli_walk_option(struct mv_ctx *ctx, int opt, const char *arg, unsigned *flags)
+{
+	uint64_t v;
+	char *end;
+
+	if (opt >= OPT_LIMIT && opt < OPT_LIMIT + MV_LIMIT__COUNT) {
+		enum mv_limit lim = (enum mv_limit)(opt - OPT_LIMIT);
+		static const struct {
+			const char *sfx;
+			unsigned shift;
+		} sfx[] = {{"", 0}, {"k", 10}, {"K", 10}, {"KiB", 10}, {"M", 20}, {"MiB", 20},
+		    {"G", 30}, {"GiB", 30}, {"T", 40}, {"TiB", 40}};
+		unsigned long long n;
+		int ok = 0;
+
+		errno = 0;
+		n = strtoull(arg, &end, 10);
+		if (arg[0] >= '0' && arg[0] <= '9' && errno == 0) {
+			for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+				if (strcmp(end, sfx[i].sfx) != 0)
+					continue;
+				if (sfx[i].shift && n > (UINT64_MAX >> sfx[i].shift))
+					break;
+				ok = 1;
+				v = (uint64_t)n << sfx[i].shift;
+			}
+		}
+		if (!ok)
+			return cli_error("--%s: '%s' is not a %s", mv_limit_name(lim), arg,
+			    "count (sizes take a k, M, G or T suffix)");
+		if (mv_ctx_set_limit(ctx, lim, v) != MV_OK)
+			return cli_error("%s", mv_ctx_error(ctx));
+		return 0;
+	}
+	switch (opt) {
+	case OPT_JOBS:
+		errno = 0;
+		v = strtoull(arg, &end, 10);
+		if (errno || *end || arg[0] < '0' || arg[0] > '9' || v > 1024)
+			return cli_error("--jobs: '%s' is not a number of workers (0 to 1024)", arg);
+		mv_ctx_set_jobs(ctx, (unsigned)v);
+		return 0;
+	case OPT_FOLLOW:
+		*flags |= MV_RUN_FOLLOW_SYMLINKS;
+		return 0;
+	case OPT_NO_RECURSE:
+		*flags |= MV_RUN_NO_RECURSE;
+		return 0;
+	case OPT_IGNORE:
+		if (mv_ctx_add_ignore(ctx, arg) != MV_OK)
+			return cli_error("--exclude: %s", mv_ctx_error(ctx));
+		return 0;
+	case OPT_NO_PROGRESS:
+		return 0;
+	}
+	return 1;
+}
+
+void
+cli_walk_usage(FILE *out, const struct mv_ctx *ctx)
+{
+	fprintf(out,
+	    "walking:\n"
+	    "  --jobs N              worker threads (default: one per CPU)\n"
+	    "  --follow-symlinks     follow symlinks that stay inside the package\n"
+	    "  --no-recurse          do not look inside archives\n"
+	    "  --exclude NAME        leave out NAME (relative to each input) and what is below\n"
+	    "  --no-progress         no progress bar\n"
+	    "limits (reaching one is a finding; sizes take k, M, G, T):\n");
+	for (int i = 0; i < MV_LIMIT__COUNT; i++)
+		fprintf(out, "  --%-20s %s (default %llu)\n", mv_limit_name((enum mv_limit)i),
+		    mv_limit_help((enum mv_limit)i), (unsigned long long)mv_ctx_limit(ctx, (enum mv_limit)i));
+}
+
+int
+cli_out_open(struct cli_out *o, const char *path)
+{
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->fp = stdout;
+		return 0;
+	}
+	o->path = strdup(path);
+	if (o->path == NULL || asprintf(&o->tmp, "%s.tmp-XXXXXX", path) < 0) {
+		free(o->path);
+		return cli_error("out of memory");
+	}
+	if ((fd = mkstemp(o->tmp)) < 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+		int e = errno;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		free(o->tmp);
+		free(o->path);
+		o->tmp = o->path = NULL;
+		return cli_error("%s: %s", path, strerror(e));
+	}
+	{
+		/* mkstemp makes the file private; give it the mode a new file would get. */
+		mode_t m = umask(0);
+
+		umask(m);
+		fchmod(fd, 0666 & ~m);
+	}
+	return 0;
+}
+
+int
+cli_out_close(struct cli_out *o, int ok)
+{
+	int rc = 0;
+
+	if (o->fp == NULL)
+		return 0;
+	if (fflush(o->fp) != 0 || ferror(o->fp))
+		rc = cli_error("%s: write error: %s", o->path ? o->path : "standard output",
+		    strerror(errno));
+	if (o->fp == stdout) {
+		o->fp = NULL;
+		return rc;
+	}
+	if (fsync(fileno(o->fp)) != 0 && rc == 0)
+		rc = cli_error("%s: %s", o->path, strerror(errno));
+	if (fclose(o->fp) != 0 && rc == 0)
+		rc = cli_error("%s: %s", o->path, strerror(errno));
+	o->fp = NULL;
+	if (ok && rc == 0 && rename(o->tmp, o->path) != 0)
+		rc = cli_error("%s: %s", o->path, strerror(errno));
+	if (!ok || rc != 0)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+	return rc;
+}
+
+/* ---- progress ---- */
+
+static struct {
+	int on;
+	int shown;
+	struct timespec start;
+} prog;
+
+static double
+elapsed(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - prog.start.tv_sec) +
+	    (double)(now.tv_nsec - prog.start.tv_nsec) / 1e9;
+}
+
+static void
+human(char *buf, size_t n, double v)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+static void
+on_progress(void *arg, uint64_t done, uint64_t total, uint64_t entries)
+{
+	double t = elapsed(), frac = total ? (double)done / (double)total : 0;
+	char d[32], tot[32], rate[32];
+	int width = 30, fill;
+
+	(void)arg;
+	if (!prog.on || t < 1.0)
+		return;
+	if (frac > 1)
+		frac = 1;
+	fill = (int)(frac * width);
+	human(d, sizeof(d), (double)done);
+	human(tot, sizeof(tot), (double)total);
+	human(rate, sizeof(rate), t > 0 ? (double)done / t : 0);
+	fprintf(stderr, "\r[%.*s%*s] %3d%% %s / %s  %s/s  %llu entries ", fill,
+	    "==============================", width - fill, "", (int)(frac * 100), d, tot, rate,
+	    (unsigned long long)entries);
+	fflush(stderr);
+	prog.shown = 1;
+}
+
+void
+cli_progress_attach(struct mv_ctx *ctx, int enabled)
+{
+	prog.on = enabled && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	if (prog.on)
+		mv_ctx_set_progress(ctx, on_progress, NULL);
+}
+
+void
+cli_progress_done(void)
+{
+	if (prog.shown)
+		fprintf(stderr, "\r\033[K");
+	prog.shown = 0;
+}
+
+/* ---- findings ---- */
+
+void
+cli_print_path(FILE *out, const char *path)
+{
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
+int
+cli_use_color(FILE *out)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (nc && *nc)
+		return 0;
+	if (term && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fileno(out));
+}
+
+void
+cli_print_finding(FILE *out, const struct mv_finding *f, int color)
+{
+	static const char *const col[] = {"\033[2m", "\033[36m", "\033[33m", "\033[31m",
+	    "\033[1;31m"};
+	const char *c = color ? col[f->severity] : "", *r = color ? "\033[0m" : "";
+
+	fprintf(out, "%s%-8s%s %s  ", c, mv_severity_name(f->severity), r, f->rule);
+	cli_print_path(out, f->path[0] ? f->path : "(package)");
+	if (f->offset >= 0)
+		fprintf(out, " @%lld", (long long)f->offset);
+	fprintf(out, "\n         %s\n", f->evidence);
+}

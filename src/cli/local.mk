@@ -1,0 +1,7 @@
+mavis_SOURCES = \
+	src/cli/cmd_hash.c \
+	src/cli/common.c \
+	src/cli/main.c
+noinst_HEADERS += src/cli/cli.h
+mavis_CFLAGS = $(AM_CFLAGS)
+mavis_LDADD = libmavis.la

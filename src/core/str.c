@@ -1,0 +1,187 @@
+/* str.c: string helpers: copies, formatting, escaping, sizes. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/str.h"
+
+char *
+mv_strdup(const char *s)
+{
+	return mv_strndup(s, strlen(s));
+}
+
+char *
+mv_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+mv_vasprintf(const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+	char *p;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0 || (p = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+mv_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = mv_vasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it is not one. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+int
+mv_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		size_t l = utf8_seq(p + i, n - i);
+
+		if (l == 0)
+			return 0;
+		i += l;
+	}
+	return 1;
+}
+
+char *
+mv_str_escape(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct mv_buf b;
+	mv_status st = MV_OK;
+
+	mv_buf_init(&b, 4 * n + 1);
+	for (size_t i = 0; i < n && st == MV_OK;) {
+		size_t l = utf8_seq(p + i, n - i);
+
+		if (l > 1) {
+			st = mv_buf_add(&b, p + i, l);
+			i += l;
+			continue;
+		}
+		switch (p[i]) {
+		case '\\': st = mv_buf_add(&b, "\\\\", 2); break;
+		case '\n': st = mv_buf_add(&b, "\\n", 2); break;
+		case '\r': st = mv_buf_add(&b, "\\r", 2); break;
+		case '\t': st = mv_buf_add(&b, "\\t", 2); break;
+		default:
+			if (p[i] < 0x20 || p[i] >= 0x7f)
+				st = mv_buf_printf(&b, "\\x%02x", p[i]);
+			else
+				st = mv_buf_addc(&b, p[i]);
+		}
+		i++;
+	}
+	if (st == MV_OK)
+		st = mv_buf_terminate(&b);
+	if (st != MV_OK) {
+		mv_buf_free(&b);
+		return NULL;
+	}
+	if (b.p == NULL)
+		return mv_strdup("");
+	return (char *)mv_buf_steal(&b);
+}
+
+char *
+mv_path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+
+	if (la == 0)
+		return mv_strdup(b);
+	if (a[la - 1] == '/')
+		return mv_asprintf("%s%s", a, b);
+	return mv_asprintf("%s/%s", a, b);
+}
+
+int
+mv_parse_size(const char *s, int allow_suffix, uint64_t *out)
+{
+	static const struct {
+		const char *sfx;
+		unsigned shift;
+	} sfx[] = {
+		{"", 0}, {"k", 10}, {"K", 10}, {"KiB", 10}, {"M", 20}, {"MiB", 20},
+		{"G", 30}, {"GiB", 30}, {"T", 40}, {"TiB", 40},
+	};
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		if (strcmp(end, sfx[i].sfx) != 0)
+			continue;
+		if (sfx[i].shift && !allow_suffix)
+			return -1;
+		if (sfx[i].shift && v > (UINT64_MAX >> sfx[i].shift))
+			return -1;
+		*out = (uint64_t)v << sfx[i].shift;
+		return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,24 @@
+/* str.h: small string helpers shared by every stage. */
+#ifndef MV_CORE_STR_H
+#define MV_CORE_STR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include "mavis.h"
+
+char *mv_strdup(const char *s);
+char *mv_strndup(const char *s, size_t n);
+char *mv_asprintf(const char *fmt, ...) MV_PRINTF(1, 2);
+char *mv_vasprintf(const char *fmt, va_list ap);
+/* One printable line from arbitrary bytes: valid UTF-8 kept, control characters, invalid
+ * bytes and backslashes escaped (\n, \t, \\, \xNN). Returns a new string or NULL. */
+char *mv_str_escape(const char *s, size_t n);
+/* True when s[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
+int mv_utf8_valid(const char *s, size_t n);
+/* "a" + "/" + "b", or "b" when a is empty. */
+char *mv_path_join(const char *a, const char *b);
+/* Parse a decimal count with an optional size suffix (k, M, G, T; KiB, MiB, GiB, TiB are
+ * the same powers of 1024). Returns 0 on success. */
+int mv_parse_size(const char *s, int allow_suffix, uint64_t *out);
+
+#endif

@@ -1,0 +1,208 @@
+/* digest.c: the digest engine over OpenSSL EVP. */
+#include "config.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "hash/digest.h"
+
+static const struct {
+	unsigned alg;
+	const char *name;       /* as users and manifests write it */
+	const char *evp;        /* OpenSSL's name */
+	unsigned size;
+} algs[MV_HASH_MAX] = {
+	{MV_HASH_SHA256, "sha256", "SHA2-256", 32},
+	{MV_HASH_SHA384, "sha384", "SHA2-384", 48},
+	{MV_HASH_SHA512, "sha512", "SHA2-512", 64},
+	{MV_HASH_BLAKE2B, "blake2b", "BLAKE2B-512", 64},
+};
+
+/* Explicit fetches are done once: an implicit fetch on every EVP_DigestInit costs a lookup
+ * in the provider store, which shows up when hashing many small files. */
+static EVP_MD *mds[MV_HASH_MAX];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int init_failed;
+
+static void
+global_init(void)
+{
+	for (int i = 0; i < MV_HASH_MAX; i++)
+		if ((mds[i] = EVP_MD_fetch(NULL, algs[i].evp, NULL)) == NULL)
+			init_failed = 1;
+}
+
+mv_status
+mv_digest_global_init(void)
+{
+	pthread_once(&once, global_init);
+	return init_failed ? MV_ERR_CRYPTO : MV_OK;
+}
+
+const char *
+mv_hash_name(unsigned alg)
+{
+	for (int i = 0; i < MV_HASH_MAX; i++)
+		if (algs[i].alg == alg)
+			return algs[i].name;
+	return NULL;
+}
+
+mv_status
+mv_hash_lookup(const char *name, unsigned *alg)
+{
+	for (int i = 0; i < MV_HASH_MAX; i++) {
+		if (strcasecmp(name, algs[i].name) == 0) {
+			*alg = algs[i].alg;
+			return MV_OK;
+		}
+	}
+	/* Common spellings: "sha-256", "blake2b-512", "blake2". */
+	if (strcasecmp(name, "sha-256") == 0 || strcasecmp(name, "sha2-256") == 0)
+		*alg = MV_HASH_SHA256;
+	else if (strcasecmp(name, "sha-384") == 0 || strcasecmp(name, "sha2-384") == 0)
+		*alg = MV_HASH_SHA384;
+	else if (strcasecmp(name, "sha-512") == 0 || strcasecmp(name, "sha2-512") == 0)
+		*alg = MV_HASH_SHA512;
+	else if (strcasecmp(name, "blake2b-512") == 0 || strcasecmp(name, "blake2") == 0)
+		*alg = MV_HASH_BLAKE2B;
+	else
+		return MV_ERR_NOTFOUND;
+	return MV_OK;
+}
+
+unsigned
+mv_hash_size(unsigned alg)
+{
+	for (int i = 0; i < MV_HASH_MAX; i++)
+		if (algs[i].alg == alg)
+			return algs[i].size;
+	return 0;
+}
+
+mv_status
+mv_digester_init(struct mv_digester *d, unsigned mask)
+{
+	mv_status st;
+
+	memset(d, 0, sizeof(*d));
+	if ((st = mv_digest_global_init()) != MV_OK)
+		return st;
+	d->mask = mask;
+	for (int i = 0; i < MV_HASH_MAX; i++) {
+		if (!(mask & algs[i].alg))
+			continue;
+		d->alg[d->n] = algs[i].alg;
+		if ((d->md[d->n] = EVP_MD_CTX_new()) == NULL) {
+			mv_digester_free(d);
+			return MV_ERR_NOMEM;
+		}
+		if (EVP_DigestInit_ex2(d->md[d->n], mds[i], NULL) != 1) {
+			d->n++;
+			mv_digester_free(d);
+			return MV_ERR_CRYPTO;
+		}
+		d->n++;
+	}
+	return MV_OK;
+}
+
+static const EVP_MD *
+md_of(unsigned alg)
+{
+	for (int i = 0; i < MV_HASH_MAX; i++)
+		if (algs[i].alg == alg)
+			return mds[i];
+	return NULL;
+}
+
+mv_status
+mv_digester_reset(struct mv_digester *d)
+{
+	for (unsigned i = 0; i < d->n; i++)
+		if (EVP_DigestInit_ex2(d->md[i], md_of(d->alg[i]), NULL) != 1)
+			return MV_ERR_CRYPTO;
+	return MV_OK;
+}
+
+mv_status
+mv_digester_update(struct mv_digester *d, const void *p, size_t n)
+{
+	for (unsigned i = 0; i < d->n; i++)
+		if (EVP_DigestUpdate(d->md[i], p, n) != 1)
+			return MV_ERR_CRYPTO;
+	return MV_OK;
+}
+
+unsigned
+mv_digester_final(struct mv_digester *d, struct mv_digest *out)
+{
+	for (unsigned i = 0; i < d->n; i++) {
+		unsigned len = 0;
+
+		out[i].alg = d->alg[i];
+		if (EVP_DigestFinal_ex(d->md[i], out[i].value, &len) != 1)
+			len = 0;
+		out[i].len = len;
+	}
+	return d->n;
+}
+
+void
+mv_digester_free(struct mv_digester *d)
+{
+	for (unsigned i = 0; i < d->n; i++)
+		EVP_MD_CTX_free(d->md[i]);
+	d->n = 0;
+}
+
+mv_status
+mv_sha256(const void *p, size_t n, unsigned char out[32])
+{
+	unsigned len = 32;
+	mv_status st;
+
+	if ((st = mv_digest_global_init()) != MV_OK)
+		return st;
+	return EVP_Digest(p, n, out, &len, mds[0], NULL) == 1 ? MV_OK : MV_ERR_CRYPTO;
+}
+
+void
+mv_digest_hex(const struct mv_digest *d, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (unsigned i = 0; i < d->len && i < MV_DIGEST_MAX; i++) {
+		out[2 * i] = hex[d->value[i] >> 4];
+		out[2 * i + 1] = hex[d->value[i] & 15];
+	}
+	out[2 * (d->len < MV_DIGEST_MAX ? d->len : MV_DIGEST_MAX)] = '\0';
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+mv_hex_decode(const char *hex, unsigned char *out, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		int hi = hexval(hex[2 * i]), lo;
+
+		if (hi < 0 || (lo = hexval(hex[2 * i + 1])) < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return hex[2 * len] == '\0' ? 0 : -1;
+}

@@ -1,0 +1,34 @@
+/* digest.h: several digests of one byte stream, fed by one read loop. */
+#ifndef MV_HASH_DIGEST_H
+#define MV_HASH_DIGEST_H
+
+#include <stddef.h>
+#include "mavis.h"
+
+struct evp_md_ctx_st;
+
+struct mv_digester {
+	unsigned mask;                          /* enum mv_hash bits in use */
+	unsigned n;
+	unsigned alg[MV_HASH_MAX];
+	struct evp_md_ctx_st *md[MV_HASH_MAX];
+};
+
+/* Fetch the OpenSSL implementations once per process (thread safe, idempotent). */
+mv_status mv_digest_global_init(void);
+mv_status mv_digester_init(struct mv_digester *d, unsigned mask);
+/* Start again with the same algorithms (shard boundaries). */
+mv_status mv_digester_reset(struct mv_digester *d);
+mv_status mv_digester_update(struct mv_digester *d, const void *p, size_t n);
+/* Write one struct mv_digest per algorithm, in enum order; returns how many. */
+unsigned mv_digester_final(struct mv_digester *d, struct mv_digest *out);
+void mv_digester_free(struct mv_digester *d);
+
+/* One-shot SHA-256 (root digests, key hints). */
+mv_status mv_sha256(const void *p, size_t n, unsigned char out[32]);
+/* Digest size in bytes of one algorithm bit. */
+unsigned mv_hash_size(unsigned alg);
+/* Parse lowercase or uppercase hex of exactly len bytes. */
+int mv_hex_decode(const char *hex, unsigned char *out, size_t len);
+
+#endif

@@ -1,0 +1,15 @@
+libmavis_internal_la_SOURCES += \
+	src/walk/archive.c \
+	src/walk/dir.c \
+	src/walk/feed.c \
+	src/walk/name.c \
+	src/walk/run.c \
+	src/walk/sniff.c \
+	src/walk/source.c \
+	src/walk/zipidx.c
+noinst_HEADERS += \
+	src/walk/name.h \
+	src/walk/sniff.h \
+	src/walk/source.h \
+	src/walk/walk.h \
+	src/walk/zipidx.h

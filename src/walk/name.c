@@ -1,0 +1,272 @@
+/* name.c: traversal, absolute paths, odd bytes, duplicates and links in member names. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/str.h"
+#include "walk/name.h"
+
+void
+mv_names_init(struct mv_names *nm)
+{
+	mv_strset_init(&nm->exact);
+	mv_strset_init(&nm->folded);
+	mv_strset_init(&nm->dirs);
+	mv_strset_init(&nm->links);
+}
+
+void
+mv_names_free(struct mv_names *nm)
+{
+	mv_strset_free(&nm->exact);
+	mv_strset_free(&nm->folded);
+	mv_strset_free(&nm->dirs);
+	mv_strset_free(&nm->links);
+}
+
+static int
+is_sep(char c)
+{
+	return c == '/' || c == '\\';
+}
+
+static int
+is_absolute(const char *s, size_t n)
+{
+	if (n >= 1 && is_sep(s[0]))
+		return 1;
+	/* Drive letters: "C:" with or without a separator after it. */
+	if (n >= 2 && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) && s[1] == ':')
+		return 1;
+	return 0;
+}
+
+/* Call fn on each component of s (split on both separators); stop when it returns non-zero. */
+static int
+each_component(const char *s, size_t n, int (*fn)(void *, const char *, size_t), void *arg)
+{
+	size_t i = 0;
+
+	while (i <= n) {
+		size_t j = i;
+		int r;
+
+		while (j < n && !is_sep(s[j]))
+			j++;
+		if ((r = fn(arg, s + i, j - i)) != 0)
+			return r;
+		i = j + 1;
+	}
+	return 0;
+}
+
+static int
+is_dotdot(void *arg, const char *c, size_t n)
+{
+	(void)arg;
+	return n == 2 && c[0] == '.' && c[1] == '.';
+}
+
+int
+mv_name_escapes(const char *name, size_t len)
+{
+	if (is_absolute(name, len))
+		return 1;
+	if (each_component(name, len, is_dotdot, NULL))
+		return 2;
+	return 0;
+}
+
+struct fold {
+	struct mv_buf b;
+	mv_status st;
+};
+
+static int
+fold_component(void *arg, const char *c, size_t n)
+{
+	struct fold *f = arg;
+
+	if (n == 0 || (n == 1 && c[0] == '.'))
+		return 0;
+	if (f->b.len && (f->st = mv_buf_addc(&f->b, '/')) != MV_OK)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		char ch = c[i];
+
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		if ((f->st = mv_buf_addc(&f->b, (unsigned char)ch)) != MV_OK)
+			return 1;
+	}
+	return 0;
+}
+
+char *
+mv_name_fold(const char *name, size_t len)
+{
+	struct fold f = {.st = MV_OK};
+
+	mv_buf_init(&f.b, len + 1);
+	each_component(name, len, fold_component, &f);
+	if (f.st == MV_OK)
+		f.st = mv_buf_terminate(&f.b);
+	if (f.st != MV_OK) {
+		mv_buf_free(&f.b);
+		return NULL;
+	}
+	if (f.b.p == NULL)
+		return mv_strdup("");
+	return (char *)mv_buf_steal(&f.b);
+}
+
+struct depth {
+	long d;
+	int escaped;
+};
+
+static int
+walk_depth(void *arg, const char *c, size_t n)
+{
+	struct depth *d = arg;
+
+	if (n == 0 || (n == 1 && c[0] == '.'))
+		return 0;
+	if (n == 2 && c[0] == '.' && c[1] == '.') {
+		if (--d->d < 0) {
+			d->escaped = 1;
+			return 1;
+		}
+		return 0;
+	}
+	d->d++;
+	return 0;
+}
+
+/* Does a symlink stored at name with this target resolve outside the archive root? */
+static int
+symlink_escapes(const char *name, size_t len, const char *target)
+{
+	struct depth d = {0, 0};
+	size_t dirlen = len;
+
+	if (is_absolute(target, strlen(target)))
+		return 1;
+	while (dirlen > 0 && !is_sep(name[dirlen - 1]))
+		dirlen--;
+	each_component(name, dirlen, walk_depth, &d);
+	if (d.escaped)
+		return 1;
+	each_component(target, strlen(target), walk_depth, &d);
+	return d.escaped;
+}
+
+static int
+has_control(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Report a write through an earlier symlink member: "a" is a link, now "a/b" arrives. */
+static mv_status
+check_through(struct mv_names *nm, struct mv_findings *fl, const char *path, const char *folded)
+{
+	size_t n = strlen(folded);
+
+	for (size_t i = 1; i < n; i++) {
+		if (folded[i] != '/')
+			continue;
+		if (mv_strset_has(&nm->links, folded, i))
+			return mv_findings_add(fl, MV_R_ARCHIVE_LINK_THROUGH, path, -1,
+			    "member is written through the earlier symlink member '%.*s'", (int)i,
+			    folded);
+	}
+	return MV_OK;
+}
+
+mv_status
+mv_names_check(struct mv_names *nm, struct mv_findings *fl, const char *path, const char *name,
+    size_t len, enum mv_entry_type type, const char *link, size_t max_name)
+{
+	mv_status st = MV_OK;
+	char *folded = NULL;
+	int found, esc;
+
+	if (len > max_name)
+		return mv_findings_add(fl, MV_R_LIMIT_NAME_EXCEEDED, path, -1,
+		    "member name of %zu bytes is longer than the limit of %zu", len, max_name);
+	if (memchr(name, '\0', len) &&
+	    (st = mv_findings_add(fl, MV_R_ARCHIVE_PATH_NUL, path, -1,
+	    "member name holds a NUL byte; readers disagree on where it ends")) != MV_OK)
+		return st;
+	esc = mv_name_escapes(name, len);
+	if (esc == 1)
+		st = mv_findings_add(fl, MV_R_ARCHIVE_PATH_ABSOLUTE, path, -1,
+		    "absolute member name '%.*s' is written outside the extraction folder",
+		    (int)len, name);
+	else if (esc == 2)
+		st = mv_findings_add(fl, MV_R_ARCHIVE_PATH_TRAVERSAL, path, -1,
+		    "member name '%.*s' climbs out of the extraction folder with '..'", (int)len,
+		    name);
+	else if (memchr(name, '\\', len))
+		st = mv_findings_add(fl, MV_R_ARCHIVE_PATH_BACKSLASH, path, -1,
+		    "member name '%.*s' holds a backslash, a separator on Windows", (int)len, name);
+	if (st != MV_OK)
+		return st;
+	if (len == 0 || has_control(name, len)) {
+		st = mv_findings_add(fl, MV_R_ARCHIVE_PATH_INVALID, path, -1, len == 0 ?
+		    "member has an empty name" : "member name '%.*s' holds control characters",
+		    (int)len, name);
+		if (st != MV_OK)
+			return st;
+	}
+
+	if (link && type == MV_ENTRY_SYMLINK && symlink_escapes(name, len, link) &&
+	    (st = mv_findings_add(fl, MV_R_ARCHIVE_SYMLINK_ESCAPE, path, -1,
+	    "symlink target '%s' resolves outside the archive", link)) != MV_OK)
+		return st;
+	if (link && type == MV_ENTRY_HARDLINK && mv_name_escapes(link, strlen(link)) &&
+	    (st = mv_findings_add(fl, MV_R_ARCHIVE_HARDLINK_ESCAPE, path, -1,
+	    "hardlink target '%s' lies outside the archive", link)) != MV_OK)
+		return st;
+	if (type == MV_ENTRY_SYMLINK && link &&
+	    (st = mv_findings_add(fl, MV_R_ARCHIVE_SYMLINK, path, -1,
+	    "symlink to '%s'", link)) != MV_OK)
+		return st;
+
+	if ((folded = mv_name_fold(name, len)) == NULL)
+		return MV_ERR_NOMEM;
+	if ((st = check_through(nm, fl, path, folded)) != MV_OK)
+		goto done;
+	if (type == MV_ENTRY_DIR) {
+		if (mv_strset_has(&nm->folded, folded, strlen(folded)))
+			st = mv_findings_add(fl, MV_R_ARCHIVE_NAME_COLLISION, path, -1,
+			    "directory '%s' has the name of an earlier file", folded);
+		if (st == MV_OK)
+			st = mv_strset_add(&nm->dirs, folded, strlen(folded), &found);
+		goto done;
+	}
+	if ((st = mv_strset_add(&nm->exact, name, len, &found)) != MV_OK)
+		goto done;
+	if (found) {
+		st = mv_findings_add(fl, MV_R_ARCHIVE_NAME_DUPLICATE, path, -1,
+		    "a member of this name came earlier; extractors differ on which one wins");
+		goto done;
+	}
+	if ((st = mv_strset_add(&nm->folded, folded, strlen(folded), &found)) != MV_OK)
+		goto done;
+	if (found || mv_strset_has(&nm->dirs, folded, strlen(folded)))
+		st = mv_findings_add(fl, MV_R_ARCHIVE_NAME_COLLISION, path, -1,
+		    "name matches an earlier member after normalisation (case, '.', '//', '\\\\') "
+		    "as '%s'", folded);
+	if (st == MV_OK && type == MV_ENTRY_SYMLINK)
+		st = mv_strset_add(&nm->links, folded, strlen(folded), &found);
+done:
+	free(folded);
+	return st;
+}

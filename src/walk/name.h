@@ -1,0 +1,37 @@
+/* name.h: checks on the names and link targets of archive members. */
+#ifndef MV_WALK_NAME_H
+#define MV_WALK_NAME_H
+
+#include <stddef.h>
+#include "mavis.h"
+#include "core/finding.h"
+#include "core/strset.h"
+
+/* What one archive has shown so far, to find duplicates and writes through links. */
+struct mv_names {
+	struct mv_strset exact;     /* names of non-directories, as stored */
+	struct mv_strset folded;    /* names of non-directories, normalised */
+	struct mv_strset dirs;      /* names of directories, normalised */
+	struct mv_strset links;     /* names of symlinks, normalised */
+};
+
+void mv_names_init(struct mv_names *nm);
+void mv_names_free(struct mv_names *nm);
+
+/*
+ * Check one member called name (len bytes, which may hold NUL) of the given type, with link
+ * target link (or NULL), against the traversal rules and against the members seen before.
+ * Findings go to fl under the displayed path. max_name is the name length limit.
+ */
+mv_status mv_names_check(struct mv_names *nm, struct mv_findings *fl, const char *path,
+    const char *name, size_t len, enum mv_entry_type type, const char *link, size_t max_name);
+
+/* The normalised form used for collisions: separators unified, "." and empty components
+ * dropped, ASCII folded to lower case. Returns a new string or NULL. */
+char *mv_name_fold(const char *name, size_t len);
+
+/* Rules for a single path, with no archive state: 1 when it is absolute, 2 when it climbs
+ * out with "..", 0 when neither. Backslashes count as separators. */
+int mv_name_escapes(const char *name, size_t len);
+
+#endif

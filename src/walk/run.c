@@ -1,0 +1,591 @@
+/* run.c: one run over the inputs: walk them, hand the reading to the worker pool, and put the
+ * entries and findings back together in walk order. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/ctx.h"
+#include "core/str.h"
+#include "walk/source.h"
+#include "walk/walk.h"
+
+struct mv_result {
+	struct mv_entry *ent;
+	size_t nent;
+	struct mv_findings findings;
+	char **inputs;
+	size_t ninputs;
+	int incomplete;
+};
+
+struct mv_item *
+mv_item_new(const char *input, const char *path, const char *name, const char *fspath)
+{
+	struct mv_item *item = calloc(1, sizeof(*item));
+
+	if (item == NULL)
+		return NULL;
+	item->top.input = input;
+	item->top.path = mv_strdup(path);
+	item->top.name = mv_strdup(name);
+	item->fspath = fspath ? mv_strdup(fspath) : NULL;
+	if (item->top.path == NULL || item->top.name == NULL || (fspath && item->fspath == NULL)) {
+		mv_item_free(item);
+		return NULL;
+	}
+	return item;
+}
+
+void
+mv_item_free(struct mv_item *item)
+{
+	if (item == NULL)
+		return;
+	mv_entry_clear(&item->top);
+	free(item->fspath);
+	free(item->blob_digest);
+	mv_findings_free(&item->walk);
+	mv_findings_free(&item->raw);
+	mv_findings_free(&item->sub);
+	mv_recs_free(&item->members);
+	free(item);
+}
+
+mv_status
+mv_run_add_item(struct mv_run *run, struct mv_item *item)
+{
+	if (!mv_run_count_entry(run, item->top.path)) {
+		mv_item_free(item);
+		return MV_OK;
+	}
+	if (run->nitems == run->itemcap) {
+		size_t ncap = run->itemcap ? run->itemcap * 2 : 64;
+		struct mv_item **v = realloc(run->items, ncap * sizeof(*v));
+
+		if (v == NULL) {
+			mv_item_free(item);
+			return MV_ERR_NOMEM;
+		}
+		run->items = v;
+		run->itemcap = ncap;
+	}
+	item->run = run;
+	if (item->top.type == MV_ENTRY_FILE)
+		run->bytes_total += item->top.size;
+	run->items[run->nitems++] = item;
+	return MV_OK;
+}
+
+static void
+run_finding(struct mv_run *run, enum mv_rule r, const char *path, const char *msg)
+{
+	pthread_mutex_lock(run->run_lock);
+	mv_findings_add(&run->run_findings, r, path, -1, "%s", msg);
+	pthread_mutex_unlock(run->run_lock);
+}
+
+int
+mv_run_count_entry(struct mv_run *run, const char *path)
+{
+	uint64_t n = atomic_fetch_add(&run->entries, 1) + 1;
+
+	if (n <= run->limit[MV_LIMIT_ENTRIES])
+		return 1;
+	if (atomic_exchange(&run->entries_flagged, 1) == 0) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "more than %llu entries (--max-entries); the rest is not "
+		    "examined", (unsigned long long)run->limit[MV_LIMIT_ENTRIES]);
+		run_finding(run, MV_R_LIMIT_ENTRIES_EXCEEDED, path, msg);
+	}
+	atomic_store(&run->stop, 1);
+	return 0;
+}
+
+int
+mv_run_count_bytes(struct mv_run *run, uint64_t n, const char *path)
+{
+	uint64_t total = atomic_fetch_add(&run->bytes_out, n) + n;
+
+	if (total <= run->limit[MV_LIMIT_BYTES])
+		return 1;
+	if (atomic_exchange(&run->bytes_flagged, 1) == 0) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "archives decompressed to more than %llu bytes "
+		    "(--max-bytes); the rest is not examined",
+		    (unsigned long long)run->limit[MV_LIMIT_BYTES]);
+		run_finding(run, MV_R_LIMIT_BYTES_EXCEEDED, path, msg);
+	}
+	atomic_store(&run->stop, 1);
+	return 0;
+}
+
+/* ---- shards of large files, hashed in parallel ---- */
+
+struct shard_job {
+	struct mv_item *item;
+	size_t k;
+};
+
+static void
+task_shard(void *arg)
+{
+	struct shard_job *j = arg;
+	struct mv_item *item = j->item;
+	struct mv_shard *s = (struct mv_shard *)&item->top.shard[j->k];
+	struct mv_digester dg;
+	unsigned char *buf = malloc(MV_READ_BUF);
+	int fd = -1, ok = 0;
+
+	if (buf == NULL || mv_digester_init(&dg, item->run->hashes) != MV_OK)
+		goto done;
+	fd = open(item->fspath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		uint64_t off = s->start;
+
+		ok = 1;
+		while (off < s->end) {
+			size_t n = s->end - off < MV_READ_BUF ? (size_t)(s->end - off) : MV_READ_BUF;
+
+			if (mv_pread_full(fd, buf, n, off) != 0 ||
+			    mv_digester_update(&dg, buf, n) != MV_OK) {
+				ok = 0;
+				break;
+			}
+			off += n;
+			atomic_fetch_add(&item->run->bytes_done, (uint64_t)n);
+		}
+		if (ok)
+			mv_digester_final(&dg, s->digest);
+		close(fd);
+	}
+	mv_digester_free(&dg);
+done:
+	if (!ok)
+		atomic_fetch_add(&item->shard_errors, 1);
+	free(buf);
+	free(j);
+}
+
+/* The first shard's task also looks at the start and end of the file to see whether it is an
+ * archive to walk, since no task reads the file from start to end in this mode. */
+static void
+task_sniff(void *arg)
+{
+	struct mv_item *item = arg;
+	unsigned char *head = malloc(MV_SNIFF_HEAD);
+	int fd = open(item->fspath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	size_t n = item->top.size < MV_SNIFF_HEAD ? (size_t)item->top.size : MV_SNIFF_HEAD;
+	enum mv_format fmt = MV_FMT_UNKNOWN;
+
+	if (head && fd >= 0 && mv_pread_full(fd, head, n, 0) == 0) {
+		fmt = mv_sniff(head, n, item->top.size);
+		if (fmt == MV_FMT_UNKNOWN && item->top.size >= 22) {
+			size_t t = item->top.size < 65557 ? (size_t)item->top.size : 65557;
+			unsigned char *tail = malloc(t);
+
+			if (tail && mv_pread_full(fd, tail, t, item->top.size - t) == 0 &&
+			    mv_sniff_zip_tail(tail, t))
+				fmt = MV_FMT_ZIP;
+			free(tail);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(head);
+	item->fmt = fmt;
+	item->top.format = mv_format_name(fmt);
+	if (mv_format_is_container(fmt) && !(item->run->flags & MV_RUN_NO_RECURSE)) {
+		if (item->run->limit[MV_LIMIT_DEPTH] < 1) {
+			mv_findings_add(&item->raw, MV_R_LIMIT_DEPTH_EXCEEDED, item->top.path, -1,
+			    "%s archive not opened: the depth limit is 0", mv_format_name(fmt));
+			item->top.flags |= MV_ENTRY_INCOMPLETE;
+		} else {
+			item->top.flags |= MV_ENTRY_CONTAINER;
+			mv_pool_submit(item->run->pool, mv_task_archive, item);
+		}
+	}
+}
+
+static mv_status
+submit_shards(struct mv_run *run, struct mv_item *item)
+{
+	uint64_t size = item->top.size, ss = run->shard_size;
+	size_t n = (size_t)((size + ss - 1) / ss);
+	struct mv_shard *v = calloc(n, sizeof(*v));
+
+	if (v == NULL)
+		return MV_ERR_NOMEM;
+	for (size_t k = 0; k < n; k++) {
+		v[k].start = k * ss;
+		v[k].end = (k + 1) * ss < size ? (k + 1) * ss : size;
+	}
+	item->top.shard = v;
+	item->top.nshard = n;
+	if (mv_pool_submit(run->pool, task_sniff, item) != MV_OK)
+		return MV_ERR_NOMEM;
+	for (size_t k = 0; k < n; k++) {
+		struct shard_job *j = malloc(sizeof(*j));
+
+		if (j == NULL)
+			return MV_ERR_NOMEM;
+		j->item = item;
+		j->k = k;
+		if (mv_pool_submit(run->pool, task_shard, j) != MV_OK) {
+			free(j);
+			return MV_ERR_NOMEM;
+		}
+	}
+	return MV_OK;
+}
+
+void
+mv_task_stream(void *arg)
+{
+	struct mv_item *item = arg;
+	struct mv_task t = {.run = item->run, .item = item, .findings = &item->raw,
+	    .recs = &item->members};
+	int fd;
+
+	if ((t.buf = malloc(MV_READ_BUF)) == NULL) {
+		item->top.flags |= MV_ENTRY_INCOMPLETE;
+		mv_findings_add(&item->raw, MV_R_ANALYSIS_INCOMPLETE, item->top.path, -1,
+		    "out of memory");
+		return;
+	}
+	if (item->fspath == NULL) {
+		mv_task_fd_stream(&t, STDIN_FILENO);
+	} else if ((fd = open(item->fspath, O_RDONLY | O_CLOEXEC)) < 0) {
+		item->top.flags |= MV_ENTRY_INCOMPLETE;
+		mv_findings_add(&item->raw, MV_R_WALK_READ_ERROR, item->top.path, -1,
+		    "cannot read: %s", strerror(errno));
+	} else {
+		mv_task_fd_stream(&t, fd);
+		close(fd);
+	}
+	free(t.buf);
+}
+
+/* ---- inputs ---- */
+
+static const char *
+base_name(const char *path)
+{
+	size_t n = strlen(path);
+	const char *p;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (p = path + n; p > path && p[-1] != '/'; p--)
+		;
+	return p;
+}
+
+/* A Hugging Face cache snapshot (<cache>/models--org--name/snapshots/<commit>) is a tree of
+ * symlinks into <repo>/blobs: the package root for links is the repo folder, and the links
+ * are the content, so they are followed. */
+static char *
+hf_repo_root(const char *real)
+{
+	char *copy = mv_strdup(real), *slash;
+	const char *repo;
+
+	if (copy == NULL)
+		return NULL;
+	if ((slash = strrchr(copy, '/')) == NULL || slash == copy)
+		goto no;
+	*slash = '\0';                            /* .../snapshots */
+	if ((slash = strrchr(copy, '/')) == NULL || strcmp(slash + 1, "snapshots") != 0)
+		goto no;
+	*slash = '\0';                            /* .../models--org--name */
+	repo = base_name(copy);
+	if (strncmp(repo, "models--", 8) != 0 && strncmp(repo, "datasets--", 10) != 0 &&
+	    strncmp(repo, "spaces--", 8) != 0)
+		goto no;
+	return copy;
+no:
+	free(copy);
+	return NULL;
+}
+
+static mv_status
+add_input(struct mv_run *run, const char *input)
+{
+	struct stat st;
+	struct mv_item *item;
+
+	if (strcmp(input, "-") == 0) {
+		if ((item = mv_item_new(input, "-", "-", NULL)) == NULL)
+			return MV_ERR_NOMEM;
+		item->top.type = MV_ENTRY_FILE;
+		item->stream = 1;
+		return mv_run_add_item(run, item);
+	}
+	if (stat(input, &st) != 0)
+		return mv_ctx_fail(run->ctx, errno == ENOENT ? MV_ERR_NOTFOUND : MV_ERR_IO, "%s: %s",
+		    input, strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		struct mv_dirwalk w = {.run = run, .input = input, .root = input};
+		mv_status rc;
+
+		if ((w.root_real = realpath(input, NULL)) == NULL)
+			return mv_ctx_fail(run->ctx, MV_ERR_IO, "%s: %s", input, strerror(errno));
+		w.link_root = hf_repo_root(w.root_real);
+		w.follow = (run->flags & MV_RUN_FOLLOW_SYMLINKS) || w.link_root != NULL;
+		if (w.link_root == NULL)
+			w.link_root = mv_strdup(w.root_real);
+		rc = w.link_root ? mv_dir_walk(&w) : MV_ERR_NOMEM;
+		free(w.root_real);
+		free(w.link_root);
+		if (rc != MV_OK)
+			return mv_ctx_fail(run->ctx, rc, "%s: %s", input, mv_strerror(rc));
+		return MV_OK;
+	}
+	if ((item = mv_item_new(input, input, base_name(input), input)) == NULL)
+		return MV_ERR_NOMEM;
+	item->top.type = MV_ENTRY_FILE;
+	if (S_ISREG(st.st_mode)) {
+		char *real = realpath(input, NULL);
+
+		item->top.size = (uint64_t)st.st_size;
+		/* The input itself was named by the user, so a symlink to it is followed. */
+		if (real) {
+			free(item->fspath);
+			item->fspath = real;
+		}
+	} else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+		/* Process substitution and devices: read as a stream. */
+		item->stream = 1;
+	} else {
+		mv_item_free(item);
+		return mv_ctx_fail(run->ctx, MV_ERR_UNSUPPORTED, "%s: not a file or folder", input);
+	}
+	return mv_run_add_item(run, item);
+}
+
+/* ---- results ---- */
+
+static void
+progress_tick(void *arg)
+{
+	struct mv_run *run = arg;
+
+	if (run->ctx->progress)
+		run->ctx->progress(run->ctx->progress_arg, atomic_load(&run->bytes_done),
+		    run->bytes_total, atomic_load(&run->entries));
+}
+
+static int
+is_incomplete_rule(const char *rule)
+{
+	return strcmp(rule, mv_rule_id(MV_R_ANALYSIS_INCOMPLETE)) == 0 ||
+	    strcmp(rule, mv_rule_id(MV_R_WALK_READ_ERROR)) == 0 ||
+	    strncmp(rule, "limit.", 6) == 0;
+}
+
+static mv_status
+assemble(struct mv_run *run, struct mv_result *res)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < run->nitems; i++)
+		n += 1 + run->items[i]->members.n;
+	if (n && (res->ent = calloc(n, sizeof(*res->ent))) == NULL)
+		return MV_ERR_NOMEM;
+	for (size_t i = 0; i < run->nitems; i++) {
+		struct mv_item *item = run->items[i];
+		mv_status st;
+
+		if (atomic_load(&item->shard_errors)) {
+			item->top.flags |= MV_ENTRY_INCOMPLETE;
+			mv_findings_add(&item->raw, MV_R_WALK_READ_ERROR, item->top.path, -1,
+			    "%u shard(s) could not be read", atomic_load(&item->shard_errors));
+		}
+		res->ent[res->nent++] = item->top;
+		memset(&item->top, 0, sizeof(item->top));
+		for (size_t k = 0; k < item->members.n; k++)
+			res->ent[res->nent++] = item->members.v[k];
+		item->members.n = 0;
+		if ((st = mv_findings_move(&res->findings, &item->walk)) != MV_OK ||
+		    (st = mv_findings_move(&res->findings, &item->raw)) != MV_OK ||
+		    (st = mv_findings_move(&res->findings, &item->sub)) != MV_OK)
+			return st;
+	}
+	if (mv_findings_move(&res->findings, &run->run_findings) != MV_OK)
+		return MV_ERR_NOMEM;
+	for (size_t i = 0; i < res->nent; i++)
+		if (res->ent[i].flags & MV_ENTRY_INCOMPLETE)
+			res->incomplete = 1;
+	for (size_t i = 0; i < res->findings.n; i++)
+		if (is_incomplete_rule(res->findings.v[i].rule))
+			res->incomplete = 1;
+	return MV_OK;
+}
+
+static mv_status
+submit_all(struct mv_run *run)
+{
+	for (size_t i = 0; i < run->nitems; i++) {
+		struct mv_item *item = run->items[i];
+		mv_status st = MV_OK;
+
+		if (item->stream)
+			st = mv_pool_submit(run->pool, mv_task_stream, item);
+		else if (item->top.type != MV_ENTRY_FILE || item->fspath == NULL)
+			continue;
+		else if (run->shard_size && !(run->flags & MV_RUN_ANALYSE) &&
+		    item->top.size > run->shard_size)
+			st = submit_shards(run, item);
+		else
+			st = mv_pool_submit(run->pool, mv_task_file, item);
+		if (st != MV_OK)
+			return st;
+	}
+	return MV_OK;
+}
+
+mv_status
+mv_run(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, struct mv_result **out)
+{
+	struct mv_run run;
+	struct mv_result *res = NULL;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	unsigned jobs = ctx->jobs ? ctx->jobs : mv_cpu_count();
+	int nstdin = 0;
+	mv_status st;
+
+	*out = NULL;
+	memset(&run, 0, sizeof(run));
+	run.ctx = ctx;
+	run.limit = ctx->limit;
+	run.hashes = ctx->hashes;
+	run.shard_size = ctx->shard_size;
+	run.flags = ctx->flags;
+	run.run_lock = &lock;
+	if (ninputs == 0)
+		return mv_ctx_fail(ctx, MV_ERR_USAGE, "no input given");
+	if ((st = mv_digest_global_init()) != MV_OK)
+		return mv_ctx_fail(ctx, st, "OpenSSL provides no SHA-2 or BLAKE2b digests");
+	if ((res = calloc(1, sizeof(*res))) == NULL ||
+	    (res->inputs = calloc(ninputs, sizeof(char *))) == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < ninputs; i++) {
+		if (strcmp(inputs[i], "-") == 0 && nstdin++) {
+			st = mv_ctx_fail(ctx, MV_ERR_USAGE, "standard input named more than once");
+			goto done;
+		}
+		if ((res->inputs[i] = mv_strdup(inputs[i])) == NULL) {
+			st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+		res->ninputs++;
+	}
+	/* Walk every input first: the totals drive the progress bar, and a missing input stops
+	 * the run before any work. Entries point at the result's copy of their input. */
+	for (size_t i = 0; i < ninputs; i++)
+		if ((st = add_input(&run, res->inputs[i])) != MV_OK)
+			goto done;
+	if ((st = mv_pool_new(jobs, SIZE_MAX, &run.pool)) != MV_OK) {
+		st = mv_ctx_fail(ctx, st, "cannot start worker threads");
+		goto done;
+	}
+	st = submit_all(&run);
+	mv_pool_wait(run.pool, 250, progress_tick, &run);
+	if (st != MV_OK) {
+		st = mv_ctx_fail(ctx, st, "cannot queue work: %s", mv_strerror(st));
+		goto done;
+	}
+	progress_tick(&run);
+	if ((st = assemble(&run, res)) != MV_OK) {
+		st = mv_ctx_fail(ctx, st, "out of memory");
+		goto done;
+	}
+	*out = res;
+	res = NULL;
+done:
+	mv_pool_free(run.pool);
+	for (size_t i = 0; i < run.nitems; i++)
+		mv_item_free(run.items[i]);
+	free(run.items);
+	mv_findings_free(&run.run_findings);
+	mv_result_free(res);
+	return st;
+}
+
+size_t
+mv_result_entry_count(const struct mv_result *res)
+{
+	return res->nent;
+}
+
+const struct mv_entry *
+mv_result_entry(const struct mv_result *res, size_t i)
+{
+	return i < res->nent ? &res->ent[i] : NULL;
+}
+
+size_t
+mv_result_finding_count(const struct mv_result *res)
+{
+	return res->findings.n;
+}
+
+const struct mv_finding *
+mv_result_finding(const struct mv_result *res, size_t i)
+{
+	return i < res->findings.n ? &res->findings.v[i] : NULL;
+}
+
+size_t
+mv_result_count_at_least(const struct mv_result *res, enum mv_severity sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < res->findings.n; i++)
+		if (res->findings.v[i].severity >= sev)
+			n++;
+	return n;
+}
+
+int
+mv_result_incomplete(const struct mv_result *res)
+{
+	return res->incomplete;
+}
+
+size_t
+mv_result_input_count(const struct mv_result *res)
+{
+	return res->ninputs;
+}
+
+const char *
+mv_result_input(const struct mv_result *res, size_t i)
+{
+	return i < res->ninputs ? res->inputs[i] : NULL;
+}
+
+void
+mv_result_free(struct mv_result *res)
+{
+	if (res == NULL)
+		return;
+	for (size_t i = 0; i < res->nent; i++)
+		mv_entry_clear(&res->ent[i]);
+	free(res->ent);
+	mv_findings_free(&res->findings);
+	for (size_t i = 0; i < res->ninputs; i++)
+		free(res->inputs[i]);
+	free(res->inputs);
+	free(res);
+}

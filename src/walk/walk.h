@@ -1,0 +1,137 @@
+/* walk.h: the state of one run, shared by the directory walker, the archive walker and the
+ * task driver. Not installed. */
+#ifndef MV_WALK_WALK_H
+#define MV_WALK_WALK_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "mavis.h"
+#include "core/finding.h"
+#include "core/pool.h"
+#include "hash/digest.h"
+#include "scan/analyse.h"
+#include "walk/sniff.h"
+#include "walk/source.h"
+
+/* Entries built by one task, in the order they were met. */
+struct mv_recs {
+	struct mv_entry *v;
+	size_t n, cap;
+};
+
+/* One top-level entry (a file of a directory, a file named on the command line, standard
+ * input) and everything found inside it. */
+struct mv_item {
+	struct mv_run *run;
+	struct mv_entry top;
+	enum mv_format fmt;             /* recognised from the content */
+	int stream;                     /* read in sequence: standard input, a pipe */
+	char *fspath;                   /* what to open; NULL for stdin and non-files */
+	char *blob_digest;              /* content-addressed: the sha256 hex its name gives */
+	struct mv_findings walk;        /* from the directory walk (caller's thread) */
+	struct mv_findings raw;         /* from reading the bytes */
+	struct mv_findings sub;         /* from inside, when it is an archive */
+	struct mv_recs members;         /* archive members, nested ones included */
+	atomic_uint shard_errors;       /* shard tasks that failed */
+};
+
+struct mv_run {
+	struct mv_ctx *ctx;
+	const uint64_t *limit;
+	unsigned hashes;
+	uint64_t shard_size;
+	unsigned flags;
+	struct mv_pool *pool;
+	struct mv_item **items;
+	size_t nitems, itemcap;
+	char **inputs;
+	size_t ninputs;
+	atomic_uint_fast64_t entries;    /* every entry met, for MV_LIMIT_ENTRIES */
+	atomic_uint_fast64_t bytes_out;  /* bytes decompressed from archives, MV_LIMIT_BYTES */
+	atomic_uint_fast64_t bytes_done; /* bytes read from files on disk, for progress */
+	uint64_t bytes_total;
+	atomic_int stop;                 /* a run-wide limit was reached */
+	atomic_int entries_flagged;
+	atomic_int bytes_flagged;
+	struct mv_findings run_findings; /* run-wide limits, added once */
+	void *run_lock;                  /* guards run_findings */
+};
+
+/* The state one task works on: its own findings and records, merged later in walk order. */
+struct mv_task {
+	struct mv_run *run;
+	struct mv_item *item;
+	struct mv_findings *findings;
+	struct mv_recs *recs;
+	unsigned char *buf;              /* read buffer of MV_READ_BUF bytes */
+};
+
+#define MV_READ_BUF (256 * 1024)
+
+/* A sequential source of blocks: next returns 1 with a block, 0 at the end, -1 on error (with
+ * a message in err). */
+struct mv_blocks {
+	int (*next)(void *arg, const unsigned char **p, size_t *n);
+	void *arg;
+	char err[256];
+};
+
+/* Everything the bytes of one entry go to, in one pass. */
+struct mv_feed {
+	struct mv_digester dg;
+	struct mv_analysis an;
+	int analysing;
+	uint64_t pos;                    /* bytes fed */
+	uint64_t shard_size;             /* 0: whole-entry digests */
+	uint64_t shard_pos;              /* bytes into the current shard */
+	struct mv_shard *shards;
+	size_t nshard, shardcap;
+	int failed;
+};
+
+mv_status mv_feed_init(struct mv_feed *f, struct mv_run *run);
+mv_status mv_feed_data(struct mv_feed *f, const unsigned char *p, size_t n);
+/* Start the analyser for the entry, once its first bytes are known. */
+void mv_feed_analyse(struct mv_feed *f, struct mv_run *run, const struct mv_actx *a);
+/* Store digests (or shards) in e unless the stream was incomplete; end the analysis. */
+mv_status mv_feed_finish(struct mv_feed *f, struct mv_entry *e, int complete);
+void mv_feed_free(struct mv_feed *f);
+
+/* Append an entry record (the record's strings then belong to recs). */
+mv_status mv_recs_push(struct mv_recs *r, const struct mv_entry *e);
+void mv_entry_clear(struct mv_entry *e);
+void mv_recs_free(struct mv_recs *r);
+
+/* Count one more entry against MV_LIMIT_ENTRIES; 0 when over (reported once per run). */
+int mv_run_count_entry(struct mv_run *run, const char *path);
+/* Count bytes produced by decompression against MV_LIMIT_BYTES; 0 when over. */
+int mv_run_count_bytes(struct mv_run *run, uint64_t n, const char *path);
+
+/* Read a whole top-level file (task for the pool). */
+void mv_task_file(void *arg);
+/* Walk the archive of a top-level file (task for the pool). */
+void mv_task_archive(void *arg);
+/* Read a descriptor that cannot seek (standard input, a pipe) as one entry. */
+void mv_task_fd_stream(struct mv_task *t, int fd);
+
+/* Directory walk: calls add for each non-directory entry below root, in sorted order. */
+struct mv_dirwalk {
+	struct mv_run *run;
+	const char *input;               /* as given */
+	const char *root;                /* the directory */
+	char *root_real;                 /* its canonical path */
+	char *link_root;                 /* links may point anywhere below this */
+	int follow;
+};
+mv_status mv_dir_walk(struct mv_dirwalk *w);
+/* Add a top-level item for the file or special at fspath; takes name and display path. */
+mv_status mv_run_add_item(struct mv_run *run, struct mv_item *item);
+struct mv_item *mv_item_new(const char *input, const char *path, const char *name,
+    const char *fspath);
+void mv_item_free(struct mv_item *item);
+/* Read a named pipe or character device given as an input, as a stream (task). */
+void mv_task_stream(void *arg);
+
+#endif

@@ -1,0 +1,5 @@
+## Check suites, one per module, linked against the internal library so they reach every
+## function. CK_VERBOSITY=normal (TESTS_ENVIRONMENT) keeps Check's summary line visible.
+UNIT_LIBS = libmavis_internal.la $(CHECK_LIBS)
+UNIT_FLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(DEP_CFLAGS) \
+	-DTESTDATA='"$(abs_top_srcdir)/testdata"' -DBUILDDIR='"$(abs_top_builddir)"'
