@@ -5,7 +5,7 @@ FUZZ_FLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 EXTRA_DIST += tests/fuzz/corpus
 EXTRA_DIST += tests/fuzz/replay.c
 
-# Each harness: check_PROGRAMS += tests/fuzz/fuzz_X, sources fuzz_X.c + replay.c, and a test
-# script line in FUZZ_TESTS (run by tests/fuzz/run-replay.sh with the corpus folder).
-FUZZ_TESTS =
-TESTS += $(FUZZ_TESTS)
+# Each harness X: check_PROGRAMS += tests/fuzz/fuzz_X and TESTS += tests/fuzz/fuzz_X, with
+# tests_fuzz_fuzz_X_SOURCES = tests/fuzz/fuzz_X.c tests/fuzz/replay.c,
+# tests_fuzz_fuzz_X_CFLAGS = $(FUZZ_FLAGS), tests_fuzz_fuzz_X_LDADD = $(FUZZ_LIBS).
+# Run with no arguments it replays tests/fuzz/corpus/X/ (replay.c).

@@ -107,6 +107,22 @@ main(int argc, char **argv)
 	unsigned long count = 0;
 	int rc = 0;
 
+	if (argc < 2) {
+		/* Under make check: fuzz_NAME replays $top_srcdir/tests/fuzz/corpus/NAME. */
+		const char *top = getenv("top_srcdir"), *base = strrchr(argv[0], '/');
+		char *dir;
+
+		base = base ? base + 1 : argv[0];
+		if (strncmp(base, "fuzz_", 5) == 0)
+			base += 5;
+		if (top == NULL)
+			top = ".";
+		if ((dir = malloc(strlen(top) + strlen(base) + 32)) == NULL)
+			return 1;
+		sprintf(dir, "%s/tests/fuzz/corpus/%s", top, base);
+		rc = replay(dir, &count);
+		free(dir);
+	}
 	for (int i = 1; i < argc; i++)
 		rc |= replay(argv[i], &count);
 	printf("%s: replayed %lu inputs\n", argc > 0 ? argv[0] : "replay", count);
