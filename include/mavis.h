@@ -174,6 +174,11 @@ MV_EXPORT MV_CHECK mv_status mv_ctx_add_ignore(struct mv_ctx *ctx, const char *n
 typedef void (*mv_progress_fn)(void *arg, uint64_t done_bytes, uint64_t total_bytes,
     uint64_t done_entries);
 MV_EXPORT void mv_ctx_set_progress(struct mv_ctx *ctx, mv_progress_fn fn, void *arg);
+/* The signatures folder (rules, provision table, detection lists): dir, or NULL for the
+ * default, which is $MAVIS_SIGNATURES when set and not empty, else the installed folder. */
+MV_EXPORT MV_CHECK mv_status mv_ctx_set_signatures(struct mv_ctx *ctx, const char *dir);
+/* The signatures folder in use; valid until the next mv_ctx_set_signatures or the free. */
+MV_EXPORT const char *mv_ctx_signatures(const struct mv_ctx *ctx);
 
 MV_EXPORT const char *mv_hash_name(unsigned alg);
 MV_EXPORT MV_CHECK mv_status mv_hash_lookup(const char *name, unsigned *alg);

@@ -250,3 +250,27 @@ mv_ctx_set_progress(struct mv_ctx *ctx, mv_progress_fn fn, void *arg)
 	ctx->progress = fn;
 	ctx->progress_arg = arg;
 }
+
+mv_status
+mv_ctx_set_signatures(struct mv_ctx *ctx, const char *dir)
+{
+	char *copy = NULL;
+
+	if (dir && (copy = mv_strdup(dir)) == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	free(ctx->sigdir);
+	ctx->sigdir = copy;
+	return MV_OK;
+}
+
+const char *
+mv_ctx_signatures(const struct mv_ctx *ctx)
+{
+	const char *env = getenv("MAVIS_SIGNATURES");
+
+	if (ctx->sigdir)
+		return ctx->sigdir;
+	if (env && *env)
+		return env;
+	return MV_SIGDIR;
+}
