@@ -254,6 +254,188 @@ MV_EXPORT MV_CHECK mv_status mv_sums_check(const struct mv_sums *sums,
     const struct mv_result *res, mv_check_fn fn, void *arg, size_t *ndiff);
 MV_EXPORT void mv_sums_free(struct mv_sums *sums);
 
+/*
+ * Judging a scan (mavis scan): the rules table and the provision table of ETSI TS 104 223
+ * (EN 304 223; the UK AI Cyber Security Code of Practice numbers the same provisions) from the
+ * signatures folder, a policy, the verdict, and the mapping of the findings onto the
+ * provisions. Formats in mavis-rules(5) and mavis-policy(5).
+ */
+enum mv_scannable {
+	MV_SCAN_NO = 0,        /* nothing in a package can show it */
+	MV_SCAN_PARTIAL,       /* a package shows one part of it, or that its documents exist */
+	MV_SCAN_YES            /* a package can show it for that artifact */
+};
+
+/* One of the 13 principles. */
+struct mv_principle {
+	unsigned number;       /* 1 to 13, the UK Code's principle number */
+	const char *clause;    /* ETSI clause, e.g. "5.2.3" */
+	const char *phase;     /* "secure-design", ..., "secure-end-of-life" */
+	const char *title;
+};
+#define MV_PRINCIPLE_COUNT 13
+
+/* One provision (a row of principles.tsv). */
+struct mv_provision {
+	const char *etsi;      /* e.g. "5.2.4-1.2" */
+	const char *uk;        /* e.g. "8.1.2" */
+	unsigned principle;
+	const char *phase;
+	const char *norm;      /* "shall", "should" or "shall+should" */
+	enum mv_scannable scan;
+	const char *title;     /* in our own words */
+	const char *evidence;  /* what a scan can show for it */
+};
+
+/* One rule (a row of rules.tsv). */
+struct mv_rule_info {
+	const char *id;
+	enum mv_severity severity;          /* default; a policy may change it */
+	const char *title;
+	const char *remediation;
+	size_t nprovisions;
+	const struct mv_provision *const *provisions;
+	size_t natlas;
+	const char *const *atlas;           /* MITRE ATLAS technique ids, "AML.T0011.000" */
+	size_t nowasp;
+	const char *const *owasp;           /* OWASP Top 10 for LLM ids with edition, "LLM04:2026" */
+};
+
+struct mv_rules;
+
+MV_EXPORT const struct mv_principle *mv_principle_get(unsigned number);
+MV_EXPORT const char *mv_scannable_name(enum mv_scannable s);
+
+/* Load rules.tsv and principles.tsv from the context's signatures folder
+ * (mv_ctx_signatures). A missing or malformed table, or a rule this build can report that the
+ * table lacks, is an error naming the file and line. */
+MV_EXPORT MV_CHECK mv_status mv_rules_load(struct mv_ctx *ctx, struct mv_rules **out);
+MV_EXPORT void mv_rules_free(struct mv_rules *rules);
+MV_EXPORT const char *mv_rules_dir(const struct mv_rules *rules);
+/* SHA-256 (hex) of the folder's listing: "HEX  NAME" lines, as sha256sum prints them, for
+ * every regular file of the folder in byte order of the names. */
+MV_EXPORT const char *mv_rules_digest(const struct mv_rules *rules);
+MV_EXPORT size_t mv_rules_count(const struct mv_rules *rules);
+MV_EXPORT const struct mv_rule_info *mv_rules_get(const struct mv_rules *rules, size_t i);
+MV_EXPORT const struct mv_rule_info *mv_rules_find(const struct mv_rules *rules, const char *id);
+MV_EXPORT size_t mv_provision_count(const struct mv_rules *rules);
+MV_EXPORT const struct mv_provision *mv_provision_get(const struct mv_rules *rules, size_t i);
+MV_EXPORT const struct mv_provision *mv_provision_find(const struct mv_rules *rules,
+    const char *etsi);
+
+/* A policy: the default fails on high and critical findings and on incomplete analysis. */
+struct mv_policy;
+MV_EXPORT MV_CHECK mv_status mv_policy_new(struct mv_ctx *ctx, const struct mv_rules *rules,
+    struct mv_policy **out);
+/* Read a policy file (mavis-policy(5)); errors name the file and line. */
+MV_EXPORT MV_CHECK mv_status mv_policy_load(struct mv_ctx *ctx, struct mv_policy *pol,
+    const char *file);
+/* The lowest severity that fails; overrides the file's fail-on. */
+MV_EXPORT void mv_policy_set_fail_on(struct mv_policy *pol, enum mv_severity sev);
+MV_EXPORT enum mv_severity mv_policy_fail_on(const struct mv_policy *pol);
+MV_EXPORT void mv_policy_free(struct mv_policy *pol);
+
+/* What a scan learnt about the signature of one input. */
+enum mv_sigstate {
+	MV_SIGSTATE_ABSENT = 0,  /* no signature found */
+	MV_SIGSTATE_UNCHECKED,   /* a signature, but no key or certificate to check it with */
+	MV_SIGSTATE_VALID,       /* it verifies and every file matches it */
+	MV_SIGSTATE_INVALID,     /* it does not verify, or files differ */
+	MV_SIGSTATE_INCOMPLETE   /* some signed file could not be read */
+};
+struct mv_sigsummary {
+	const char *input;       /* as given to mv_run */
+	enum mv_sigstate state;
+	const char *signature;   /* where it was read from, or NULL */
+	const char *format;      /* e.g. "OMS v1.0", or NULL */
+	const char *method;      /* "key", "certificate", "sigstore", or NULL */
+	const char *signer;      /* key fingerprint or certificate subject, or NULL */
+	size_t resources;        /* files the signature covers */
+};
+MV_EXPORT const char *mv_sigstate_name(enum mv_sigstate s);
+
+enum mv_outcome {
+	MV_OUTCOME_PASS = 0,     /* nothing at or above the fail level */
+	MV_OUTCOME_FAIL,         /* findings at or above the fail level */
+	MV_OUTCOME_INCOMPLETE    /* something could not be read or analysed to its end */
+};
+MV_EXPORT const char *mv_outcome_name(enum mv_outcome o);
+
+/* A finding as the policy sees it. Owned by the judgement. */
+struct mv_judged {
+	const char *rule;
+	enum mv_severity severity;          /* after the policy's overrides */
+	enum mv_severity default_severity;  /* from rules.tsv */
+	const char *path;
+	int64_t offset;
+	const char *evidence;
+	const char *suppressed;             /* the policy's reason, or NULL */
+	const struct mv_rule_info *info;
+};
+
+enum mv_mapstate {
+	MV_MAP_MET = 0,          /* the scan shows it for this package */
+	MV_MAP_NOT_MET,          /* findings count against it */
+	MV_MAP_NOT_EVIDENCED     /* a scan cannot show it, or this one did not */
+};
+MV_EXPORT const char *mv_mapstate_name(enum mv_mapstate s);
+
+/* One provision as this scan evidences it. */
+struct mv_mapping {
+	const struct mv_provision *provision;
+	enum mv_mapstate state;
+	const char *evidence;               /* one line: what shows it, or why nothing does */
+	size_t nfindings;
+	const size_t *findings;             /* indexes of judged findings against it */
+};
+
+struct mv_judgement;
+/* Judge the run's findings and the signature summaries (one per input, or none) by the
+ * policy, and map them onto the provisions. rules, pol and res must outlive the judgement. */
+MV_EXPORT MV_CHECK mv_status mv_judge(struct mv_ctx *ctx, const struct mv_rules *rules,
+    const struct mv_policy *pol, const struct mv_result *res,
+    const struct mv_sigsummary *sigs, size_t nsigs, struct mv_judgement **out);
+MV_EXPORT enum mv_outcome mv_judgement_outcome(const struct mv_judgement *j);
+/* Findings in walk order, then the policy's own. */
+MV_EXPORT size_t mv_judgement_count(const struct mv_judgement *j);
+MV_EXPORT const struct mv_judged *mv_judgement_get(const struct mv_judgement *j, size_t i);
+/* Unsuppressed findings at or above the fail level. */
+MV_EXPORT size_t mv_judgement_failing(const struct mv_judgement *j);
+MV_EXPORT size_t mv_judgement_suppressed(const struct mv_judgement *j);
+/* One mapping per provision, in the order of principles.tsv. */
+MV_EXPORT size_t mv_judgement_mapping_count(const struct mv_judgement *j);
+MV_EXPORT const struct mv_mapping *mv_judgement_mapping(const struct mv_judgement *j, size_t i);
+MV_EXPORT size_t mv_judgement_sig_count(const struct mv_judgement *j);
+MV_EXPORT const struct mv_sigsummary *mv_judgement_sig(const struct mv_judgement *j, size_t i);
+MV_EXPORT const struct mv_result *mv_judgement_result(const struct mv_judgement *j);
+MV_EXPORT const struct mv_rules *mv_judgement_rules(const struct mv_judgement *j);
+MV_EXPORT const struct mv_policy *mv_judgement_policy(const struct mv_judgement *j);
+MV_EXPORT void mv_judgement_free(struct mv_judgement *j);
+/* The statement every report carries with the mapping. */
+#define MV_MAPPING_DISCLAIMER "This is evidence toward the provisions of ETSI TS 104 223 " \
+	"(EN 304 223) and the UK AI Cyber Security Code of Practice for this package only, " \
+	"not a certification of compliance."
+
+/* Reports (mavis-json(5) for json). */
+enum mv_report_format {
+	MV_REPORT_TEXT = 0,
+	MV_REPORT_JSON,
+	MV_REPORT_SARIF,
+	MV_REPORT_CYCLONEDX
+};
+#define MV_REPORT_COLOR 0x1u        /* text: ANSI colours */
+#define MV_REPORT_PRINCIPLES 0x2u   /* text: every provision, not only the summary */
+MV_EXPORT MV_CHECK mv_status mv_report_format_lookup(const char *name,
+    enum mv_report_format *out);
+MV_EXPORT MV_CHECK mv_status mv_report_write(struct mv_ctx *ctx, enum mv_report_format fmt,
+    const struct mv_judgement *j, unsigned flags, FILE *out);
+
+/* The rules and the provision table as text or JSON (mavis rules, mavis principles). */
+MV_EXPORT MV_CHECK mv_status mv_rules_write(struct mv_ctx *ctx, const struct mv_rules *rules,
+    int json, FILE *out);
+MV_EXPORT MV_CHECK mv_status mv_principles_write(struct mv_ctx *ctx,
+    const struct mv_rules *rules, int json, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

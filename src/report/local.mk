@@ -1,4 +1,13 @@
 libmavis_internal_la_SOURCES += \
-	src/report/inventory.c
+	src/report/cyclonedx.c \
+	src/report/inventory.c \
+	src/report/modelcard.c \
+	src/report/report.c \
+	src/report/sarif.c \
+	src/report/scanjson.c \
+	src/report/tables.c \
+	src/report/text.c
 noinst_HEADERS += \
-	src/report/inventory.h
+	src/report/inventory.h \
+	src/report/modelcard.h \
+	src/report/report.h

@@ -1,0 +1,359 @@
+/* policy.c: the policy a scan is judged by: fail level, severity overrides, suppressions with
+ * reasons, and required checks, read from a small line-based file (mavis-policy(5)). */
+#include "config.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ctx.h"
+#include "core/str.h"
+#include "judge/judge.h"
+#include "walk/sniff.h"
+
+#define MV_POLICY_WORDS 8
+#define MV_POLICY_LINE 4096
+
+mv_status
+mv_policy_new(struct mv_ctx *ctx, const struct mv_rules *rules, struct mv_policy **out)
+{
+	struct mv_policy *pol = calloc(1, sizeof(*pol));
+
+	*out = NULL;
+	if (pol == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	pol->rules = rules;
+	pol->fail_on = MV_SEV_HIGH;
+	*out = pol;
+	return MV_OK;
+}
+
+void
+mv_policy_free(struct mv_policy *pol)
+{
+	if (pol == NULL)
+		return;
+	for (size_t i = 0; i < pol->nsev; i++)
+		free(pol->sev[i].rule);
+	for (size_t i = 0; i < pol->nsup; i++) {
+		free(pol->sup[i].rule);
+		free(pol->sup[i].path);
+		free(pol->sup[i].reason);
+	}
+	for (size_t i = 0; i < pol->nforbid; i++)
+		free(pol->forbid[i].format);
+	free(pol->sev);
+	free(pol->sup);
+	free(pol->forbid);
+	free(pol->file);
+	free(pol);
+}
+
+void
+mv_policy_set_fail_on(struct mv_policy *pol, enum mv_severity sev)
+{
+	pol->fail_on = sev;
+}
+
+enum mv_severity
+mv_policy_fail_on(const struct mv_policy *pol)
+{
+	return pol->fail_on;
+}
+
+/*
+ * Split a line into words: runs of characters other than space and tab, or double-quoted
+ * strings in which \" and \\ stand for " and \. A # outside quotes at the start of a word
+ * begins a comment. The line is rewritten in place. Returns the word count, or -1 with *err.
+ */
+static int
+split_words(char *line, char **w, int max, const char **err)
+{
+	char *r = line, *o = line;
+	int n = 0;
+
+	for (;;) {
+		while (*r == ' ' || *r == '\t')
+			r++;
+		if (*r == '\0' || *r == '#')
+			return n;
+		if (n == max) {
+			*err = "too many words";
+			return -1;
+		}
+		w[n++] = o;
+		if (*r == '"') {
+			r++;
+			for (;;) {
+				if (*r == '\0') {
+					*err = "a quoted string is not closed";
+					return -1;
+				}
+				if (*r == '"') {
+					r++;
+					break;
+				}
+				if (*r == '\\') {
+					if (r[1] != '"' && r[1] != '\\') {
+						*err = "only \\\" and \\\\ may follow a backslash in quotes";
+						return -1;
+					}
+					r++;
+				}
+				*o++ = *r++;
+			}
+			if (*r != '\0' && *r != ' ' && *r != '\t') {
+				*err = "a closing quote must end its word";
+				return -1;
+			}
+		} else {
+			while (*r && *r != ' ' && *r != '\t') {
+				if (*r == '"') {
+					*err = "a quote inside a word";
+					return -1;
+				}
+				*o++ = *r++;
+			}
+		}
+		if (*r)
+			r++;
+		*o++ = '\0';
+	}
+}
+
+/* A rule glob must match some rule of the table, so a typo cannot silently do nothing. */
+static int
+rule_pattern_known(const struct mv_rules *rules, const char *pat)
+{
+	for (size_t i = 0; i < mv_rules_count(rules); i++)
+		if (fnmatch(pat, mv_rules_get(rules, i)->id, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+format_known(const char *name)
+{
+	for (int f = 0; f < MV_FMT__COUNT; f++)
+		if (strcmp(mv_format_name((enum mv_format)f), name) == 0)
+			return 1;
+	return 0;
+}
+
+static mv_status
+fail(struct mv_ctx *ctx, const char *file, size_t line, const char *msg, const char *arg)
+{
+	return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s:%zu: %s%s%s%s", file, line, msg,
+	    arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+}
+
+static void *
+grow(void *v, size_t n, size_t size)
+{
+	return realloc(v, (n + 1) * size);
+}
+
+static mv_status
+directive(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, char **w,
+    int n)
+{
+	enum mv_severity sev;
+	void *v;
+
+	if (strcmp(w[0], "fail-on") == 0) {
+		if (n != 2)
+			return fail(ctx, file, line, "fail-on takes one severity", NULL);
+		if (pol->fail_on_line)
+			return fail(ctx, file, line, "fail-on given twice", NULL);
+		if (mv_severity_parse(w[1], &sev) != MV_OK)
+			return fail(ctx, file, line, "not a severity (info, low, medium, high, "
+			    "critical):", w[1]);
+		pol->fail_on = sev;
+		pol->fail_on_line = line;
+		return MV_OK;
+	}
+	if (strcmp(w[0], "severity") == 0) {
+		if (n != 3)
+			return fail(ctx, file, line, "severity takes a rule and a severity", NULL);
+		if (!rule_pattern_known(pol->rules, w[1]))
+			return fail(ctx, file, line, "matches no rule in rules.tsv:", w[1]);
+		if (mv_severity_parse(w[2], &sev) != MV_OK)
+			return fail(ctx, file, line, "not a severity (info, low, medium, high, "
+			    "critical):", w[2]);
+		for (size_t i = 0; i < pol->nsev; i++)
+			if (strcmp(pol->sev[i].rule, w[1]) == 0)
+				return fail(ctx, file, line, "severity given twice for", w[1]);
+		if ((v = grow(pol->sev, pol->nsev, sizeof(*pol->sev))) == NULL)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		pol->sev = v;
+		pol->sev[pol->nsev].sev = sev;
+		pol->sev[pol->nsev].line = line;
+		if ((pol->sev[pol->nsev].rule = mv_strdup(w[1])) == NULL)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		pol->nsev++;
+		return MV_OK;
+	}
+	if (strcmp(w[0], "suppress") == 0) {
+		struct mv_pol_suppress *s;
+
+		if (n < 4)
+			return fail(ctx, file, line, "suppress takes a rule, a path and a reason: "
+			    "suppress RULE PATH \"REASON\"", NULL);
+		if (n > 4)
+			return fail(ctx, file, line, "put the reason in double quotes: suppress RULE "
+			    "PATH \"REASON\"", NULL);
+		if (!rule_pattern_known(pol->rules, w[1]))
+			return fail(ctx, file, line, "matches no rule in rules.tsv:", w[1]);
+		if (w[2][0] == '\0')
+			return fail(ctx, file, line, "the path is empty (use * for every path)", NULL);
+		if (strlen(w[3]) < 3)
+			return fail(ctx, file, line, "a suppression needs a reason a reviewer can read",
+			    NULL);
+		if ((v = grow(pol->sup, pol->nsup, sizeof(*pol->sup))) == NULL)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		pol->sup = v;
+		s = &pol->sup[pol->nsup];
+		memset(s, 0, sizeof(*s));
+		s->line = line;
+		s->rule = mv_strdup(w[1]);
+		s->path = mv_strdup(w[2]);
+		s->reason = mv_strdup(w[3]);
+		pol->nsup++;
+		if (s->rule == NULL || s->path == NULL || s->reason == NULL)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		return MV_OK;
+	}
+	if (strcmp(w[0], "require") == 0) {
+		if (n != 2 || strcmp(w[1], "signature") != 0)
+			return fail(ctx, file, line, "require takes one check: signature", NULL);
+		if (pol->require_signature)
+			return fail(ctx, file, line, "require signature given twice", NULL);
+		pol->require_signature = line;
+		return MV_OK;
+	}
+	if (strcmp(w[0], "forbid") == 0) {
+		if (n != 3 || strcmp(w[1], "format") != 0)
+			return fail(ctx, file, line, "forbid takes: forbid format NAME", NULL);
+		if (!format_known(w[2]))
+			return fail(ctx, file, line, "not a format mavis recognises (see "
+			    "mavis-policy(5)):", w[2]);
+		for (size_t i = 0; i < pol->nforbid; i++)
+			if (strcmp(pol->forbid[i].format, w[2]) == 0)
+				return fail(ctx, file, line, "format forbidden twice:", w[2]);
+		if ((v = grow(pol->forbid, pol->nforbid, sizeof(*pol->forbid))) == NULL)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		pol->forbid = v;
+		pol->forbid[pol->nforbid].line = line;
+		if ((pol->forbid[pol->nforbid].format = mv_strdup(w[2])) == NULL)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		pol->nforbid++;
+		return MV_OK;
+	}
+	return fail(ctx, file, line, "unknown directive (fail-on, severity, suppress, require, "
+	    "forbid):", w[0]);
+}
+
+mv_status
+mv_policy_load(struct mv_ctx *ctx, struct mv_policy *pol, const char *file)
+{
+	char *buf = NULL, *line, *next;
+	size_t len, lineno = 0;
+	mv_status st;
+
+	if (pol->file)
+		return mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: a policy was read already", file);
+	if ((st = mv_text_read(ctx, file, MV_TABLE_MAX, &buf, &len)) != MV_OK)
+		return st;
+	for (line = buf; line && *line; line = next) {
+		char *w[MV_POLICY_WORDS];
+		const char *err = NULL;
+		int n;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		if (strlen(line) > MV_POLICY_LINE) {
+			st = fail(ctx, file, lineno, "line longer than 4096 bytes", NULL);
+			goto done;
+		}
+		for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+			if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+				st = fail(ctx, file, lineno, "control character in the line", NULL);
+				goto done;
+			}
+		if ((n = split_words(line, w, MV_POLICY_WORDS, &err)) < 0) {
+			st = fail(ctx, file, lineno, err, NULL);
+			goto done;
+		}
+		if (n == 0)
+			continue;
+		if ((st = directive(ctx, pol, file, lineno, w, n)) != MV_OK)
+			goto done;
+	}
+	if ((pol->file = mv_strdup(file)) == NULL)
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+done:
+	free(buf);
+	return st;
+}
+
+enum mv_severity
+mv_policy_severity(const struct mv_policy *pol, const char *rule, enum mv_severity dflt)
+{
+	/* An exact id wins over a glob; among globs, the last one in the file. */
+	enum mv_severity sev = dflt;
+
+	for (size_t i = 0; i < pol->nsev; i++) {
+		if (strcmp(pol->sev[i].rule, rule) == 0)
+			return pol->sev[i].sev;
+		if (fnmatch(pol->sev[i].rule, rule, 0) == 0)
+			sev = pol->sev[i].sev;
+	}
+	return sev;
+}
+
+/* The path of a finding relative to its input: what a policy writer sees in the package. */
+static const char *
+relative(const struct mv_result *res, const char *path, char *tmp, size_t tmpsize)
+{
+	for (size_t i = 0; i < mv_result_input_count(res); i++) {
+		const char *in = mv_result_input(res, i), *base;
+		size_t n = strlen(in);
+
+		while (n > 1 && in[n - 1] == '/')
+			n--;
+		if (strncmp(path, in, n) != 0)
+			continue;
+		if (path[n] == '/')
+			return path + n + 1;
+		for (base = in + n; base > in && base[-1] != '/'; base--)
+			;
+		if ((path[n] == '\0' || (path[n] == '!' && path[n + 1] == '/')) &&
+		    (size_t)(in + n - base) + strlen(path + n) < tmpsize) {
+			snprintf(tmp, tmpsize, "%.*s%s", (int)(in + n - base), base, path + n);
+			return tmp;
+		}
+	}
+	return path;
+}
+
+const char *
+mv_policy_suppression(const struct mv_policy *pol, const struct mv_result *res,
+    const char *rule, const char *path)
+{
+	char tmp[4096];
+	const char *rel = NULL;
+
+	for (size_t i = 0; i < pol->nsup; i++) {
+		const struct mv_pol_suppress *s = &pol->sup[i];
+
+		if (fnmatch(s->rule, rule, 0) != 0)
+			continue;
+		if (rel == NULL)
+			rel = relative(res, path, tmp, sizeof(tmp));
+		if (fnmatch(s->path, rel, 0) == 0 || fnmatch(s->path, path, 0) == 0)
+			return s->reason;
+	}
+	return NULL;
+}

@@ -1,0 +1,542 @@
+/* cyclonedx.c: a CycloneDX 1.6 ML-BOM: each input as a machine-learning-model component
+ * with its files (and their hashes) nested in it, the model card's datasets as data
+ * components, and the findings as vulnerabilities. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/ctx.h"
+#include "core/str.h"
+#include "hash/digest.h"
+#include "judge/judge.h"
+#include "report/inventory.h"
+#include "report/modelcard.h"
+#include "report/report.h"
+
+#define MV_INFO_URI "https://github.com/mavis-scanner/mavis"
+
+struct bom {
+	const struct mv_judgement *j;
+	const struct mv_result *res;
+	const struct mv_entry **sorted;   /* file entries by path, for finding locations */
+	size_t nsorted;
+	const struct mv_entry *base;      /* entry 0, so an entry's index is e - base */
+};
+
+static const char *
+cdx_alg(unsigned alg)
+{
+	switch (alg) {
+	case MV_HASH_SHA256: return "SHA-256";
+	case MV_HASH_SHA384: return "SHA-384";
+	case MV_HASH_SHA512: return "SHA-512";
+	case MV_HASH_BLAKE2B: return "BLAKE2b-512";
+	}
+	return NULL;
+}
+
+static json_t *
+prop(const char *name, const char *value)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_string(name));
+	json_object_set_new(o, "value", mv_json_bytes(value));
+	return o;
+}
+
+static json_t *
+hashes(const struct mv_entry *e)
+{
+	json_t *a = json_array();
+	char hex[2 * MV_DIGEST_MAX + 1];
+
+	for (unsigned k = 0; a && k < e->ndigest; k++) {
+		const char *alg = cdx_alg(e->digest[k].alg);
+		json_t *h;
+
+		if (alg == NULL || e->digest[k].len == 0)
+			continue;
+		mv_digest_hex(&e->digest[k], hex);
+		h = json_object();
+		json_object_set_new(h, "alg", json_string(alg));
+		json_object_set_new(h, "content", json_string(hex));
+		json_array_append_new(a, h);
+	}
+	return a;
+}
+
+/* The entry's path as the package shows it: relative to its input, nesting kept. */
+static const char *
+rel_name(const struct mv_entry *e)
+{
+	size_t n = strlen(e->input);
+
+	while (n > 1 && e->input[n - 1] == '/')
+		n--;
+	if (strncmp(e->path, e->input, n) == 0 && e->path[n] == '/')
+		return e->path + n + 1;
+	return e->name;
+}
+
+static int
+by_path(const void *a, const void *b)
+{
+	return strcmp((*(const struct mv_entry *const *)a)->path,
+	    (*(const struct mv_entry *const *)b)->path);
+}
+
+static const struct mv_entry *
+find_entry(const struct bom *b, const char *path)
+{
+	size_t lo = 0, hi = b->nsorted;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(path, b->sorted[mid]->path);
+
+		if (c == 0)
+			return b->sorted[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static int
+is_file(const struct mv_entry *e)
+{
+	return (e->type == MV_ENTRY_FILE || e->type == MV_ENTRY_HARDLINK) && e->ndigest > 0;
+}
+
+/*
+ * The model card of a folder input: its README.md, read again after the walk and used only
+ * when its SHA-256 is the one the walk recorded, so the card described is the file listed.
+ */
+static struct mv_modelcard *
+model_card(const struct mv_result *res, size_t input, const char **note)
+{
+	const char *in = mv_result_input(res, input);
+	const struct mv_entry *readme = NULL;
+	struct mv_modelcard *card = NULL;
+	unsigned char md[32];
+	char *buf = NULL, err[160];
+	struct stat st;
+	int fd = -1;
+
+	*note = NULL;
+	for (size_t i = 0; i < mv_result_entry_count(res); i++) {
+		const struct mv_entry *e = mv_result_entry(res, i);
+
+		if (e->input == in && e->depth == 0 && e->type == MV_ENTRY_FILE &&
+		    strcmp(e->name, "README.md") == 0) {
+			readme = e;
+			break;
+		}
+	}
+	if (readme == NULL || readme->ndigest == 0 || readme->digest[0].alg != MV_HASH_SHA256)
+		return NULL;
+	if (readme->size > 4 * MV_MODELCARD_MAX) {
+		*note = "README.md is too large to read as a model card";
+		return NULL;
+	}
+	if ((fd = open(readme->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &st) != 0 || (uint64_t)st.st_size != readme->size ||
+	    (buf = malloc(readme->size + 1)) == NULL ||
+	    read(fd, buf, readme->size) != (ssize_t)readme->size) {
+		*note = "README.md could not be read again for its model card";
+		goto done;
+	}
+	buf[readme->size] = '\0';
+	if (mv_sha256(buf, readme->size, md) != MV_OK || memcmp(md, readme->digest[0].value, 32)) {
+		*note = "README.md changed during the scan; its model card is not used";
+		goto done;
+	}
+	if (mv_modelcard_parse(buf, readme->size, &card, err, sizeof(err)) != MV_OK) {
+		*note = "README.md front matter is not valid YAML; no model card fields used";
+		card = NULL;
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return card;
+}
+
+static void
+join_prop(json_t *props, const char *name, const struct mv_strlist *l)
+{
+	struct mv_buf b;
+
+	if (l->n == 0)
+		return;
+	mv_buf_init(&b, 64 * 1024);
+	for (size_t i = 0; i < l->n; i++)
+		mv_buf_printf(&b, "%s%s", i ? ", " : "", l->v[i]);
+	if (mv_buf_terminate(&b) == MV_OK)
+		json_array_append_new(props, prop(name, (const char *)b.p));
+	mv_buf_free(&b);
+}
+
+static const char *
+base_of(const char *path)
+{
+	size_t n = strlen(path);
+	const char *p;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (p = path + n; p > path && p[-1] != '/'; p--)
+		;
+	return p;
+}
+
+static json_t *
+model_component(struct bom *b, size_t input, json_t *components, size_t *ndata)
+{
+	const struct mv_result *res = b->res;
+	const char *in = mv_result_input(res, input), *note = NULL;
+	struct mv_modelcard *card = model_card(res, input, &note);
+	json_t *c = json_object(), *files = json_array(), *props = json_array();
+	char ref[64], name[1024];
+
+	snprintf(ref, sizeof(ref), "model-%zu", input + 1);
+	json_object_set_new(c, "type", json_string("machine-learning-model"));
+	json_object_set_new(c, "bom-ref", json_string(ref));
+	if (card && card->model_name) {
+		json_object_set_new(c, "name", json_string(card->model_name));
+	} else {
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(base_of(in), "/"), base_of(in));
+		json_object_set_new(c, "name", mv_json_bytes(name[0] ? name : in));
+	}
+	if (card && (card->license || card->license_name)) {
+		json_t *ls = json_array(), *l = json_object(), *lic = json_object();
+
+		/* Hub licence tags are lowercase, not SPDX ids, so they go in as names. */
+		json_object_set_new(lic, "name", json_string(card->license_name &&
+		    card->license && strcmp(card->license, "other") == 0 ? card->license_name :
+		    card->license ? card->license : card->license_name));
+		json_object_set_new(l, "license", lic);
+		json_array_append_new(ls, l);
+		json_object_set_new(c, "licenses", ls);
+	}
+	if (card) {
+		json_t *mc = json_object(), *mp = json_object(), *ds = json_array(),
+		    *mprops = json_array();
+
+		if (card->pipeline_tag)
+			json_object_set_new(mp, "task", json_string(card->pipeline_tag));
+		for (size_t i = 0; i < card->datasets.n; i++) {
+			json_t *d = json_object(), *dd = json_array(), *cd = json_object(),
+			    *r = json_object();
+			char dref[64];
+
+			snprintf(dref, sizeof(dref), "dataset-%zu", ++*ndata);
+			json_object_set_new(d, "type", json_string("data"));
+			json_object_set_new(d, "bom-ref", json_string(dref));
+			json_object_set_new(d, "name", json_string(card->datasets.v[i]));
+			json_object_set_new(cd, "type", json_string("dataset"));
+			json_object_set_new(cd, "name", json_string(card->datasets.v[i]));
+			json_array_append_new(dd, cd);
+			json_object_set_new(d, "data", dd);
+			json_array_append_new(components, d);
+			json_object_set_new(r, "ref", json_string(dref));
+			json_array_append_new(ds, r);
+		}
+		if (json_array_size(ds))
+			json_object_set_new(mp, "datasets", ds);
+		else
+			json_decref(ds);
+		json_object_set_new(mc, "modelParameters", mp);
+		if (card->library_name)
+			json_array_append_new(mprops, prop("library_name", card->library_name));
+		join_prop(mprops, "tags", &card->tags);
+		join_prop(mprops, "language", &card->language);
+		join_prop(mprops, "metrics", &card->metrics);
+		if (json_array_size(mprops))
+			json_object_set_new(mc, "properties", mprops);
+		else
+			json_decref(mprops);
+		json_object_set_new(c, "modelCard", mc);
+		if (card->base_model.n) {
+			json_t *ped = json_object(), *anc = json_array();
+
+			for (size_t i = 0; i < card->base_model.n; i++) {
+				json_t *a = json_object();
+				char aref[64];
+
+				snprintf(aref, sizeof(aref), "model-%zu-base-%zu", input + 1, i + 1);
+				json_object_set_new(a, "type", json_string("machine-learning-model"));
+				json_object_set_new(a, "bom-ref", json_string(aref));
+				json_object_set_new(a, "name", json_string(card->base_model.v[i]));
+				json_array_append_new(anc, a);
+			}
+			json_object_set_new(ped, "ancestors", anc);
+			json_object_set_new(c, "pedigree", ped);
+		}
+	}
+	json_array_append_new(props, prop("mavis:input", in));
+	if (note)
+		json_array_append_new(props, prop("mavis:model-card", note));
+	for (size_t i = 0; i < mv_judgement_sig_count(b->j); i++) {
+		const struct mv_sigsummary *s = mv_judgement_sig(b->j, i);
+
+		if (s->input == NULL || strcmp(s->input, in) != 0)
+			continue;
+		json_array_append_new(props, prop("mavis:signature", mv_sigstate_name(s->state)));
+		if (s->signer)
+			json_array_append_new(props, prop("mavis:signer", s->signer));
+	}
+	for (size_t i = 0; i < mv_result_entry_count(res); i++) {
+		const struct mv_entry *e = mv_result_entry(res, i);
+		json_t *f, *fp;
+		char fref[64], size[32];
+
+		if (e->input != in || !is_file(e))
+			continue;
+		f = json_object();
+		fp = json_array();
+		snprintf(fref, sizeof(fref), "file-%zu", i + 1);
+		json_object_set_new(f, "type", json_string("file"));
+		json_object_set_new(f, "bom-ref", json_string(fref));
+		json_object_set_new(f, "name", mv_json_bytes(rel_name(e)));
+		json_object_set_new(f, "hashes", hashes(e));
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
+		json_array_append_new(fp, prop("mavis:size", size));
+		if (e->format)
+			json_array_append_new(fp, prop("mavis:format", e->format));
+		if (e->depth)
+			json_array_append_new(fp, prop("mavis:path", e->path));
+		json_object_set_new(f, "properties", fp);
+		json_array_append_new(files, f);
+	}
+	if (json_array_size(files))
+		json_object_set_new(c, "components", files);
+	else
+		json_decref(files);
+	json_object_set_new(c, "properties", props);
+	mv_modelcard_free(card);
+	return c;
+}
+
+static const char *
+cdx_severity(enum mv_severity s)
+{
+	return mv_severity_name(s);  /* CycloneDX uses the same five words */
+}
+
+/* The component a finding is about: its file, else the model of its input. */
+static void
+affected(const struct bom *b, const struct mv_judged *d, char *ref, size_t n)
+{
+	const struct mv_entry *e = d->path[0] ? find_entry(b, d->path) : NULL;
+	size_t input = 0;
+
+	if (e && is_file(e)) {
+		snprintf(ref, n, "file-%zu", (size_t)(e - b->base) + 1);
+		return;
+	}
+	for (size_t i = 0; i < mv_result_input_count(b->res); i++) {
+		const char *in = mv_result_input(b->res, i);
+		size_t len = strlen(in);
+
+		if (strncmp(d->path, in, len) == 0) {
+			input = i;
+			break;
+		}
+	}
+	snprintf(ref, n, "model-%zu", input + 1);
+}
+
+static json_t *
+vulnerability(const struct bom *b, const struct mv_judged *d, size_t i)
+{
+	json_t *v = json_object(), *src = json_object(), *ratings = json_array(),
+	    *rating = json_object(), *aff = json_array(), *a = json_object(), *props = json_array();
+	char ref[64], off[32];
+
+	snprintf(ref, sizeof(ref), "finding-%zu", i + 1);
+	json_object_set_new(v, "bom-ref", json_string(ref));
+	json_object_set_new(v, "id", json_string(d->rule));
+	json_object_set_new(src, "name", json_string("mavis"));
+	json_object_set_new(src, "url", json_string(MV_INFO_URI));
+	json_object_set_new(v, "source", src);
+	json_object_set_new(rating, "severity", json_string(cdx_severity(d->severity)));
+	json_object_set_new(rating, "method", json_string("other"));
+	json_array_append_new(ratings, rating);
+	json_object_set_new(v, "ratings", ratings);
+	if (d->info) {
+		json_object_set_new(v, "description", json_string(d->info->title));
+		json_object_set_new(v, "recommendation", json_string(d->info->remediation));
+	}
+	json_object_set_new(v, "detail", mv_json_bytes(d->evidence));
+	if (d->suppressed) {
+		json_t *an = json_object();
+		char *why = mv_asprintf("suppressed by the policy: %s", d->suppressed);
+
+		json_object_set_new(an, "state", json_string("not_affected"));
+		json_object_set_new(an, "detail", why ? mv_json_bytes(why) : json_string("suppressed"));
+		free(why);
+		json_object_set_new(v, "analysis", an);
+		json_array_append_new(props, prop("mavis:suppressed", d->suppressed));
+	}
+	affected(b, d, ref, sizeof(ref));
+	json_object_set_new(a, "ref", json_string(ref));
+	json_array_append_new(aff, a);
+	json_object_set_new(v, "affects", aff);
+	json_array_append_new(props, prop("mavis:path", d->path));
+	if (d->offset >= 0) {
+		snprintf(off, sizeof(off), "%lld", (long long)d->offset);
+		json_array_append_new(props, prop("mavis:offset", off));
+	}
+	if (d->info) {
+		json_t *tags = mv_report_rule_tags(d->info);
+
+		for (size_t k = 1; k < json_array_size(tags); k++) {
+			const char *t = json_string_value(json_array_get(tags, k));
+			const char *colon = strchr(t, ':');
+			char key[48];
+
+			snprintf(key, sizeof(key), "%.*s", (int)(colon - t), t);
+			json_array_append_new(props, prop(key, colon + 1));
+		}
+		json_decref(tags);
+	}
+	json_object_set_new(v, "properties", props);
+	return v;
+}
+
+static void
+uuid_v4(char out[37])
+{
+	unsigned char u[16];
+
+	if (RAND_bytes(u, sizeof(u)) != 1) {
+		/* Fall back to the clock and pid: unique enough for a serial number. */
+		uint64_t t = (uint64_t)time(NULL), p = (uint64_t)getpid();
+
+		memcpy(u, &t, 8);
+		memcpy(u + 8, &p, 8);
+	}
+	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
+	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	    u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+	    u[14], u[15]);
+}
+
+/* Now, or SOURCE_DATE_EPOCH for reproducible builds of a BOM. */
+static void
+timestamp(char out[32])
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+
+		if (*end == '\0' && v >= 0)
+			t = (time_t)v;
+	}
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+mv_status
+mv_report_cyclonedx(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
+{
+	const struct mv_result *res = mv_judgement_result(j);
+	const struct mv_rules *rules = mv_judgement_rules(j);
+	struct bom b = {.j = j, .res = res};
+	json_t *top = json_object(), *meta = json_object(), *tools = json_object(),
+	    *tcomps = json_array(), *tool = json_object(), *comps = json_array(),
+	    *vulns = json_array(), *mprops = json_array(), *data = json_array();
+	char serial[64], uuid[37], ts[32], buf[256];
+	size_t ndata = 0, met, not_met, not_ev, not_scan;
+	mv_status st;
+
+	if ((b.sorted = calloc(mv_result_entry_count(res) + 1, sizeof(*b.sorted))) == NULL ||
+	    top == NULL || meta == NULL || tools == NULL || tcomps == NULL || tool == NULL ||
+	    comps == NULL || vulns == NULL || mprops == NULL || data == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		json_decref(meta);
+		json_decref(tools);
+		json_decref(tcomps);
+		json_decref(tool);
+		json_decref(comps);
+		json_decref(vulns);
+		json_decref(mprops);
+		json_decref(data);
+		goto done;
+	}
+	b.base = mv_result_entry(res, 0);
+	for (size_t i = 0; i < mv_result_entry_count(res); i++)
+		b.sorted[b.nsorted++] = mv_result_entry(res, i);
+	qsort(b.sorted, b.nsorted, sizeof(*b.sorted), by_path);
+	uuid_v4(uuid);
+	snprintf(serial, sizeof(serial), "urn:uuid:%s", uuid);
+	timestamp(ts);
+	json_object_set_new(top, "$schema", json_string("http://cyclonedx.org/schema/bom-1.6.schema.json"));
+	json_object_set_new(top, "bomFormat", json_string("CycloneDX"));
+	json_object_set_new(top, "specVersion", json_string("1.6"));
+	json_object_set_new(top, "serialNumber", json_string(serial));
+	json_object_set_new(top, "version", json_integer(1));
+	json_object_set_new(meta, "timestamp", json_string(ts));
+	json_object_set_new(tool, "type", json_string("application"));
+	json_object_set_new(tool, "name", json_string("mavis"));
+	json_object_set_new(tool, "version", json_string(mv_version()));
+	json_array_append_new(tcomps, tool);
+	json_object_set_new(tools, "components", tcomps);
+	json_object_set_new(meta, "tools", tools);
+	json_array_append_new(mprops, prop("mavis:verdict",
+	    mv_outcome_name(mv_judgement_outcome(j))));
+	json_array_append_new(mprops, prop("mavis:fail-on",
+	    mv_severity_name(mv_policy_fail_on(mv_judgement_policy(j)))));
+	json_array_append_new(mprops, prop("mavis:signatures-sha256", mv_rules_digest(rules)));
+	mv_report_map_counts(j, &met, &not_met, &not_ev, &not_scan);
+	snprintf(buf, sizeof(buf), "%zu met, %zu not met, %zu not evidenced by this scan, %zu "
+	    "beyond any scan", met, not_met, not_ev, not_scan);
+	json_array_append_new(mprops, prop("mavis:etsi-en-304-223", buf));
+	for (size_t i = 0; i < mv_judgement_mapping_count(j); i++) {
+		const struct mv_mapping *m = mv_judgement_mapping(j, i);
+		char name[64];
+		char *v;
+
+		if (m->provision->scan == MV_SCAN_NO && m->state == MV_MAP_NOT_EVIDENCED)
+			continue;
+		snprintf(name, sizeof(name), "etsi-en-304-223:%s", m->provision->etsi);
+		v = mv_asprintf("%s: %s", mv_mapstate_name(m->state), m->evidence);
+		if (v)
+			json_array_append_new(mprops, prop(name, v));
+		free(v);
+	}
+	json_array_append_new(mprops, prop("mavis:disclaimer", MV_MAPPING_DISCLAIMER));
+	json_object_set_new(meta, "properties", mprops);
+	json_object_set_new(top, "metadata", meta);
+	for (size_t i = 0; i < mv_result_input_count(res); i++)
+		json_array_append_new(comps, model_component(&b, i, data, &ndata));
+	json_array_extend(comps, data);
+	json_decref(data);
+	json_object_set_new(top, "components", comps);
+	for (size_t i = 0; i < mv_judgement_count(j); i++)
+		json_array_append_new(vulns, vulnerability(&b, mv_judgement_get(j, i), i));
+	json_object_set_new(top, "vulnerabilities", vulns);
+	st = mv_json_dump(top, out);
+	if (st != MV_OK)
+		st = mv_ctx_fail(ctx, st, "cannot write the report");
+done:
+	json_decref(top);
+	free(b.sorted);
+	return st;
+}

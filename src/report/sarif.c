@@ -1,0 +1,218 @@
+/* sarif.c: SARIF 2.1.0 for code-scanning dashboards: every rule with its help text and
+ * security-severity, every finding with a readable artifact location, suppressions kept. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/ctx.h"
+#include "core/str.h"
+#include "judge/judge.h"
+#include "report/inventory.h"
+#include "report/report.h"
+
+#define MV_SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+#define MV_INFO_URI "https://github.com/mavis-scanner/mavis"
+
+static const char *
+level(enum mv_severity sev)
+{
+	if (sev >= MV_SEV_HIGH)
+		return "error";
+	if (sev == MV_SEV_MEDIUM)
+		return "warning";
+	return "note";
+}
+
+/* A path as a URI reference: RFC 3986 path characters stay (so "a.tar.gz!/dir/f" reads as
+ * it is), everything else is percent-encoded, ":" too so no segment looks like a scheme. */
+static json_t *
+uri(const char *path)
+{
+	static const char keep[] = "-._~!$&'()*+,;=@/";
+	struct mv_buf b;
+	json_t *j = NULL;
+
+	mv_buf_init(&b, 3 * strlen(path) + 1);
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		mv_status st;
+
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr(keep, *p))
+			st = mv_buf_addc(&b, *p);
+		else
+			st = mv_buf_printf(&b, "%%%02X", *p);
+		if (st != MV_OK)
+			goto done;
+	}
+	if (mv_buf_terminate(&b) == MV_OK)
+		j = json_string(b.len ? (const char *)b.p : ".");
+done:
+	mv_buf_free(&b);
+	return j;
+}
+
+static json_t *
+text(const char *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "text", mv_json_bytes(s));
+	return o;
+}
+
+static json_t *
+rule_object(const struct mv_rule_info *ri)
+{
+	json_t *o = json_object(), *cfg = json_object(), *props = json_object(),
+	    *help = json_object();
+	char *md = NULL, *plain = NULL;
+	struct mv_buf refs;
+
+	mv_buf_init(&refs, 4096);
+	for (size_t i = 0; i < ri->nprovisions; i++)
+		mv_buf_printf(&refs, "%s%s (UK %s)", i ? ", " : "", ri->provisions[i]->etsi,
+		    ri->provisions[i]->uk);
+	mv_buf_terminate(&refs);
+	plain = mv_asprintf("%s\n\nRemediation: %s%s%s", ri->title, ri->remediation,
+	    refs.len ? "\n\nEvidence for ETSI TS 104 223 provisions " : "",
+	    refs.len ? (const char *)refs.p : "");
+	md = mv_asprintf("**%s**\n\n**Remediation:** %s%s%s", ri->title, ri->remediation,
+	    refs.len ? "\n\nEvidence for ETSI TS 104 223 provisions " : "",
+	    refs.len ? (const char *)refs.p : "");
+	json_object_set_new(o, "id", json_string(ri->id));
+	json_object_set_new(o, "shortDescription", text(ri->title));
+	json_object_set_new(o, "fullDescription", text(ri->title));
+	json_object_set_new(help, "text", json_string(plain ? plain : ri->remediation));
+	json_object_set_new(help, "markdown", json_string(md ? md : ri->remediation));
+	json_object_set_new(o, "help", help);
+	json_object_set_new(cfg, "level", json_string(level(ri->severity)));
+	json_object_set_new(o, "defaultConfiguration", cfg);
+	json_object_set_new(props, "security-severity",
+	    json_string(mv_report_security_severity(ri->severity)));
+	json_object_set_new(props, "severity", json_string(mv_severity_name(ri->severity)));
+	json_object_set_new(props, "tags", mv_report_rule_tags(ri));
+	json_object_set_new(o, "properties", props);
+	free(plain);
+	free(md);
+	mv_buf_free(&refs);
+	return o;
+}
+
+static json_t *
+location(const struct mv_judged *d, const struct mv_result *res)
+{
+	json_t *loc = json_object(), *phys = json_object(), *art = json_object();
+	const char *path = d->path;
+
+	/* A finding about the whole package points at the (first) input. */
+	if (path[0] == '\0' && mv_result_input_count(res))
+		path = mv_result_input(res, 0);
+	json_object_set_new(art, "uri", uri(path));
+	json_object_set_new(phys, "artifactLocation", art);
+	if (d->offset >= 0) {
+		json_t *reg = json_object();
+
+		json_object_set_new(reg, "byteOffset", json_integer(d->offset));
+		json_object_set_new(reg, "byteLength", json_integer(1));
+		json_object_set_new(phys, "region", reg);
+	}
+	json_object_set_new(loc, "physicalLocation", phys);
+	return loc;
+}
+
+static json_t *
+result(const struct mv_judged *d, size_t rule_index, const struct mv_result *res)
+{
+	json_t *o = json_object(), *locs = json_array(), *props = json_object();
+
+	json_object_set_new(o, "ruleId", json_string(d->rule));
+	if (rule_index != (size_t)-1)
+		json_object_set_new(o, "ruleIndex", json_integer((json_int_t)rule_index));
+	json_object_set_new(o, "level", json_string(level(d->severity)));
+	json_object_set_new(o, "message", text(d->evidence));
+	json_array_append_new(locs, location(d, res));
+	json_object_set_new(o, "locations", locs);
+	if (d->suppressed) {
+		json_t *sups = json_array(), *s = json_object();
+
+		json_object_set_new(s, "kind", json_string("external"));
+		json_object_set_new(s, "status", json_string("accepted"));
+		json_object_set_new(s, "justification", mv_json_bytes(d->suppressed));
+		json_array_append_new(sups, s);
+		json_object_set_new(o, "suppressions", sups);
+	}
+	json_object_set_new(props, "severity", json_string(mv_severity_name(d->severity)));
+	json_object_set_new(props, "security-severity",
+	    json_string(mv_report_security_severity(d->severity)));
+	json_object_set_new(props, "path", mv_json_bytes(d->path));
+	json_object_set_new(o, "properties", props);
+	return o;
+}
+
+mv_status
+mv_report_sarif(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
+{
+	const struct mv_rules *rules = mv_judgement_rules(j);
+	const struct mv_result *res = mv_judgement_result(j);
+	json_t *top = json_object(), *runs = json_array(), *run = json_object(),
+	    *tool = json_object(), *driver = json_object(), *rs = json_array(),
+	    *results = json_array(), *inv = json_object(), *invs = json_array(),
+	    *props = json_object(), *sig = json_object();
+	mv_status st;
+
+	if (top == NULL || runs == NULL || run == NULL || tool == NULL || driver == NULL ||
+	    rs == NULL || results == NULL || inv == NULL || invs == NULL || props == NULL ||
+	    sig == NULL) {
+		json_decref(top);
+		json_decref(runs);
+		json_decref(run);
+		json_decref(tool);
+		json_decref(driver);
+		json_decref(rs);
+		json_decref(results);
+		json_decref(inv);
+		json_decref(invs);
+		json_decref(props);
+		json_decref(sig);
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	}
+	json_object_set_new(top, "$schema", json_string(MV_SARIF_SCHEMA));
+	json_object_set_new(top, "version", json_string("2.1.0"));
+	json_object_set_new(driver, "name", json_string("mavis"));
+	json_object_set_new(driver, "version", json_string(mv_version()));
+	json_object_set_new(driver, "semanticVersion", json_string(mv_version()));
+	json_object_set_new(driver, "informationUri", json_string(MV_INFO_URI));
+	for (size_t i = 0; i < mv_rules_count(rules); i++)
+		json_array_append_new(rs, rule_object(mv_rules_get(rules, i)));
+	json_object_set_new(driver, "rules", rs);
+	json_object_set_new(tool, "driver", driver);
+	json_object_set_new(run, "tool", tool);
+	json_object_set_new(inv, "executionSuccessful", json_boolean(
+	    !mv_result_incomplete(res)));
+	json_array_append_new(invs, inv);
+	json_object_set_new(run, "invocations", invs);
+	for (size_t i = 0; i < mv_judgement_count(j); i++) {
+		const struct mv_judged *d = mv_judgement_get(j, i);
+		size_t idx = d->info ? (size_t)(d->info - mv_rules_get(rules, 0)) : (size_t)-1;
+
+		json_array_append_new(results, result(d, idx, res));
+	}
+	json_object_set_new(run, "results", results);
+	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
+	json_object_set_new(sig, "path", mv_json_bytes(mv_rules_dir(rules)));
+	json_object_set_new(sig, "sha256", json_string(mv_rules_digest(rules)));
+	json_object_set_new(props, "signatures", sig);
+	json_object_set_new(props, "verdict", mv_json_verdict(j));
+	json_object_set_new(props, "verification", mv_json_verification(j));
+	json_object_set_new(props, "principles", mv_json_principles(j));
+	json_object_set_new(run, "properties", props);
+	json_array_append_new(runs, run);
+	json_object_set_new(top, "runs", runs);
+	st = mv_json_dump(top, out);
+	json_decref(top);
+	if (st != MV_OK)
+		return mv_ctx_fail(ctx, st, "cannot write the report");
+	return MV_OK;
+}
