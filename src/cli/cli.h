@@ -62,5 +62,8 @@ int cli_use_color(FILE *out);
 void cli_print_path(FILE *out, const char *path);
 
 int cmd_hash(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_principles(int argc, char **argv);
 
 #endif

@@ -1,5 +1,7 @@
 mavis_SOURCES = \
 	src/cli/cmd_hash.c \
+	src/cli/cmd_rules.c \
+	src/cli/cmd_scan.c \
 	src/cli/common.c \
 	src/cli/main.c
 noinst_HEADERS += src/cli/cli.h

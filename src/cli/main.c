@@ -15,7 +15,10 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *what;
 } commands[] = {
+	{"scan", cmd_scan, "check a model package: analysis, signature, policy, ETSI mapping"},
 	{"hash", cmd_hash, "digests of every file, archive members included"},
+	{"rules", cmd_rules, "the rules mavis reports and what they map to"},
+	{"principles", cmd_principles, "the 72 provisions of ETSI TS 104 223 and what a scan shows"},
 };
 
 static void

@@ -55,8 +55,11 @@ put_path(FILE *out, const char *path)
 		fputs("(package)", out);
 		return;
 	}
+	/* As cli_print_path: backslashes doubled, so an escape is never ambiguous. */
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
+		if (*p == '\\')
+			fputs("\\\\", out);
+		else if (*p < 0x20 || *p == 0x7f)
 			fprintf(out, "\\x%02x", *p);
 		else
 			fputc(*p, out);

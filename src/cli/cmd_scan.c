@@ -1,0 +1,165 @@
+/* cmd_scan.c: mavis scan: walk, hash and analyse a package, check its signature, judge it by
+ * a policy, map it onto ETSI TS 104 223, and write the report. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+enum {
+	OPT_FORMAT = 'f',
+	OPT_OUTPUT = 'o',
+	OPT_HELP = 'h',
+	OPT_POLICY = 300,
+	OPT_FAIL_ON,
+	OPT_PRINCIPLES,
+};
+
+static const struct option own[] = {
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"output", required_argument, NULL, OPT_OUTPUT},
+	{"policy", required_argument, NULL, OPT_POLICY},
+	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	{"principles", no_argument, NULL, OPT_PRINCIPLES},
+	{"signatures", required_argument, NULL, OPT_SIGNATURES},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+static void
+usage(FILE *out, const struct mv_ctx *ctx)
+{
+	fprintf(out,
+	    "usage: mavis scan [OPTIONS] PATH...\n"
+	    "\n"
+	    "Check a model package before anyone loads it: digests of every file, content\n"
+	    "analysis of every entry (archive members included), the signature when there is\n"
+	    "one, a verdict by the policy, and the evidence toward ETSI TS 104 223.\n"
+	    "\n"
+	    "  -f, --format FORMAT   text (default), json, sarif or cyclonedx\n"
+	    "  -o, --output FILE     write there (whole or not at all) instead of stdout\n"
+	    "      --policy FILE     judge by this policy (mavis-policy(5))\n"
+	    "      --fail-on SEV     lowest severity that fails: info, low, medium, high\n"
+	    "                        (default), critical; overrides the policy's fail-on\n"
+	    "      --principles      text: every provision with its evidence\n"
+	    "      --signatures DIR  rules and provision tables (default: $MAVIS_SIGNATURES,\n"
+	    "                        else %s)\n", MV_SIGDIR);
+	cli_walk_usage(out, ctx);
+	fprintf(out, "\nExit status: 0 passed, 1 the policy failed, 2 error or incomplete "
+	    "analysis.\n");
+}
+
+int
+cmd_scan(int argc, char **argv)
+{
+	struct mv_ctx *ctx = mv_ctx_new();
+	struct option *opts = cli_options(own);
+	struct mv_result *res = NULL;
+	struct mv_rules *rules = NULL;
+	struct mv_policy *pol = NULL;
+	struct mv_judgement *j = NULL;
+	struct cli_out out = {0};
+	const char *output = NULL, *policy = NULL, *sigdir = NULL, *fail_on = NULL;
+	enum mv_report_format fmt = MV_REPORT_TEXT;
+	enum mv_severity sev = MV_SEV_HIGH;
+	unsigned flags = 0, rflags = 0;
+	int progress = 1, opt, rc = EXIT_ERROR;
+
+	if (ctx == NULL || opts == NULL) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+		int r;
+
+		switch (opt) {
+		case OPT_FORMAT:
+			if (mv_report_format_lookup(optarg, &fmt) != MV_OK) {
+				rc = cli_error("--format: '%s' is not text, json, sarif or cyclonedx",
+				    optarg);
+				goto done;
+			}
+			break;
+		case OPT_OUTPUT: output = optarg; break;
+		case OPT_POLICY: policy = optarg; break;
+		case OPT_FAIL_ON:
+			if (mv_severity_parse(optarg, &sev) != MV_OK) {
+				rc = cli_error("--fail-on: '%s' is not info, low, medium, high or "
+				    "critical", optarg);
+				goto done;
+			}
+			fail_on = optarg;
+			break;
+		case OPT_PRINCIPLES: rflags |= MV_REPORT_PRINCIPLES; break;
+		case OPT_SIGNATURES: sigdir = optarg; break;
+		case OPT_HELP:
+			usage(stdout, ctx);
+			rc = EXIT_PASS;
+			goto done;
+		case OPT_NO_PROGRESS:
+			progress = 0;
+			break;
+		default:
+			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
+				break;
+			if (r == 1)
+				fprintf(stderr, "Try 'mavis scan --help'.\n");
+			goto done;
+		}
+	}
+	if (optind >= argc) {
+		rc = cli_error("no PATH given (try 'mavis scan --help')");
+		goto done;
+	}
+	/* The tables and the policy are read before the walk, so a typo in them costs nothing. */
+	if (mv_ctx_set_signatures(ctx, sigdir) != MV_OK || mv_rules_load(ctx, &rules) != MV_OK ||
+	    mv_policy_new(ctx, rules, &pol) != MV_OK ||
+	    (policy && mv_policy_load(ctx, pol, policy) != MV_OK)) {
+		rc = cli_error("%s", mv_ctx_error(ctx));
+		goto done;
+	}
+	if (fail_on)
+		mv_policy_set_fail_on(pol, sev);
+	mv_ctx_set_flags(ctx, flags | MV_RUN_ANALYSE);
+	if (cli_out_open(&out, output) != 0)
+		goto done;
+	cli_progress_attach(ctx, progress);
+	if (mv_run(ctx, (const char *const *)argv + optind, (size_t)(argc - optind), &res) !=
+	    MV_OK) {
+		cli_progress_done();
+		rc = cli_error("%s", mv_ctx_error(ctx));
+		cli_out_close(&out, 0);
+		goto done;
+	}
+	cli_progress_done();
+	if (mv_judge(ctx, rules, pol, res, NULL, 0, &j) != MV_OK) {
+		rc = cli_error("%s", mv_ctx_error(ctx));
+		cli_out_close(&out, 0);
+		goto done;
+	}
+	if (fmt == MV_REPORT_TEXT && cli_use_color(out.fp))
+		rflags |= MV_REPORT_COLOR;
+	if (mv_report_write(ctx, fmt, j, rflags, out.fp) != MV_OK) {
+		rc = cli_error("%s", mv_ctx_error(ctx));
+		cli_out_close(&out, 0);
+		goto done;
+	}
+	switch (mv_judgement_outcome(j)) {
+	case MV_OUTCOME_PASS: rc = EXIT_PASS; break;
+	case MV_OUTCOME_FAIL: rc = EXIT_FINDINGS; break;
+	case MV_OUTCOME_INCOMPLETE: rc = EXIT_ERROR; break;
+	}
+	if (cli_out_close(&out, 1) != 0)
+		rc = EXIT_ERROR;
+done:
+	mv_judgement_free(j);
+	mv_result_free(res);
+	mv_policy_free(pol);
+	mv_rules_free(rules);
+	free(opts);
+	mv_ctx_free(ctx);
+	return rc;
+}
