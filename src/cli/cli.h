@@ -58,7 +58,7 @@ void cli_progress_done(void);
 /* Print findings, one per line, to out (text form). */
 void cli_print_finding(FILE *out, const struct mv_finding *f, int color);
 int cli_use_color(FILE *out);
-/* A path with control characters shown as \xNN. */
+/* A path with control characters shown as \xNN and backslashes doubled. */
 void cli_print_path(FILE *out, const char *path);
 
 int cmd_hash(int argc, char **argv);

@@ -289,8 +289,11 @@ cli_progress_done(void)
 void
 cli_print_path(FILE *out, const char *path)
 {
+	/* Backslashes are escaped too, so an escape in the output is never ambiguous. */
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
+		if (*p == '\\')
+			fputs("\\\\", out);
+		else if (*p < 0x20 || *p == 0x7f)
 			fprintf(out, "\\x%02x", *p);
 		else
 			fputc(*p, out);
@@ -316,9 +319,12 @@ cli_print_finding(FILE *out, const struct mv_finding *f, int color)
 	    "\033[1;31m"};
 	const char *c = color ? col[f->severity] : "", *r = color ? "\033[0m" : "";
 
-	fprintf(out, "%s%-8s%s %s  ", c, mv_severity_name(f->severity), r, f->rule);
+	/* One line per finding, so grep and sort work on the output: PATH: SEVERITY RULE:
+	 * EVIDENCE, the evidence being one printable line already (finding.h). */
 	cli_print_path(out, f->path[0] ? f->path : "(package)");
+	fprintf(out, ": %s%s%s %s: %s", c, mv_severity_name(f->severity), r, f->rule,
+	    f->evidence);
 	if (f->offset >= 0)
-		fprintf(out, " @%lld", (long long)f->offset);
-	fprintf(out, "\n         %s\n", f->evidence);
+		fprintf(out, " (at byte %lld)", (long long)f->offset);
+	fputc('\n', out);
 }

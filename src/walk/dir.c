@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +25,28 @@ struct ancestors {
 	int n;
 };
 
+/* A folder's entries, sorted so that the whole walk comes out in byte order of the full
+ * paths, as "find | LC_ALL=C sort" lists them: a folder sorts as if its name ended in '/'
+ * ("a-b" before "a/x"). */
+struct dent {
+	char *name;
+	int isdir;
+};
+
 static int
-cmp_names(const void *a, const void *b)
+cmp_dents(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct dent *x = a, *y = b;
+	const unsigned char *p = (const unsigned char *)x->name, *q = (const unsigned char *)y->name;
+	int cp, cq;
+
+	while (*p && *p == *q) {
+		p++;
+		q++;
+	}
+	cp = *p ? *p : x->isdir ? '/' : 0;
+	cq = *q ? *q : y->isdir ? '/' : 0;
+	return cp - cq;
 }
 
 /* Is name (relative to the input root) or one of its parents on the ignore list? */
@@ -208,7 +227,7 @@ walk_dir(struct mv_dirwalk *w, const char *rel, const char *fspath, int depth,
     struct ancestors *anc)
 {
 	struct mv_findings fl = {0};
-	char **names = NULL;
+	struct dent *names = NULL;
 	size_t n = 0, cap = 0;
 	DIR *d = NULL;
 	struct dirent *de;
@@ -232,12 +251,25 @@ walk_dir(struct mv_dirwalk *w, const char *rel, const char *fspath, int depth,
 	anc->dev[anc->n] = dst.st_dev;
 	anc->ino[anc->n] = dst.st_ino;
 	anc->n++;
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
+	for (;;) {
+		struct stat est;
+
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0) {
+				char *display = mv_path_join(w->input, rel);
+
+				if (display)
+					mv_findings_add(&fl, MV_R_WALK_READ_ERROR, display, -1,
+					    "cannot list the whole folder: %s", strerror(errno));
+				free(display);
+			}
+			break;
+		}
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (n == cap) {
-			char **v = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*v));
+			struct dent *v = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*v));
 
 			if (v == NULL) {
 				rc = MV_ERR_NOMEM;
@@ -245,16 +277,24 @@ walk_dir(struct mv_dirwalk *w, const char *rel, const char *fspath, int depth,
 			}
 			names = v;
 		}
-		if ((names[n] = mv_strdup(de->d_name)) == NULL) {
+		if ((names[n].name = mv_strdup(de->d_name)) == NULL) {
 			rc = MV_ERR_NOMEM;
 			goto unwind;
 		}
+		names[n].isdir = de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
+		    fstatat(dirfd(d), de->d_name, &est, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(est.st_mode));
 		n++;
 	}
-	qsort(names, n, sizeof(*names), cmp_names);
+	/* A folder that could not be listed to the end is an entry of its own, with the
+	 * finding; what could be listed follows. */
+	if (fl.n && (rc = add(w, rel, MV_ENTRY_DIR, NULL, NULL, NULL, &fl)) != MV_OK)
+		goto unwind;
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_dents);
 	for (size_t i = 0; i < n && rc == MV_OK; i++) {
-		char *r = mv_path_join(rel, names[i]);
-		char *full = mv_path_join(fspath, names[i]);
+		char *r = mv_path_join(rel, names[i].name);
+		char *full = mv_path_join(fspath, names[i].name);
 		struct stat st;
 
 		if (r == NULL || full == NULL) {
@@ -292,7 +332,7 @@ unwind:
 	anc->n--;
 done:
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
+		free(names[i].name);
 	free(names);
 	if (d)
 		closedir(d);

@@ -6,6 +6,7 @@ libmavis_internal_la_SOURCES += \
 	src/walk/run.c \
 	src/walk/sniff.c \
 	src/walk/source.c \
+	src/walk/task.c \
 	src/walk/zipidx.c
 noinst_HEADERS += \
 	src/walk/name.h \

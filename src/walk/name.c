@@ -172,21 +172,34 @@ has_control(const char *s, size_t n)
 	return 0;
 }
 
-/* Report a write through an earlier symlink member: "a" is a link, now "a/b" arrives. */
+/* Report a write through an earlier symlink member ("a" is a link, now "a/b" arrives) and a
+ * member stored below an earlier file ("a" is a file, now "a/b"), then record every parent
+ * of the member as a folder, listed or not. */
 static mv_status
-check_through(struct mv_names *nm, struct mv_findings *fl, const char *path, const char *folded)
+check_parents(struct mv_names *nm, struct mv_findings *fl, const char *path, const char *folded)
 {
 	size_t n = strlen(folded);
+	mv_status st = MV_OK;
+	int through = 0, below = 0, found;
 
-	for (size_t i = 1; i < n; i++) {
+	for (size_t i = 1; i < n && st == MV_OK; i++) {
 		if (folded[i] != '/')
 			continue;
-		if (mv_strset_has(&nm->links, folded, i))
-			return mv_findings_add(fl, MV_R_ARCHIVE_LINK_THROUGH, path, -1,
+		if (!through && mv_strset_has(&nm->links, folded, i)) {
+			through = 1;
+			st = mv_findings_add(fl, MV_R_ARCHIVE_LINK_THROUGH, path, -1,
 			    "member is written through the earlier symlink member '%.*s'", (int)i,
 			    folded);
+		} else if (!below && mv_strset_has(&nm->folded, folded, i)) {
+			below = 1;
+			st = mv_findings_add(fl, MV_R_ARCHIVE_NAME_COLLISION, path, -1,
+			    "member is stored below '%.*s', an earlier member that is not a folder",
+			    (int)i, folded);
+		}
+		if (st == MV_OK)
+			st = mv_strset_add(&nm->dirs, folded, i, &found);
 	}
-	return MV_OK;
+	return st;
 }
 
 mv_status
@@ -241,16 +254,21 @@ mv_names_check(struct mv_names *nm, struct mv_findings *fl, const char *path, co
 
 	if ((folded = mv_name_fold(name, len)) == NULL)
 		return MV_ERR_NOMEM;
-	if ((st = check_through(nm, fl, path, folded)) != MV_OK)
+	if ((st = check_parents(nm, fl, path, folded)) != MV_OK)
 		goto done;
 	if (type == MV_ENTRY_DIR) {
 		if (mv_strset_has(&nm->folded, folded, strlen(folded)))
 			st = mv_findings_add(fl, MV_R_ARCHIVE_NAME_COLLISION, path, -1,
-			    "directory '%s' has the name of an earlier file", folded);
+			    "folder '%s' has the name of an earlier member", folded);
 		if (st == MV_OK)
 			st = mv_strset_add(&nm->dirs, folded, strlen(folded), &found);
 		goto done;
 	}
+	/* A link is remembered even when its name is taken: extractors that let the last
+	 * member win would write what follows through it. */
+	if (type == MV_ENTRY_SYMLINK &&
+	    (st = mv_strset_add(&nm->links, folded, strlen(folded), &found)) != MV_OK)
+		goto done;
 	if ((st = mv_strset_add(&nm->exact, name, len, &found)) != MV_OK)
 		goto done;
 	if (found) {
@@ -260,12 +278,13 @@ mv_names_check(struct mv_names *nm, struct mv_findings *fl, const char *path, co
 	}
 	if ((st = mv_strset_add(&nm->folded, folded, strlen(folded), &found)) != MV_OK)
 		goto done;
-	if (found || mv_strset_has(&nm->dirs, folded, strlen(folded)))
+	if (found)
 		st = mv_findings_add(fl, MV_R_ARCHIVE_NAME_COLLISION, path, -1,
-		    "name matches an earlier member after normalisation (case, '.', '//', '\\\\') "
-		    "as '%s'", folded);
-	if (st == MV_OK && type == MV_ENTRY_SYMLINK)
-		st = mv_strset_add(&nm->links, folded, strlen(folded), &found);
+		    "name matches an earlier member after normalisation (case, '.', '//', "
+		    "backslash) as '%s'", folded);
+	else if (mv_strset_has(&nm->dirs, folded, strlen(folded)))
+		st = mv_findings_add(fl, MV_R_ARCHIVE_NAME_COLLISION, path, -1,
+		    "member has the name of a folder of earlier members ('%s')", folded);
 done:
 	free(folded);
 	return st;

@@ -247,33 +247,6 @@ submit_shards(struct mv_run *run, struct mv_item *item)
 	return MV_OK;
 }
 
-void
-mv_task_stream(void *arg)
-{
-	struct mv_item *item = arg;
-	struct mv_task t = {.run = item->run, .item = item, .findings = &item->raw,
-	    .recs = &item->members};
-	int fd;
-
-	if ((t.buf = malloc(MV_READ_BUF)) == NULL) {
-		item->top.flags |= MV_ENTRY_INCOMPLETE;
-		mv_findings_add(&item->raw, MV_R_ANALYSIS_INCOMPLETE, item->top.path, -1,
-		    "out of memory");
-		return;
-	}
-	if (item->fspath == NULL) {
-		mv_task_fd_stream(&t, STDIN_FILENO);
-	} else if ((fd = open(item->fspath, O_RDONLY | O_CLOEXEC)) < 0) {
-		item->top.flags |= MV_ENTRY_INCOMPLETE;
-		mv_findings_add(&item->raw, MV_R_WALK_READ_ERROR, item->top.path, -1,
-		    "cannot read: %s", strerror(errno));
-	} else {
-		mv_task_fd_stream(&t, fd);
-		close(fd);
-	}
-	free(t.buf);
-}
-
 /* ---- inputs ---- */
 
 static const char *
@@ -430,30 +403,53 @@ assemble(struct mv_run *run, struct mv_result *res)
 	return MV_OK;
 }
 
+/* Larger files first, so the last file to finish is a small one and no worker idles while
+ * another hashes a big file alone; the result keeps walk order whatever the schedule. */
+static int
+cmp_size_desc(const void *a, const void *b)
+{
+	const struct mv_item *x = *(struct mv_item *const *)a, *y = *(struct mv_item *const *)b;
+
+	if (x->top.size != y->top.size)
+		return x->top.size > y->top.size ? -1 : 1;
+	return 0;
+}
+
 static mv_status
 submit_all(struct mv_run *run)
 {
-	for (size_t i = 0; i < run->nitems; i++) {
-		struct mv_item *item = run->items[i];
-		mv_status st = MV_OK;
+	struct mv_item **order = NULL;
+	mv_status st = MV_OK;
+
+	if (run->nitems && (order = malloc(run->nitems * sizeof(*order))) == NULL)
+		return MV_ERR_NOMEM;
+	if (run->nitems)
+		memcpy(order, run->items, run->nitems * sizeof(*order));
+	/* qsort is not stable, but equal sizes in any order are fine: only timing changes. */
+	if (run->nitems > 1)
+		qsort(order, run->nitems, sizeof(*order), cmp_size_desc);
+	for (size_t i = 0; i < run->nitems && st == MV_OK; i++) {
+		struct mv_item *item = order[i];
 
 		if (item->stream)
 			st = mv_pool_submit(run->pool, mv_task_stream, item);
-		else if (item->top.type != MV_ENTRY_FILE || item->fspath == NULL)
+		else if (item->top.type != MV_ENTRY_FILE || (item->fspath == NULL &&
+		    item->mem == NULL))
 			continue;
-		else if (run->shard_size && !(run->flags & MV_RUN_ANALYSE) &&
+		else if (run->shard_size && !(run->flags & MV_RUN_ANALYSE) && item->mem == NULL &&
 		    item->top.size > run->shard_size)
 			st = submit_shards(run, item);
 		else
 			st = mv_pool_submit(run->pool, mv_task_file, item);
-		if (st != MV_OK)
-			return st;
 	}
-	return MV_OK;
+	free(order);
+	return st;
 }
 
-mv_status
-mv_run(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, struct mv_result **out)
+/* One run over the inputs, or over mem (when not NULL) as the one input inputs[0]. */
+static mv_status
+run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const void *mem,
+    size_t memlen, struct mv_result **out)
 {
 	struct mv_run run;
 	struct mv_result *res = NULL;
@@ -492,9 +488,30 @@ mv_run(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, struct mv_
 	}
 	/* Walk every input first: the totals drive the progress bar, and a missing input stops
 	 * the run before any work. Entries point at the result's copy of their input. */
-	for (size_t i = 0; i < ninputs; i++)
+	if (mem) {
+		struct mv_item *item = mv_item_new(res->inputs[0], res->inputs[0], res->inputs[0],
+		    NULL);
+
+		if (item == NULL) {
+			st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+		item->top.type = MV_ENTRY_FILE;
+		item->top.size = memlen;
+		item->mem = mem;
+		item->memlen = memlen;
+		if ((st = mv_run_add_item(&run, item)) != MV_OK) {
+			st = mv_ctx_fail(ctx, st, "out of memory");
+			goto done;
+		}
+	}
+	for (size_t i = 0; i < ninputs && mem == NULL; i++)
 		if ((st = add_input(&run, res->inputs[i])) != MV_OK)
 			goto done;
+	if ((run.flags & MV_RUN_ANALYSE) && (run.pkg = mv_pkg_new()) == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
 	if ((st = mv_pool_new(jobs, SIZE_MAX, &run.pool)) != MV_OK) {
 		st = mv_ctx_fail(ctx, st, "cannot start worker threads");
 		goto done;
@@ -510,6 +527,12 @@ mv_run(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, struct mv_
 		st = mv_ctx_fail(ctx, st, "out of memory");
 		goto done;
 	}
+	/* Post-walk hook of the analysers (scan/analyse.h): references from one file to another
+	 * (ONNX external data, safetensors shards) can only be checked once every entry is known. */
+	if (run.pkg && (st = mv_pkg_check(run.pkg, res->ent, res->nent, &res->findings)) != MV_OK) {
+		st = mv_ctx_fail(ctx, st, "out of memory");
+		goto done;
+	}
 	*out = res;
 	res = NULL;
 done:
@@ -518,8 +541,24 @@ done:
 		mv_item_free(run.items[i]);
 	free(run.items);
 	mv_findings_free(&run.run_findings);
+	mv_pkg_free(run.pkg);
 	mv_result_free(res);
 	return st;
+}
+
+mv_status
+mv_run(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, struct mv_result **out)
+{
+	return run_inputs(ctx, inputs, ninputs, NULL, 0, out);
+}
+
+mv_status
+mv_run_memory(struct mv_ctx *ctx, const char *name, const void *p, size_t n,
+    struct mv_result **out)
+{
+	static const unsigned char none[1];
+
+	return run_inputs(ctx, &name, 1, p ? p : none, n, out);
 }
 
 size_t
@@ -573,6 +612,12 @@ const char *
 mv_result_input(const struct mv_result *res, size_t i)
 {
 	return i < res->ninputs ? res->inputs[i] : NULL;
+}
+
+struct mv_findings *
+mv_result_findings(struct mv_result *res)
+{
+	return &res->findings;
 }
 
 void

@@ -29,6 +29,8 @@ struct mv_item {
 	enum mv_format fmt;             /* recognised from the content */
 	int stream;                     /* read in sequence: standard input, a pipe */
 	char *fspath;                   /* what to open; NULL for stdin and non-files */
+	const unsigned char *mem;       /* or the bytes themselves (mv_run_memory) */
+	size_t memlen;
 	char *blob_digest;              /* content-addressed: the sha256 hex its name gives */
 	struct mv_findings walk;        /* from the directory walk (caller's thread) */
 	struct mv_findings raw;         /* from reading the bytes */
@@ -56,6 +58,7 @@ struct mv_run {
 	atomic_int entries_flagged;
 	atomic_int bytes_flagged;
 	struct mv_findings run_findings; /* run-wide limits, added once */
+	struct mv_pkg *pkg;              /* analysers' references between files (scan/package.c) */
 	void *run_lock;                  /* guards run_findings */
 };
 
@@ -109,12 +112,24 @@ int mv_run_count_entry(struct mv_run *run, const char *path);
 /* Count bytes produced by decompression against MV_LIMIT_BYTES; 0 when over. */
 int mv_run_count_bytes(struct mv_run *run, uint64_t n, const char *path);
 
-/* Read a whole top-level file (task for the pool). */
+/* Read a whole top-level file or memory item (task for the pool). */
 void mv_task_file(void *arg);
 /* Walk the archive of a top-level file (task for the pool). */
 void mv_task_archive(void *arg);
-/* Read a descriptor that cannot seek (standard input, a pipe) as one entry. */
-void mv_task_fd_stream(struct mv_task *t, int fd);
+/* Read standard input or a named pipe in order, archives inside included (task). */
+void mv_task_stream(void *arg);
+
+/* The pass over a top-level entry (t->item->top) from in; with ra (random access to the same
+ * bytes) an archive is not walked but its format left in *fmt for mv_walk_archive. Returns 1
+ * when reading stopped at a limit. */
+int mv_walk_top(struct mv_task *t, struct mv_blocks *in, const struct mv_rsrc *ra,
+    enum mv_format *fmt);
+/* Walk the members of the top-level archive t->item (format t->item->fmt) read from src. */
+void mv_walk_archive(struct mv_task *t, const struct mv_rsrc *src);
+
+/* Walk bytes in memory as one input called name, as mv_run walks a file (fuzzing). */
+mv_status mv_run_memory(struct mv_ctx *ctx, const char *name, const void *p, size_t n,
+    struct mv_result **out);
 
 /* Directory walk: calls add for each non-directory entry below root, in sorted order. */
 struct mv_dirwalk {
@@ -131,7 +146,8 @@ mv_status mv_run_add_item(struct mv_run *run, struct mv_item *item);
 struct mv_item *mv_item_new(const char *input, const char *path, const char *name,
     const char *fspath);
 void mv_item_free(struct mv_item *item);
-/* Read a named pipe or character device given as an input, as a stream (task). */
-void mv_task_stream(void *arg);
+/* The findings of a finished run, for stages that add to it afterwards (signatures). */
+struct mv_result;
+struct mv_findings *mv_result_findings(struct mv_result *res);
 
 #endif

@@ -1,0 +1,250 @@
+/* task.c: the tasks that read one top-level entry: a file of the package, standard input or a
+ * pipe, or bytes in memory, and then the archive it turns out to be. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/ctx.h"
+#include "walk/walk.h"
+
+/* A descriptor read in order, in blocks of MV_READ_BUF. */
+struct fdblocks {
+	struct mv_blocks b;
+	int fd;
+	unsigned char *buf;
+	struct mv_run *run;
+	int count_done;                 /* add to the run's progress counter */
+};
+
+static int
+fd_next(void *arg, const unsigned char **p, size_t *n)
+{
+	struct fdblocks *f = arg;
+	ssize_t r;
+
+	do
+		r = read(f->fd, f->buf, MV_READ_BUF);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		snprintf(f->b.err, sizeof(f->b.err), "%s", strerror(errno));
+		return -1;
+	}
+	if (r == 0)
+		return 0;
+	if (f->count_done)
+		atomic_fetch_add(&f->run->bytes_done, (uint64_t)r);
+	*p = f->buf;
+	*n = (size_t)r;
+	return 1;
+}
+
+static void
+fdblocks_init(struct fdblocks *f, struct mv_task *t, int fd, int count_done)
+{
+	memset(f, 0, sizeof(*f));
+	f->b.next = fd_next;
+	f->b.arg = f;
+	f->fd = fd;
+	f->buf = t->buf;
+	f->run = t->run;
+	f->count_done = count_done;
+}
+
+/* Bytes in memory, handed out in place. */
+struct memblocks {
+	struct mv_blocks b;
+	const unsigned char *p;
+	size_t left;
+};
+
+static int
+mem_next(void *arg, const unsigned char **p, size_t *n)
+{
+	struct memblocks *m = arg;
+	size_t take = m->left < MV_READ_BUF ? m->left : MV_READ_BUF;
+
+	if (take == 0)
+		return 0;
+	*p = m->p;
+	*n = take;
+	m->p += take;
+	m->left -= take;
+	return 1;
+}
+
+/* Open a file of the package without following a final symlink or blocking on a FIFO that
+ * was swapped in after the walk looked at it. */
+static int
+open_entry(const char *path, struct stat *st, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "%s", S_ISREG(st->st_mode) ? strerror(errno) :
+		    "no longer a regular file");
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+#ifdef HAVE_POSIX_FADVISE
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	return fd;
+}
+
+static void
+read_failed(struct mv_task *t, struct mv_entry *e, const char *why)
+{
+	e->flags |= MV_ENTRY_INCOMPLETE;
+	mv_findings_add(t->findings, MV_R_WALK_READ_ERROR, e->path, -1, "cannot read: %s", why);
+}
+
+/* A content-addressed file (a Hugging Face cache blob, an OCI layout blob) is named by its
+ * SHA-256: check the name against what was read. */
+static void
+check_blob(struct mv_task *t)
+{
+	struct mv_item *item = t->item;
+	char hex[2 * MV_DIGEST_MAX + 1];
+
+	if (item->blob_digest == NULL || (item->top.flags & MV_ENTRY_INCOMPLETE))
+		return;
+	for (unsigned i = 0; i < item->top.ndigest; i++) {
+		if (item->top.digest[i].alg != MV_HASH_SHA256)
+			continue;
+		mv_digest_hex(&item->top.digest[i], hex);
+		if (strcmp(hex, item->blob_digest) != 0)
+			mv_findings_add(t->findings, MV_R_INTEGRITY_DIGEST_MISMATCH, item->top.path,
+			    -1, "content-addressed blob '%s' hashes to sha256 %s",
+			    item->blob_digest, hex);
+	}
+}
+
+/* The pass over a top-level entry with random access to it: when it is an archive, its walk
+ * is queued as a task of its own, once this task no longer touches the item's record. */
+static void
+top_pass(struct mv_task *t, struct mv_blocks *in, const struct mv_rsrc *ra)
+{
+	struct mv_item *item = t->item;
+	enum mv_format fmt = MV_FMT_UNKNOWN;
+
+	mv_walk_top(t, in, ra, &fmt);
+	if (in->err[0])
+		read_failed(t, &item->top, in->err);
+	item->fmt = fmt;
+	check_blob(t);
+	if ((item->top.flags & MV_ENTRY_CONTAINER) && !(item->top.flags & MV_ENTRY_INCOMPLETE) &&
+	    mv_pool_submit(t->run->pool, mv_task_archive, item) != MV_OK) {
+		item->top.flags |= MV_ENTRY_INCOMPLETE;
+		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, item->top.path, -1,
+		    "out of memory");
+	}
+}
+
+void
+mv_task_file(void *arg)
+{
+	struct mv_item *item = arg;
+	struct mv_task t = {.run = item->run, .item = item, .findings = &item->raw,
+	    .recs = &item->members};
+	struct stat st;
+	char err[256];
+	int fd;
+
+	if (item->mem) {
+		struct memblocks mb = {.b = {.next = mem_next}, .p = item->mem,
+		    .left = item->memlen};
+		struct mv_memsrc ms;
+
+		mb.b.arg = &mb;
+		mv_memsrc_init(&ms, item->mem, item->memlen);
+		item->top.size = item->memlen;
+		top_pass(&t, &mb.b, &ms.src);
+		return;
+	}
+	if ((t.buf = malloc(MV_READ_BUF)) == NULL) {
+		read_failed(&t, &item->top, "out of memory");
+		return;
+	}
+	if ((fd = open_entry(item->fspath, &st, err, sizeof(err))) < 0) {
+		read_failed(&t, &item->top, err);
+	} else {
+		struct fdblocks fb;
+		struct mv_fdsrc ra;
+
+		item->top.size = (uint64_t)st.st_size;
+		fdblocks_init(&fb, &t, fd, 1);
+		mv_fdsrc_init(&ra, fd, (uint64_t)st.st_size);
+		top_pass(&t, &fb.b, &ra.src);
+		close(fd);
+	}
+	free(t.buf);
+}
+
+void
+mv_task_archive(void *arg)
+{
+	struct mv_item *item = arg;
+	struct mv_task t = {.run = item->run, .item = item, .findings = &item->sub,
+	    .recs = &item->members};
+	struct mv_fdsrc src;
+	struct stat st;
+	char err[256];
+	int fd;
+
+	if (item->mem) {
+		struct mv_memsrc ms;
+
+		mv_memsrc_init(&ms, item->mem, item->memlen);
+		mv_walk_archive(&t, &ms.src);
+		return;
+	}
+	if ((fd = open_entry(item->fspath, &st, err, sizeof(err))) < 0) {
+		mv_findings_add(t.findings, MV_R_WALK_READ_ERROR, item->top.path, -1,
+		    "cannot read the archive again: %s", err);
+		mv_findings_add(t.findings, MV_R_ANALYSIS_INCOMPLETE, item->top.path, -1,
+		    "archive members not examined");
+		return;
+	}
+	mv_fdsrc_init(&src, fd, (uint64_t)st.st_size);
+	mv_walk_archive(&t, &src.src);
+	close(fd);
+}
+
+/* Standard input, a named pipe or a character device given as an input: read in order, with
+ * archives walked from the stream itself (zips and 7z through a bounded spool). */
+void
+mv_task_stream(void *arg)
+{
+	struct mv_item *item = arg;
+	struct mv_task t = {.run = item->run, .item = item, .findings = &item->raw,
+	    .recs = &item->members};
+	struct fdblocks fb;
+	int fd = STDIN_FILENO;
+
+	if ((t.buf = malloc(MV_READ_BUF)) == NULL) {
+		read_failed(&t, &item->top, "out of memory");
+		return;
+	}
+	if (item->fspath && (fd = open(item->fspath, O_RDONLY | O_CLOEXEC)) < 0) {
+		read_failed(&t, &item->top, strerror(errno));
+		free(t.buf);
+		return;
+	}
+	fdblocks_init(&fb, &t, fd, 0);
+	mv_walk_top(&t, &fb.b, NULL, &item->fmt);
+	if (fb.b.err[0])
+		read_failed(&t, &item->top, fb.b.err);
+	if (item->fspath)
+		close(fd);
+	free(t.buf);
+}
