@@ -513,7 +513,8 @@ mv_report_cyclonedx(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 		char name[64];
 		char *v;
 
-		if (m->provision->scan == MV_SCAN_NO && m->state == MV_MAP_NOT_EVIDENCED)
+		/* The whole mapping is in the json report; the BOM carries what was shown. */
+		if (m->state == MV_MAP_NOT_EVIDENCED)
 			continue;
 		snprintf(name, sizeof(name), "etsi-en-304-223:%s", m->provision->etsi);
 		v = mv_asprintf("%s: %s", mv_mapstate_name(m->state), m->evidence);

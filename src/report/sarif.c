@@ -62,12 +62,31 @@ text(const char *s)
 	return o;
 }
 
+/* "archive.path.traversal" as the PascalCase name SARIF viewers show: ArchivePathTraversal. */
+static const char *
+friendly(const char *id, char *buf, size_t n)
+{
+	size_t k = 0;
+	int up = 1;
+
+	for (const char *p = id; *p && k + 1 < n; p++) {
+		if (*p == '.' || *p == '_' || *p == '-') {
+			up = 1;
+			continue;
+		}
+		buf[k++] = (char)(up && *p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+		up = 0;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
 static json_t *
 rule_object(const struct mv_rule_info *ri)
 {
 	json_t *o = json_object(), *cfg = json_object(), *props = json_object(),
 	    *help = json_object();
-	char *md = NULL, *plain = NULL;
+	char *md = NULL, *plain = NULL, name[128];
 	struct mv_buf refs;
 
 	mv_buf_init(&refs, 4096);
@@ -82,6 +101,7 @@ rule_object(const struct mv_rule_info *ri)
 	    refs.len ? "\n\nEvidence for ETSI TS 104 223 provisions " : "",
 	    refs.len ? (const char *)refs.p : "");
 	json_object_set_new(o, "id", json_string(ri->id));
+	json_object_set_new(o, "name", json_string(friendly(ri->id, name, sizeof(name))));
 	json_object_set_new(o, "shortDescription", text(ri->title));
 	json_object_set_new(o, "fullDescription", text(ri->title));
 	json_object_set_new(help, "text", json_string(plain ? plain : ri->remediation));

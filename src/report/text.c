@@ -305,15 +305,16 @@ principles(FILE *out, const struct mv_judgement *j, unsigned flags)
 			nscan++;
 		}
 		if (!(flags & MV_REPORT_PRINCIPLES)) {
-			fprintf(out, "  %2u %-58.58s ", p, pr->title);
+			char counts[96];
+
 			if (nscan == 0)
-				fputs("beyond a scan\n", out);
+				snprintf(counts, sizeof(counts), "beyond a scan");
 			else
-				fprintf(out, "%s%zu met%s, %s%zu not met%s, %zu not evidenced\n",
-				    colour && c[MV_MAP_MET] ? GREEN : "", c[MV_MAP_MET],
-				    colour && c[MV_MAP_MET] ? RESET : "",
-				    colour && c[MV_MAP_NOT_MET] ? RED : "", c[MV_MAP_NOT_MET],
-				    colour && c[MV_MAP_NOT_MET] ? RESET : "", c[MV_MAP_NOT_EVIDENCED]);
+				snprintf(counts, sizeof(counts), "%zu met, %zu not met, %zu not evidenced",
+				    c[MV_MAP_MET], c[MV_MAP_NOT_MET], c[MV_MAP_NOT_EVIDENCED]);
+			fprintf(out, "  %s%2u  %-36s%s %s\n", colour && c[MV_MAP_NOT_MET] ? RED :
+			    colour && c[MV_MAP_MET] ? GREEN : "", p, counts,
+			    colour && (c[MV_MAP_NOT_MET] || c[MV_MAP_MET]) ? RESET : "", pr->title);
 			continue;
 		}
 		fprintf(out, "\n%sPrinciple %u (%s, %s): %s%s\n", colour ? BOLD : "", p, pr->clause,
