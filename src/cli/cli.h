@@ -62,6 +62,18 @@ int cli_use_color(FILE *out);
 void cli_print_path(FILE *out, const char *path);
 
 int cmd_hash(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+
+/* sigopts.c: a key passphrase from --passphrase-fd (one line) or --passphrase-env; *out is
+ * NULL when neither is given. 0 or EXIT_ERROR (printed). Free with cli_secure_free. */
+int cli_passphrase(const char *fd_arg, const char *env_name, char **out, size_t *len);
+void cli_secure_free(char *p, size_t n);
+/* A byte count with an optional k, M, G, T (or KiB...) suffix; 0 on success. */
+int cli_parse_size(const char *s, uint64_t *out);
+/* An --ignore-paths value relative to the model root (new string, NULL without memory). */
+char *cli_model_rel(const char *model, const char *p);
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_principles(int argc, char **argv);

@@ -1,5 +1,9 @@
 mavis_SOURCES = \
 	src/cli/cmd_hash.c \
+	src/cli/sigopts.c \
+	src/cli/cmd_verify.c \
+	src/cli/cmd_sign.c \
+	src/cli/cmd_keygen.c \
 	src/cli/cmd_rules.c \
 	src/cli/cmd_scan.c \
 	src/cli/common.c \

@@ -17,6 +17,9 @@ static const struct {
 } commands[] = {
 	{"scan", cmd_scan, "check a model package: analysis, signature, policy, ETSI mapping"},
 	{"hash", cmd_hash, "digests of every file, archive members included"},
+	{"sign", cmd_sign, "sign a model (OpenSSF Model Signing, model.sig)"},
+	{"verify", cmd_verify, "check a model against its signature"},
+	{"keygen", cmd_keygen, "make a signing key pair"},
 	{"rules", cmd_rules, "the rules mavis reports and what they map to"},
 	{"principles", cmd_principles, "the 72 provisions of ETSI TS 104 223 and what a scan shows"},
 };

@@ -1,0 +1,234 @@
+/* cmd_sign.c: mavis sign: write an OpenSSF Model Signing signature for a model. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+enum {
+	OPT_KEY = 'k',
+	OPT_SIG = 's',
+	OPT_HELP = 'h',
+	OPT_CERT = 400,
+	OPT_CHAIN,
+	OPT_IGN,
+	OPT_NO_GIT,
+	OPT_SHARD,
+	OPT_HASH,
+	OPT_SYMLINKS,
+	OPT_ARCHIVE,
+	OPT_NAME,
+	OPT_PASS_FD,
+	OPT_PASS_ENV,
+};
+
+static const struct option own[] = {
+	{"key", required_argument, NULL, OPT_KEY},
+	{"cert", required_argument, NULL, OPT_CERT},
+	{"cert-chain", required_argument, NULL, OPT_CHAIN},
+	{"signature", required_argument, NULL, OPT_SIG},
+	{"ignore-paths", required_argument, NULL, OPT_IGN},
+	{"no-ignore-git-paths", no_argument, NULL, OPT_NO_GIT},
+	{"shard-size", required_argument, NULL, OPT_SHARD},
+	{"hash", required_argument, NULL, OPT_HASH},
+	{"allow-symlinks", no_argument, NULL, OPT_SYMLINKS},
+	{"archive", required_argument, NULL, OPT_ARCHIVE},
+	{"model-name", required_argument, NULL, OPT_NAME},
+	{"passphrase-fd", required_argument, NULL, OPT_PASS_FD},
+	{"passphrase-env", required_argument, NULL, OPT_PASS_ENV},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: mavis sign --key KEY [--cert CERT [--cert-chain CHAIN]...] [OPTIONS] MODEL\n"
+	    "\n"
+	    "Sign MODEL (a folder, a file, or an archive of files) in the OpenSSF Model Signing\n"
+	    "format: a Sigstore bundle that model_signing and mavis verify.\n"
+	    "\n"
+	    "  -k, --key KEY             PEM private key (ECDSA P-256/P-384/P-521 or Ed25519)\n"
+	    "      --passphrase-fd N     read the key's passphrase from file descriptor N\n"
+	    "      --passphrase-env NAME read it from environment variable NAME\n"
+	    "      --cert CERT           PEM signing certificate (certificate method)\n"
+	    "      --cert-chain CHAIN    PEM intermediate certificates (repeatable)\n"
+	    "  -s, --signature FILE      where to write (default MODEL/model.sig for a folder,\n"
+	    "                            MODEL.sig beside a file or archive)\n"
+	    "      --ignore-paths P      leave P out (repeatable; inside the model)\n"
+	    "      --no-ignore-git-paths sign .git, .github, .gitattributes, .gitignore too\n"
+	    "      --shard-size N        digest every N bytes on their own (shards)\n"
+	    "      --hash ALG            sha256 (default) or blake2b\n"
+	    "      --allow-symlinks      sign the targets of symlinks inside the model\n"
+	    "      --archive HOW         auto (tar: members), members, or whole\n"
+	    "      --model-name NAME     the statement's subject name\n"
+	    "      --jobs N              worker threads (default: one per CPU)\n"
+	    "      --no-progress         no progress bar\n"
+	    "\n"
+	    "Exit status: 0 signed, 2 error.\n");
+}
+
+static int
+push(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv == NULL)
+		return cli_error("out of memory");
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
+int
+cmd_sign(int argc, char **argv)
+{
+	struct mv_ctx *ctx = mv_ctx_new();
+	struct option *opts = cli_options(own);
+	struct mv_sign_opts so;
+	const char **chain = NULL, **ign = NULL, *pass_fd = NULL, *pass_env = NULL;
+	char **rel = NULL, *pass = NULL, *sigpath = NULL;
+	size_t nchain = 0, nign = 0, nrel = 0, passlen = 0, nres = 0;
+	unsigned flags = 0;
+	int progress = 1, opt, rc = EXIT_ERROR;
+
+	memset(&so, 0, sizeof(so));
+	if (ctx == NULL || opts == NULL) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "k:s:h", opts, NULL)) != -1) {
+		int r;
+
+		switch (opt) {
+		case OPT_KEY: so.key = optarg; break;
+		case OPT_CERT: so.cert = optarg; break;
+		case OPT_CHAIN:
+			if (push(&chain, &nchain, optarg) != 0)
+				goto done;
+			break;
+		case OPT_SIG: so.signature = optarg; break;
+		case OPT_IGNORE:
+		case OPT_IGN:
+			if (push(&ign, &nign, optarg) != 0)
+				goto done;
+			break;
+		case OPT_NO_GIT: so.no_git_ignores = 1; break;
+		case OPT_SHARD: {
+			uint64_t v;
+
+			if (cli_parse_size(optarg, &v) != 0 || v == 0) {
+				rc = cli_error("--shard-size: '%s' is not a positive byte count", optarg);
+				goto done;
+			}
+			so.shard_size = v;
+			break;
+		}
+		case OPT_HASH:
+			if (strcmp(optarg, "sha256") == 0)
+				so.hash = MV_HASH_SHA256;
+			else if (strcmp(optarg, "blake2b") == 0)
+				so.hash = MV_HASH_BLAKE2B;
+			else {
+				rc = cli_error("--hash: '%s' is not sha256 or blake2b", optarg);
+				goto done;
+			}
+			break;
+		case OPT_FOLLOW:
+		case OPT_SYMLINKS: so.allow_symlinks = 1; break;
+		case OPT_ARCHIVE:
+			if (strcmp(optarg, "auto") == 0)
+				so.archive = MV_SIG_ARCHIVE_AUTO;
+			else if (strcmp(optarg, "members") == 0)
+				so.archive = MV_SIG_ARCHIVE_MEMBERS;
+			else if (strcmp(optarg, "whole") == 0)
+				so.archive = MV_SIG_ARCHIVE_WHOLE;
+			else {
+				rc = cli_error("--archive: '%s' is not auto, members or whole", optarg);
+				goto done;
+			}
+			break;
+		case OPT_NAME: so.model_name = optarg; break;
+		case OPT_PASS_FD: pass_fd = optarg; break;
+		case OPT_PASS_ENV: pass_env = optarg; break;
+		case OPT_HELP:
+			usage(stdout);
+			rc = EXIT_PASS;
+			goto done;
+		case OPT_NO_PROGRESS:
+			progress = 0;
+			break;
+		case OPT_NO_RECURSE:
+			rc = cli_error("--no-recurse: use --archive whole to sign an archive as one "
+			    "file");
+			goto done;
+		default:
+			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
+				break;
+			if (r == 1)
+				fprintf(stderr, "Try 'mavis sign --help'.\n");
+			goto done;
+		}
+	}
+	if (optind != argc - 1) {
+		rc = cli_error("%s", optind >= argc ? "no MODEL given (try 'mavis sign --help')" :
+		    "one MODEL at a time");
+		goto done;
+	}
+	if (so.key == NULL) {
+		rc = cli_error("--key KEY is required");
+		goto done;
+	}
+	if (nchain && so.cert == NULL) {
+		rc = cli_error("--cert-chain needs --cert");
+		goto done;
+	}
+	if (cli_passphrase(pass_fd, pass_env, &pass, &passlen) != 0)
+		goto done;
+	if (nign && (rel = calloc(nign, sizeof(*rel))) == NULL) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	for (; nrel < nign; nrel++)
+		if ((rel[nrel] = cli_model_rel(argv[optind], ign[nrel])) == NULL) {
+			rc = cli_error("out of memory");
+			goto done;
+		}
+	so.passphrase = pass;
+	so.passphrase_len = passlen;
+	so.chain = chain;
+	so.nchain = nchain;
+	so.ignore = (const char *const *)rel;
+	so.nignore = nign;
+	if (so.signature == NULL && mv_sig_default_path(ctx, argv[optind], &sigpath) != MV_OK) {
+		rc = cli_error("%s", mv_ctx_error(ctx));
+		goto done;
+	}
+	cli_progress_attach(ctx, progress);
+	if (mv_sign(ctx, &so, argv[optind], &nres) != MV_OK) {
+		cli_progress_done();
+		rc = cli_error("%s", mv_ctx_error(ctx));
+		goto done;
+	}
+	cli_progress_done();
+	printf("Signed %zu resource%s of %s into %s (%s method)\n", nres, nres == 1 ? "" : "s",
+	    argv[optind], so.signature ? so.signature : sigpath, so.cert ? "certificate" : "key");
+	rc = fflush(stdout) == 0 ? EXIT_PASS : cli_error("write error: %s", strerror(errno));
+done:
+	cli_secure_free(pass, passlen);
+	for (size_t i = 0; i < nrel; i++)
+		free(rel[i]);
+	free(rel);
+	free(ign);
+	free(chain);
+	free(sigpath);
+	free(opts);
+	mv_ctx_free(ctx);
+	return rc;
+}

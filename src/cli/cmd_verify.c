@@ -1,0 +1,226 @@
+/* cmd_verify.c: mavis verify: check a model against its OpenSSF Model Signing signature. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+enum {
+	OPT_KEY = 'k',
+	OPT_SIG = 's',
+	OPT_QUIET = 'q',
+	OPT_HELP = 'h',
+	OPT_CHAIN = 400,
+	OPT_IGN,
+	OPT_NO_GIT,
+	OPT_UNSIGNED,
+	OPT_SYMLINKS,
+	OPT_CERT_TIME,
+};
+
+static const struct option own[] = {
+	{"key", required_argument, NULL, OPT_KEY},
+	{"cert-chain", required_argument, NULL, OPT_CHAIN},
+	{"signature", required_argument, NULL, OPT_SIG},
+	{"ignore-paths", required_argument, NULL, OPT_IGN},
+	{"no-ignore-git-paths", no_argument, NULL, OPT_NO_GIT},
+	{"ignore-unsigned-files", no_argument, NULL, OPT_UNSIGNED},
+	{"allow-symlinks", no_argument, NULL, OPT_SYMLINKS},
+	{"cert-time", required_argument, NULL, OPT_CERT_TIME},
+	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: mavis verify --key PUB | --cert-chain ROOTS... [OPTIONS] MODEL\n"
+	    "\n"
+	    "Check MODEL against its OpenSSF Model Signing signature: the signature must verify\n"
+	    "and every file must match it.\n"
+	    "\n"
+	    "  -k, --key PUB             the signer's PEM public key (key method)\n"
+	    "      --cert-chain ROOTS    PEM root CA certificates (certificate method; repeatable)\n"
+	    "      --cert-time WHEN      validate the chain now (default) or when 'issued' (the\n"
+	    "                            leaf's notBefore, as model_signing does)\n"
+	    "  -s, --signature FILE      the signature (default MODEL/model.sig for a folder,\n"
+	    "                            MODEL.sig beside a file, or a member model.sig of an\n"
+	    "                            archive)\n"
+	    "      --ignore-paths P      leave P out (repeatable)\n"
+	    "      --no-ignore-git-paths compare .git, .github, .gitattributes, .gitignore too\n"
+	    "      --ignore-unsigned-files  files the signature does not list are not differences\n"
+	    "      --allow-symlinks      follow symlinks inside the model\n"
+	    "  -q, --quiet               print only differences and errors\n"
+	    "      --jobs N              worker threads (default: one per CPU)\n"
+	    "      --no-progress         no progress bar\n"
+	    "\n"
+	    "Exit status: 0 valid and every file matches, 1 differences (each named), 2 errors\n"
+	    "or files that could not be read.\n");
+}
+
+static int
+push(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv == NULL)
+		return cli_error("out of memory");
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
+static void
+print_report(const struct mv_verify_report *rep, const char *model, int quiet)
+{
+	size_t n = mv_verify_report_diff_count(rep);
+	const char *fmt = mv_verify_report_format(rep), *who = mv_verify_report_signer(rep);
+	const char *prod = mv_verify_report_producer(rep);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct mv_sig_diff *d = mv_verify_report_diff(rep, i);
+
+		if (d->name[0])
+			cli_print_path(stdout, d->name);
+		else
+			fputs("(signature)", stdout);
+		printf(": %s: %s\n", mv_sig_diff_name(d->kind), d->detail);
+	}
+	if (mv_verify_report_status(rep) == MV_VERIFY_VALID) {
+		if (quiet)
+			return;
+		printf("Verification succeeded: %s matches %s\n", model,
+		    mv_verify_report_signature(rep));
+	} else {
+		printf("Verification failed: %zu difference%s between %s and %s\n", n,
+		    n == 1 ? "" : "s", model, mv_verify_report_signature(rep));
+	}
+	if (who)
+		printf("  signer:    %s\n", who);
+	if (fmt)
+		printf("  format:    %s, as written by %s\n", fmt, prod ? prod : "an unknown tool");
+	printf("  method:    %s\n", mv_sig_method_name(mv_verify_report_method(rep)));
+	if (fmt)
+		printf("  resources: %zu signed\n", mv_verify_report_resources(rep));
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct mv_ctx *ctx = mv_ctx_new();
+	struct option *opts = cli_options(own);
+	struct mv_verify_opts vo;
+	struct mv_verify_report *rep = NULL;
+	const char **roots = NULL, **ign = NULL;
+	char **rel = NULL;
+	size_t nroots = 0, nign = 0, nrel = 0;
+	unsigned flags = 0;
+	int progress = 1, quiet = 0, opt, rc = EXIT_ERROR;
+
+	memset(&vo, 0, sizeof(vo));
+	if (ctx == NULL || opts == NULL) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "k:s:qh", opts, NULL)) != -1) {
+		int r;
+
+		switch (opt) {
+		case OPT_KEY: vo.public_key = optarg; break;
+		case OPT_CHAIN:
+			if (push(&roots, &nroots, optarg) != 0)
+				goto done;
+			break;
+		case OPT_SIG: vo.signature = optarg; break;
+		case OPT_IGNORE:
+		case OPT_IGN:
+			if (push(&ign, &nign, optarg) != 0)
+				goto done;
+			break;
+		case OPT_NO_GIT: vo.no_git_ignores = 1; break;
+		case OPT_UNSIGNED: vo.ignore_unsigned = 1; break;
+		case OPT_FOLLOW:
+		case OPT_SYMLINKS: vo.allow_symlinks = 1; break;
+		case OPT_CERT_TIME:
+			if (strcmp(optarg, "now") == 0)
+				vo.cert_time = MV_CERT_TIME_NOW;
+			else if (strcmp(optarg, "issued") == 0)
+				vo.cert_time = MV_CERT_TIME_ISSUED;
+			else {
+				rc = cli_error("--cert-time: '%s' is not now or issued", optarg);
+				goto done;
+			}
+			break;
+		case OPT_QUIET: quiet = 1; break;
+		case OPT_HELP:
+			usage(stdout);
+			rc = EXIT_PASS;
+			goto done;
+		case OPT_NO_PROGRESS:
+			progress = 0;
+			break;
+		case OPT_NO_RECURSE:
+			rc = cli_error("--no-recurse: the signature says how the model is read");
+			goto done;
+		default:
+			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
+				break;
+			if (r == 1)
+				fprintf(stderr, "Try 'mavis verify --help'.\n");
+			goto done;
+		}
+	}
+	if (optind != argc - 1) {
+		rc = cli_error("%s", optind >= argc ? "no MODEL given (try 'mavis verify --help')" :
+		    "one MODEL at a time");
+		goto done;
+	}
+	if ((vo.public_key != NULL) == (nroots != 0)) {
+		rc = cli_error("give either --key PUB (key signatures) or --cert-chain ROOTS "
+		    "(certificate signatures)");
+		goto done;
+	}
+	if (nign && (rel = calloc(nign, sizeof(*rel))) == NULL) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	for (; nrel < nign; nrel++)
+		if ((rel[nrel] = cli_model_rel(argv[optind], ign[nrel])) == NULL) {
+			rc = cli_error("out of memory");
+			goto done;
+		}
+	vo.roots = roots;
+	vo.nroots = nroots;
+	vo.ignore = (const char *const *)rel;
+	vo.nignore = nign;
+	cli_progress_attach(ctx, progress && !quiet);
+	if (mv_verify(ctx, &vo, argv[optind], &rep) != MV_OK) {
+		cli_progress_done();
+		rc = cli_error("%s", mv_ctx_error(ctx));
+		goto done;
+	}
+	cli_progress_done();
+	print_report(rep, argv[optind], quiet);
+	switch (mv_verify_report_status(rep)) {
+	case MV_VERIFY_VALID: rc = EXIT_PASS; break;
+	case MV_VERIFY_FAILED: rc = EXIT_FINDINGS; break;
+	default: rc = EXIT_ERROR; break;
+	}
+	if (fflush(stdout) != 0)
+		rc = cli_error("write error: %s", strerror(errno));
+done:
+	mv_verify_report_free(rep);
+	for (size_t i = 0; i < nrel; i++)
+		free(rel[i]);
+	free(rel);
+	free(ign);
+	free(roots);
+	free(opts);
+	mv_ctx_free(ctx);
+	return rc;
+}

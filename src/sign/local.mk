@@ -1,0 +1,15 @@
+libmavis_internal_la_SOURCES += \
+	src/sign/b64.c \
+	src/sign/bundle.c \
+	src/sign/keys.c \
+	src/sign/locate.c \
+	src/sign/manifest.c \
+	src/sign/model.c \
+	src/sign/pae.c \
+	src/sign/report.c \
+	src/sign/sign.c \
+	src/sign/statement.c \
+	src/sign/verify.c \
+	src/sign/x509.c
+noinst_HEADERS += \
+	src/sign/sign.h

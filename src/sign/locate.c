@@ -1,0 +1,262 @@
+/* locate.c: where signatures are: default places, reading them (from a file or from inside an
+ * archive model), writing them atomically, and telling archive models from single files. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "core/ctx.h"
+#include "core/str.h"
+#include "sign/sign.h"
+
+char *
+mv_sig_default_for(const char *model, int is_dir)
+{
+	size_t n = strlen(model);
+
+	while (n > 1 && model[n - 1] == '/')
+		n--;
+	if (is_dir)
+		return mv_asprintf("%.*s/model.sig", (int)n, model);
+	return mv_asprintf("%.*s.sig", (int)n, model);
+}
+
+mv_status
+mv_sig_default_path(struct mv_ctx *ctx, const char *model, char **out)
+{
+	struct stat st;
+
+	*out = NULL;
+	if (stat(model, &st) != 0)
+		return mv_ctx_fail(ctx, errno == ENOENT ? MV_ERR_NOTFOUND : MV_ERR_IO, "%s: %s",
+		    model, strerror(errno));
+	if ((*out = mv_sig_default_for(model, S_ISDIR(st.st_mode))) == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	return MV_OK;
+}
+
+mv_status
+mv_file_read(struct mv_ctx *ctx, const char *path, size_t max, unsigned char **out,
+    size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	unsigned char *buf = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0)
+		return mv_ctx_fail(ctx, errno == ENOENT ? MV_ERR_NOTFOUND : MV_ERR_IO, "%s: %s",
+		    path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return mv_ctx_fail(ctx, MV_ERR_IO, "%s: not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > max) {
+		close(fd);
+		return mv_ctx_fail(ctx, MV_ERR_LIMIT, "%s: larger than %zu bytes", path, max);
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	}
+	while (n < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			close(fd);
+			free(buf);
+			return mv_ctx_fail(ctx, MV_ERR_IO, "%s: %s", path, strerror(e));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return MV_OK;
+}
+
+mv_status
+mv_file_write_atomic(struct mv_ctx *ctx, const char *path, const void *p, size_t n)
+{
+	char *tmp = mv_asprintf("%s.tmp-XXXXXX", path);
+	const unsigned char *s = p;
+	mode_t m;
+	int fd, e;
+
+	if (tmp == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	if ((fd = mkstemp(tmp)) < 0) {
+		e = errno;
+		free(tmp);
+		return mv_ctx_fail(ctx, MV_ERR_IO, "%s: cannot create a temporary file beside it: "
+		    "%s", path, strerror(e));
+	}
+	/* mkstemp makes the file private; a signature is public. */
+	m = umask(0);
+	umask(m);
+	if (fchmod(fd, 0666 & ~m) != 0)
+		goto fail;
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto fail;
+		s += w;
+		n -= (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	free(tmp);
+	return MV_OK;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return mv_ctx_fail(ctx, MV_ERR_IO, "%s: %s", path, strerror(e ? e : EIO));
+}
+
+static struct archive *
+open_archive(const char *path)
+{
+	struct archive *a = archive_read_new();
+
+	if (a == NULL)
+		return NULL;
+	/* No raw format: a compressed single file (model.pkl.gz) is not an archive here. */
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	if (archive_read_open_filename(a, path, 256 * 1024) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static int
+is_tar(int fmt)
+{
+	return (fmt & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
+}
+
+int
+mv_archive_format_of(const char *path)
+{
+	struct archive *a = open_archive(path);
+	struct archive_entry *ae;
+	int fmt = 0;
+
+	if (a == NULL)
+		return 0;
+	if (archive_read_next_header(a, &ae) == ARCHIVE_OK)
+		fmt = archive_format(a);
+	archive_read_free(a);
+	return fmt;
+}
+
+/* Tar-family archives hold model folders (tar czf model.tar.gz model/); zips and the rest
+ * are often model formats themselves (PyTorch, Keras, NumPy), signed whole unless asked. */
+int
+mv_archive_kind_auto(int fmt)
+{
+	return is_tar(fmt);
+}
+
+int
+mv_member_is(const char *nm, const char *top, const char *name)
+{
+	size_t n = strlen(nm), k = strlen(name);
+	const char *slash;
+
+	if (strcmp(nm, name) == 0)
+		return 1;
+	if (top == NULL || n <= k + 1 || strcmp(nm + n - k, name) != 0 || nm[n - k - 1] != '/')
+		return 0;
+	slash = strchr(nm, '/');
+	if (slash != nm + n - k - 1)
+		return 0;
+	return strcmp(top, "*") == 0 || (strlen(top) == (size_t)(slash - nm) &&
+	    strncmp(nm, top, (size_t)(slash - nm)) == 0);
+}
+
+mv_status
+mv_archive_member_read(struct mv_ctx *ctx, const char *archive, const char *top,
+    const char *name, size_t max, unsigned char **out, size_t *len, char **member)
+{
+	struct archive *a = open_archive(archive);
+	struct archive_entry *ae;
+	mv_status st = MV_ERR_NOTFOUND;
+	int r;
+
+	*out = NULL;
+	*len = 0;
+	*member = NULL;
+	if (a == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: not an archive mavis can read", archive);
+	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		const char *p = archive_entry_pathname_utf8(ae);
+		char *nm;
+		int bad;
+
+		if (p == NULL)
+			p = archive_entry_pathname(ae);
+		if (p == NULL || archive_entry_filetype(ae) != AE_IFREG)
+			continue;
+		if ((nm = mv_member_name(p, &bad)) == NULL)
+			continue;
+		if (mv_member_is(nm, top, name)) {
+			struct mv_buf b;
+			char buf[65536];
+			ssize_t n;
+
+			mv_buf_init(&b, max);
+			st = MV_OK;
+			while ((n = archive_read_data(a, buf, sizeof(buf))) > 0 && st == MV_OK)
+				st = mv_buf_add(&b, buf, (size_t)n);
+			if (st == MV_OK && n < 0)
+				st = mv_ctx_fail(ctx, MV_ERR_IO, "%s!/%s: %s", archive, p,
+				    archive_error_string(a) ? archive_error_string(a) : "read error");
+			else if (st == MV_OK && (st = mv_buf_terminate(&b)) == MV_OK) {
+				*len = b.len;
+				*out = mv_buf_steal(&b);
+				*member = nm;
+				nm = NULL;
+			} else if (st == MV_ERR_LIMIT)
+				mv_ctx_fail(ctx, st, "%s!/%s: larger than %zu bytes", archive, p, max);
+			mv_buf_free(&b);
+			free(nm);
+			break;
+		}
+		free(nm);
+	}
+	archive_read_free(a);
+	if (st == MV_ERR_NOTFOUND)
+		return mv_ctx_fail(ctx, st, "%s: no member %s", archive, name);
+	return st;
+}

@@ -1,0 +1,221 @@
+/* sign.c: mavis sign: hash the model, build the statement, sign its DSSE encoding with a key
+ * (and certificate chain), and write the bundle atomically. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "core/ctx.h"
+#include "core/str.h"
+#include "sign/sign.h"
+
+/* The certificate method's material: the leaf and the chain after it, leaf first. */
+static mv_status
+load_chain(struct mv_ctx *ctx, const struct mv_sign_opts *o, EVP_PKEY *key,
+    STACK_OF(X509) **out)
+{
+	STACK_OF(X509) *leaf = NULL, *rest = NULL;
+	mv_status st;
+
+	*out = NULL;
+	if ((st = mv_x509_load_pem(ctx, &o->cert, 1, &leaf)) != MV_OK)
+		return st;
+	if (o->nchain && (st = mv_x509_load_pem(ctx, o->chain, o->nchain, &rest)) != MV_OK)
+		goto done;
+	/* The first certificate of the file is the signing one; it must hold our key. */
+	if (EVP_PKEY_eq(X509_get0_pubkey(sk_X509_value(leaf, 0)), key) != 1) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: the certificate is not for the private "
+		    "key given", o->cert);
+		goto done;
+	}
+	while (sk_X509_num(leaf) > 1)
+		X509_free(sk_X509_pop(leaf));
+	while (rest && sk_X509_num(rest) > 0) {
+		X509 *x = sk_X509_shift(rest);
+
+		if (sk_X509_push(leaf, x) <= 0) {
+			X509_free(x);
+			st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+	}
+	*out = leaf;
+	leaf = NULL;
+done:
+	mv_x509_free_all(leaf);
+	mv_x509_free_all(rest);
+	return st;
+}
+
+/* Refuse with the first problem named, and how many more there are. */
+static mv_status
+refuse(struct mv_ctx *ctx, const struct mv_model *md, const struct mv_scope_issues *is)
+{
+	const struct mv_scope_issue *x = &is->v[0];
+	char more[64] = "";
+
+	if (is->n > 1)
+		snprintf(more, sizeof(more), " (and %zu more)", is->n - 1);
+	if (x->name[0] == '\0')
+		return mv_ctx_fail(ctx, MV_ERR_IO, "cannot sign: %s%s", x->detail, more);
+	return mv_ctx_fail(ctx, x->kind == MV_DIFF_UNREADABLE ? MV_ERR_IO : MV_ERR_UNSUPPORTED,
+	    "cannot sign %s: %s %s%s", md->path, x->name, x->detail, more);
+}
+
+mv_status
+mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
+    size_t *nresources)
+{
+	struct mv_model md;
+	struct mv_scope sc;
+	struct mv_scope_issues issues;
+	struct mv_manifest m;
+	struct mv_result *res = NULL;
+	struct mv_buf payload, pae, bundle;
+	EVP_PKEY *key = NULL;
+	STACK_OF(X509) *chain = NULL;
+	unsigned char **der = NULL, *sig = NULL;
+	size_t *derlen = NULL, nder = 0, siglen = 0;
+	char *sigpath = NULL, *sigrel = NULL, hint[65];
+	const char *mdname;
+	unsigned hash = o->hash ? o->hash : MV_HASH_SHA256;
+	mv_status st;
+
+	memset(&md, 0, sizeof(md));
+	memset(&sc, 0, sizeof(sc));
+	memset(&issues, 0, sizeof(issues));
+	mv_manifest_init(&m);
+	mv_buf_init(&payload, MV_SIG_MAX_BYTES);
+	mv_buf_init(&pae, MV_SIG_MAX_BYTES);
+	mv_buf_init(&bundle, MV_SIG_MAX_BYTES);
+	if (nresources)
+		*nresources = 0;
+	if (o->key == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "no private key given");
+		goto done;
+	}
+	if (hash != MV_HASH_SHA256 && hash != MV_HASH_BLAKE2B) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "OMS signatures hash with sha256 or blake2b");
+		goto done;
+	}
+	if (o->nchain && o->cert == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "a certificate chain needs the signing "
+		    "certificate too");
+		goto done;
+	}
+	if ((st = mv_model_open(ctx, model, &md)) != MV_OK)
+		goto done;
+	if (md.kind == MV_MODEL_FILE && o->archive != MV_SIG_ARCHIVE_WHOLE) {
+		int fmt = mv_archive_format_of(md.path);
+
+		if (o->archive == MV_SIG_ARCHIVE_MEMBERS && fmt == 0) {
+			st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: not an archive mavis can read",
+			    md.path);
+			goto done;
+		}
+		if (fmt && (o->archive == MV_SIG_ARCHIVE_MEMBERS || mv_archive_kind_auto(fmt)))
+			md.kind = MV_MODEL_ARCHIVE;
+	}
+	/* The key first: a wrong passphrase should not wait for a hundred gigabytes. */
+	if ((st = mv_key_load_private(ctx, o->key, o->passphrase, o->passphrase_len,
+	    &key)) != MV_OK)
+		goto done;
+	if ((st = mv_key_digest(ctx, key, &mdname)) != MV_OK)
+		goto done;
+	if (o->cert && (st = load_chain(ctx, o, key, &chain)) != MV_OK)
+		goto done;
+	if (o->signature)
+		sigpath = mv_strdup(o->signature);
+	else
+		sigpath = mv_sig_default_for(model, md.kind == MV_MODEL_DIR);
+	if (sigpath == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	if ((st = mv_model_rel(ctx, &md, sigpath, &sigrel)) != MV_OK)
+		goto done;
+	if ((st = mv_scope_ignores(ctx, &sc, !o->no_git_ignores, NULL, 0, o->ignore, o->nignore,
+	    sigrel)) != MV_OK)
+		goto done;
+	sc.allow_symlinks = o->allow_symlinks;
+	sc.strip = -1;
+	/* model_signing names a one-file model's resource "."; its verifier needs that. */
+	sc.single_name = ".";
+	m.shards = o->shard_size > 0;
+	m.shard_size = o->shard_size;
+	m.alg = hash;
+	m.allow_symlinks = o->allow_symlinks;
+	for (size_t i = 0; i < sc.nignore; i++)
+		if ((st = mv_manifest_add_ignore(&m, sc.ignore[i])) != MV_OK) {
+			st = mv_ctx_fail(ctx, st, "out of memory");
+			goto done;
+		}
+	if ((st = mv_model_hash(ctx, &md, &sc, NULL, 0, &m, &issues, &res)) != MV_OK)
+		goto done;
+	if (issues.n) {
+		st = refuse(ctx, &md, &issues);
+		goto done;
+	}
+	if (m.n == 0) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: nothing to sign: no files %s", md.path,
+		    sc.nignore ? "left after the ignore paths" : "in the model");
+		goto done;
+	}
+	if (o->model_name)
+		m.model_name = mv_strdup(o->model_name);
+	else if (md.kind == MV_MODEL_ARCHIVE)
+		m.model_name = mv_strdup(md.top ? md.top : md.stem);
+	else
+		m.model_name = mv_strdup(md.name);
+	if (m.model_name == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	if ((st = mv_statement_write(ctx, &m, &payload)) != MV_OK)
+		goto done;
+	if ((st = mv_pae(&pae, MV_OMS_PAYLOAD_TYPE, payload.p, payload.len)) != MV_OK) {
+		st = mv_ctx_fail(ctx, st, "statement too large");
+		goto done;
+	}
+	if ((st = mv_key_sign(ctx, key, mdname, pae.p, pae.len, &sig, &siglen)) != MV_OK)
+		goto done;
+	/* Check our own work before it leaves: a bad signature file is worse than none. */
+	if (!mv_key_verify(key, mdname, pae.p, pae.len, sig, siglen)) {
+		st = mv_ctx_fail(ctx, MV_ERR_CRYPTO, "the signature just made does not verify");
+		goto done;
+	}
+	if (chain) {
+		if ((st = mv_x509_der(ctx, chain, &der, &derlen)) != MV_OK)
+			goto done;
+		nder = (size_t)sk_X509_num(chain);
+	} else if (mv_key_hint(key, hint) != MV_OK) {
+		st = mv_ctx_fail(ctx, MV_ERR_CRYPTO, "cannot encode the public key");
+		goto done;
+	}
+	if ((st = mv_bundle_write(ctx, hint, (const unsigned char *const *)der, derlen, nder,
+	    payload.p, payload.len, sig, siglen, &bundle)) != MV_OK)
+		goto done;
+	if ((st = mv_file_write_atomic(ctx, sigpath, bundle.p, bundle.len)) != MV_OK)
+		goto done;
+	if (nresources)
+		*nresources = m.n;
+done:
+	mv_x509_der_free(der, derlen, nder);
+	mv_x509_free_all(chain);
+	mv_key_free(key);
+	free(sig);
+	free(sigpath);
+	free(sigrel);
+	mv_buf_free(&payload);
+	mv_buf_free(&pae);
+	mv_buf_free(&bundle);
+	mv_manifest_free(&m);
+	mv_scope_issues_free(&issues);
+	mv_scope_free(&sc);
+	mv_result_free(res);
+	mv_model_close(&md);
+	return st;
+}

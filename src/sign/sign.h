@@ -1,0 +1,313 @@
+/* sign.h: the pieces of OpenSSF Model Signing (OMS) that the files of src/sign share. Not
+ * installed. */
+#ifndef MV_SIGN_SIGN_H
+#define MV_SIGN_SIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mavis.h"
+#include "core/buf.h"
+
+/* The exact strings of the format (oms.md 1.2 to 1.4). */
+#define MV_OMS_MEDIA_V03 "application/vnd.dev.sigstore.bundle.v0.3+json"
+#define MV_OMS_PAYLOAD_TYPE "application/vnd.in-toto+json"
+#define MV_OMS_STATEMENT_V1 "https://in-toto.io/Statement/v1"
+#define MV_OMS_PREDICATE_V10 "https://model_signing/signature/v1.0"
+#define MV_OMS_PREDICATE_V01 "https://model_signing/Digests/v0.1"
+
+/* Bytes of a signature file read into memory: a manifest of 1 MB shards of a 100 GB model is
+ * about 60 MB of JSON; nothing real comes near this. */
+#define MV_SIG_MAX_BYTES (256u << 20)
+
+/* ---- b64.c ---- */
+
+/* Standard base64 with padding (RFC 4648 section 4); NULL when out of memory. */
+char *mv_b64_encode(const void *p, size_t n);
+/* Decode standard or URL-safe base64, padding optional (DSSE requires both alphabets). Returns
+ * 0 with a new buffer (NUL-terminated, not counted) or -1 on bad input or no memory. */
+int mv_b64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen);
+
+/* ---- pae.c ---- */
+
+/* DSSE pre-authentication encoding: "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body. */
+mv_status mv_pae(struct mv_buf *out, const char *type, const unsigned char *body, size_t n);
+/* The form model_signing 0.2 signed: "DSSEV1 ..." with the body as Python's bytes repr. */
+mv_status mv_pae_compat(struct mv_buf *out, const char *type, const unsigned char *body,
+    size_t n);
+
+/* ---- manifest.c ---- */
+
+/* One signed resource: a whole file, or the byte range [start, end) of one (a shard). */
+struct mv_resource {
+	char *name;              /* canonical: "path" or "path:start:end" */
+	char *path;              /* the file part */
+	int shard;
+	uint64_t start, end;
+	unsigned alg;            /* enum mv_hash bit */
+	unsigned len;
+	unsigned char digest[MV_DIGEST_MAX];
+};
+
+struct mv_manifest {
+	int shards;              /* method "shards" (else "files") */
+	unsigned alg;            /* hash_type */
+	uint64_t shard_size;
+	int allow_symlinks;
+	char **ignore;           /* ignore_paths, model-relative */
+	size_t nignore;
+	struct mv_resource *r;
+	size_t n, cap;
+	char *model_name;        /* the statement's subject name */
+	int has_root;
+	unsigned char root[32];  /* subject digest as signed (v1.0) */
+};
+
+void mv_manifest_init(struct mv_manifest *m);
+void mv_manifest_free(struct mv_manifest *m);
+/* Append a resource (copies path); shard ranges only when m->shards. */
+mv_status mv_manifest_add(struct mv_manifest *m, const char *path, uint64_t start,
+    uint64_t end, unsigned alg, const unsigned char *digest, unsigned len);
+mv_status mv_manifest_add_ignore(struct mv_manifest *m, const char *path);
+/* Sort resources and ignore paths by bytes of their names (what mavis writes). */
+void mv_manifest_sort(struct mv_manifest *m);
+/* SHA-256 over the raw digests in the order listed (the subject digest). */
+mv_status mv_manifest_root(const struct mv_manifest *m, unsigned char out[32]);
+/* Split "path:start:end" (the last two colon-separated fields); 0 on success. */
+int mv_shard_name_parse(const char *name, size_t *pathlen, uint64_t *start, uint64_t *end);
+/* Names a manifest may hold: relative, no "..", ".", empty components or backslashes (except
+ * the single name "." of a one-file model). */
+int mv_resource_path_ok(const char *path);
+/* Is name (model-relative) one of the ignore paths or below one? */
+int mv_ignored(char *const *ignore, size_t n, const char *name);
+
+/* Default ignore paths of the reference tool, at the model root only. */
+extern const char *const mv_git_ignores[];
+
+enum mv_model_kind {
+	MV_MODEL_DIR = 0,        /* a folder: names relative to it */
+	MV_MODEL_FILE,           /* one file: its single resource is named "." */
+	MV_MODEL_ARCHIVE         /* an archive whose members are the model files */
+};
+
+/* What belongs to a model's manifest, and how entries of a run are named. */
+struct mv_scope {
+	enum mv_model_kind kind;
+	char **ignore;           /* model-relative */
+	size_t nignore;
+	int allow_symlinks;
+	int strip;               /* archives: strip a single top folder when there is one (-1),
+	                          * or never (0) */
+	const char *single_name; /* name of a one-file model's resource ("." or the base name) */
+	const char *root_real;   /* canonical folder of a folder model (symlink checks) */
+	const char *sig_member;  /* archives: the signature's member (as mv_member_name gives
+	                          * it, before any top folder is stripped), or NULL */
+	const struct mv_manifest *only; /* ignore-unsigned-files: names outside it are skipped */
+};
+
+/* A local entry that cannot go into a manifest. */
+struct mv_scope_issue {
+	enum mv_sig_diff_kind kind;   /* MV_DIFF_REFUSED or MV_DIFF_UNREADABLE */
+	char *name;
+	char *detail;
+};
+struct mv_scope_issues {
+	struct mv_scope_issue *v;
+	size_t n, cap;
+};
+mv_status mv_scope_issue_add(struct mv_scope_issues *is, enum mv_sig_diff_kind kind,
+    const char *name, const char *fmt, ...) MV_PRINTF(4, 5);
+void mv_scope_issues_free(struct mv_scope_issues *is);
+
+/* Build the manifest of input i of a run: entries named per sc, ignore rules applied, shards
+ * or whole-file digests of m->alg taken from the entries (m->shards, m->alg, m->shard_size set
+ * by the caller). Entries that cannot be used go to issues. Returns MV_ERR_UNSUPPORTED when
+ * the run lacks digests of the kind needed (the caller hashes again). */
+mv_status mv_manifest_from_run(struct mv_ctx *ctx, const struct mv_result *res, size_t input,
+    const struct mv_scope *sc, struct mv_manifest *m, struct mv_scope_issues *issues);
+/* An archive member's name with "." and empty components dropped; NULL with *bad set when
+ * it is absolute or climbs out with "..". */
+char *mv_member_name(const char *rel, int *bad);
+/* The top folder every member of archive input i shares, if strip would remove one (for the
+ * subject name); NULL otherwise. Returns a new string. */
+char *mv_archive_top(const struct mv_result *res, size_t input);
+
+/* ---- model.c ---- */
+
+struct mv_model {
+	char *path;              /* as given */
+	enum mv_model_kind kind;
+	char *root_real;         /* canonical path of a folder model */
+	char *name;              /* base name (of the resolved folder for "." and "..") */
+	char *stem;              /* a file's name without archive suffixes */
+	char *top;               /* archives: the single top folder names were taken below */
+};
+
+/* Look at a model path: a folder, or a regular file (kind MV_MODEL_FILE until the caller
+ * decides it is an archive of files). */
+mv_status mv_model_open(struct mv_ctx *ctx, const char *path, struct mv_model *md);
+void mv_model_close(struct mv_model *md);
+/* The model-relative name of file when it lies inside a folder model, else NULL. */
+mv_status mv_model_rel(struct mv_ctx *ctx, const struct mv_model *md, const char *file,
+    char **rel);
+/* The manifest of input i of res per the scope. Problems that stop signing (a walk cut short
+ * by a limit, an archive that cannot be listed) go to issues with the name "". */
+mv_status mv_model_build(struct mv_ctx *ctx, struct mv_model *md, const struct mv_scope *sc,
+    const struct mv_result *res, size_t input, struct mv_manifest *m,
+    struct mv_scope_issues *issues);
+/* Hash the model into m (m->shards, alg, shard_size set): from reuse (input i) when that run
+ * fits, else from a run of its own returned in *own (free it). */
+mv_status mv_model_hash(struct mv_ctx *ctx, struct mv_model *md, const struct mv_scope *sc,
+    const struct mv_result *reuse, size_t input, struct mv_manifest *m,
+    struct mv_scope_issues *issues, struct mv_result **own);
+/* Fill sc's ignore list: the git defaults (when git), extra (already model-relative and
+ * checked, e.g. signed ignore_paths), the user's paths (checked here), the signature's own
+ * name. */
+mv_status mv_scope_ignores(struct mv_ctx *ctx, struct mv_scope *sc, int git,
+    char *const *extra, size_t nextra, const char *const *user, size_t nuser,
+    const char *sigrel);
+void mv_scope_free(struct mv_scope *sc);
+
+/* ---- statement.c ---- */
+
+enum mv_oms_version {
+	MV_OMS_V01 = 1,          /* Digests/v0.1 predicate (model_signing 0.2) */
+	MV_OMS_V10               /* signature/v1.0 predicate */
+};
+
+/* The in-toto Statement v1 of a manifest, as payload bytes (2-space indented JSON, ASCII). */
+mv_status mv_statement_write(struct mv_ctx *ctx, const struct mv_manifest *m,
+    struct mv_buf *out);
+/* Parse a payload into m. On failure the context holds the reason and the status says which:
+ * MV_ERR_FORMAT malformed, MV_ERR_UNSUPPORTED a statement mavis does not check, MV_ERR_VERIFY
+ * inconsistent (root digest, duplicate names). */
+mv_status mv_statement_read(struct mv_ctx *ctx, const unsigned char *p, size_t n,
+    struct mv_manifest *m, enum mv_oms_version *version);
+
+/* ---- bundle.c ---- */
+
+struct mv_bundle {
+	char *media_type;
+	enum mv_sig_method method;
+	char *key_hint;                  /* publicKey.hint, or NULL */
+	unsigned char *key_raw;          /* publicKey.rawBytes (legacy: the PEM text) */
+	size_t key_raw_len;
+	char *key_details;
+	unsigned char **cert;            /* DER certificates: leaf first */
+	size_t *cert_len;
+	size_t ncert;
+	size_t ntlog;                    /* tlogEntries */
+	int has_tlog;
+	char *payload_type;
+	unsigned char *payload;
+	size_t payload_len;
+	unsigned char *sig;
+	size_t sig_len;
+	void *json;                      /* the parsed document (json_t), for keyless checks */
+};
+
+/* Serialize: key method when ncert == 0 (hint given), else certificate chain. */
+mv_status mv_bundle_write(struct mv_ctx *ctx, const char *key_hint,
+    const unsigned char *const *cert, const size_t *cert_len, size_t ncert,
+    const unsigned char *payload, size_t payload_len, const unsigned char *sig, size_t sig_len,
+    struct mv_buf *out);
+/* Parse tolerantly (oms.md 1.10); MV_ERR_FORMAT with the reason on the context. */
+mv_status mv_bundle_read(struct mv_ctx *ctx, const unsigned char *p, size_t n,
+    struct mv_bundle *b);
+void mv_bundle_free(struct mv_bundle *b);
+
+/* ---- keys.c ---- */
+
+struct evp_pkey_st;
+
+/* Load a PEM private key; passphrase may be NULL. */
+mv_status mv_key_load_private(struct mv_ctx *ctx, const char *path, const char *pass,
+    size_t passlen, struct evp_pkey_st **out);
+/* Load a PEM public key (SubjectPublicKeyInfo). */
+mv_status mv_key_load_public(struct mv_ctx *ctx, const char *path, struct evp_pkey_st **out);
+mv_status mv_key_from_pem(struct mv_ctx *ctx, const unsigned char *pem, size_t n,
+    struct evp_pkey_st **out);
+/* OpenSSL digest name for signing with this key ("SHA2-256", ...; NULL for Ed25519), or
+ * MV_ERR_UNSUPPORTED for keys OMS does not use. */
+mv_status mv_key_digest(struct mv_ctx *ctx, struct evp_pkey_st *k, const char **mdname);
+/* "ECDSA P-256", "Ed25519", ... */
+const char *mv_key_type_name(struct evp_pkey_st *k);
+/* The OMS key hint: lowercase hex SHA-256 of the PEM SubjectPublicKeyInfo (65 bytes). */
+mv_status mv_key_hint(struct evp_pkey_st *k, char out[65]);
+mv_status mv_key_sign(struct mv_ctx *ctx, struct evp_pkey_st *k, const char *mdname,
+    const unsigned char *msg, size_t n, unsigned char **sig, size_t *siglen);
+/* 1 valid, 0 not. */
+int mv_key_verify(struct evp_pkey_st *k, const char *mdname, const unsigned char *msg,
+    size_t n, const unsigned char *sig, size_t siglen);
+void mv_key_free(struct evp_pkey_st *k);
+
+/* ---- x509.c ---- */
+
+struct x509_st;
+struct stack_st_X509;
+
+/* Every certificate of the PEM files (text around the blocks is skipped). */
+mv_status mv_x509_load_pem(struct mv_ctx *ctx, const char *const *files, size_t nfiles,
+    struct stack_st_X509 **out);
+/* DER encodings of certs (for the bundle); free with mv_x509_der_free. */
+mv_status mv_x509_der(struct mv_ctx *ctx, struct stack_st_X509 *certs, unsigned char ***der,
+    size_t **len);
+void mv_x509_der_free(unsigned char **der, size_t *len, size_t n);
+/* Parse the bundle's DER chain (leaf first). */
+mv_status mv_x509_parse_chain(struct mv_ctx *ctx, unsigned char *const *der,
+    const size_t *len, size_t n, struct stack_st_X509 **out);
+/* Path validation of chain[0] against roots, with chain[1..] as untrusted intermediates, at
+ * the time asked for; then key usage / extended key usage for code signing where present.
+ * MV_ERR_VERIFY with the reason on the context. */
+mv_status mv_x509_verify(struct mv_ctx *ctx, struct stack_st_X509 *chain,
+    struct stack_st_X509 *roots, enum mv_cert_time when);
+/* "subject ...; issuer ..." of a certificate (RFC 2253 forms); new string. */
+char *mv_x509_describe(struct x509_st *cert);
+void mv_x509_free_all(struct stack_st_X509 *s);
+
+/* ---- locate.c ---- */
+
+/* Where a model's signature is by default: MODEL/model.sig for a folder, MODEL.sig for a file
+ * or an archive. New string. */
+char *mv_sig_default_for(const char *model, int is_dir);
+/* Read a whole file of at most max bytes. */
+mv_status mv_file_read(struct mv_ctx *ctx, const char *path, size_t max, unsigned char **out,
+    size_t *len);
+/* Is the member nm (normalised) name itself, or top/name ("*": any one folder)? */
+int mv_member_is(const char *nm, const char *top, const char *name);
+/* Read the first regular member of an archive that mv_member_is(top, name); *member receives
+ * its normalised name. */
+mv_status mv_archive_member_read(struct mv_ctx *ctx, const char *archive, const char *top,
+    const char *name, size_t max, unsigned char **out, size_t *len, char **member);
+/* Write data to path atomically (temporary file in the same folder, then rename). */
+mv_status mv_file_write_atomic(struct mv_ctx *ctx, const char *path, const void *p, size_t n);
+/* The libarchive format of a file when it is an archive (read from its first header), else
+ * 0. Compressed single files (model.pkl.gz) are not archives here. */
+int mv_archive_format_of(const char *path);
+/* Whether an archive of that format is signed by its members by default (tar family). */
+int mv_archive_kind_auto(int fmt);
+
+/* ---- report.c ---- */
+
+mv_status mv_report_new(struct mv_verify_report **out);
+mv_status mv_report_diff(struct mv_verify_report *rep, enum mv_sig_diff_kind kind,
+    const char *name, const char *fmt, ...) MV_PRINTF(4, 5);
+mv_status mv_report_set(char **field, const char *value);
+
+/* What verification concluded, filled by verify.c. */
+struct mv_verify_report {
+	enum mv_verify_status status;
+	enum mv_sig_method method;
+	char *format;                   /* "OMS v1.0", "OMS v0.1 (Digests)" */
+	char *producer;                 /* which releases of the reference tool write this layout */
+	char *signer;
+	char *signature;                /* where the signature was read from */
+	char *model;
+	enum mv_model_kind kind;        /* how names map to displayed paths */
+	char *top;                      /* archives: the top folder names were taken below */
+	size_t nresources;
+	struct mv_sig_diff *diff;
+	size_t ndiff, cap;
+};
+
+#endif
