@@ -1,3 +1,8 @@
 dist_man_MANS += \
 	man/mavis.1 \
-	man/mavis-hash.1
+	man/mavis-hash.1 \
+	man/mavis-json.5 \
+	man/mavis-policy.5 \
+	man/mavis-rules.1 \
+	man/mavis-rules.5 \
+	man/mavis-scan.1

@@ -1,2 +1,3 @@
 dist_pkgdata_DATA += \
+	signatures/principles.tsv \
 	signatures/rules.tsv

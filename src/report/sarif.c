@@ -26,25 +26,40 @@ level(enum mv_severity sev)
 }
 
 /* A path as a URI reference: RFC 3986 path characters stay (so "a.tar.gz!/dir/f" reads as
- * it is), everything else is percent-encoded, ":" too so no segment looks like a scheme. */
+ * it is), everything else is percent-encoded, ":" too so no segment looks like a scheme, and
+ * the dots of a "." or ".." segment too, so a viewer resolving the reference does not fold
+ * "a.tar!/../x" into "x". */
 static json_t *
 uri(const char *path)
 {
 	static const char keep[] = "-._~!$&'()*+,;=@/";
 	struct mv_buf b;
 	json_t *j = NULL;
+	const char *seg = path;
 
 	mv_buf_init(&b, 3 * strlen(path) + 1);
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		mv_status st;
+	while (*seg) {
+		size_t n = strcspn(seg, "/");
+		int dots = (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.');
 
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr(keep, *p))
-			st = mv_buf_addc(&b, *p);
-		else
-			st = mv_buf_printf(&b, "%%%02X", *p);
-		if (st != MV_OK)
-			goto done;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)seg[i];
+			mv_status st;
+
+			if (!dots && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || strchr(keep, c)))
+				st = mv_buf_addc(&b, c);
+			else
+				st = mv_buf_printf(&b, "%%%02X", c);
+			if (st != MV_OK)
+				goto done;
+		}
+		seg += n;
+		if (*seg == '/') {
+			if (mv_buf_addc(&b, '/') != MV_OK)
+				goto done;
+			seg++;
+		}
 	}
 	if (mv_buf_terminate(&b) == MV_OK)
 		j = json_string(b.len ? (const char *)b.p : ".");
@@ -120,30 +135,70 @@ rule_object(const struct mv_rule_info *ri)
 	return o;
 }
 
-static json_t *
-location(const struct mv_judged *d, const struct mv_result *res)
+/* Entries by path, so a finding's whole-entry region can give the entry's size. */
+struct index {
+	const struct mv_entry **v;
+	size_t n;
+};
+
+static int
+by_path(const void *a, const void *b)
 {
-	json_t *loc = json_object(), *phys = json_object(), *art = json_object();
+	return strcmp((*(const struct mv_entry *const *)a)->path,
+	    (*(const struct mv_entry *const *)b)->path);
+}
+
+static const struct mv_entry *
+lookup(const struct index *ix, const char *path)
+{
+	size_t lo = 0, hi = ix->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(path, ix->v[mid]->path);
+
+		if (c == 0)
+			return ix->v[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static json_t *
+location(const struct mv_judged *d, const struct mv_result *res, const struct index *ix)
+{
+	json_t *loc = json_object(), *phys = json_object(), *art = json_object(),
+	    *reg = json_object();
 	const char *path = d->path;
+	const struct mv_entry *e;
 
 	/* A finding about the whole package points at the (first) input. */
 	if (path[0] == '\0' && mv_result_input_count(res))
 		path = mv_result_input(res, 0);
 	json_object_set_new(art, "uri", uri(path));
 	json_object_set_new(phys, "artifactLocation", art);
+	/* Model files are binary: regions are byte ranges, one byte at an offset, else the
+	 * whole entry (empty for a folder or the package). */
 	if (d->offset >= 0) {
-		json_t *reg = json_object();
-
 		json_object_set_new(reg, "byteOffset", json_integer(d->offset));
 		json_object_set_new(reg, "byteLength", json_integer(1));
-		json_object_set_new(phys, "region", reg);
+	} else {
+		e = lookup(ix, path);
+		json_object_set_new(reg, "byteOffset", json_integer(0));
+		json_object_set_new(reg, "byteLength", json_integer(e && e->type == MV_ENTRY_FILE ?
+		    (json_int_t)e->size : 0));
 	}
+	json_object_set_new(phys, "region", reg);
 	json_object_set_new(loc, "physicalLocation", phys);
 	return loc;
 }
 
 static json_t *
-result(const struct mv_judged *d, size_t rule_index, const struct mv_result *res)
+result(const struct mv_judged *d, size_t rule_index, const struct mv_result *res,
+    const struct index *ix)
 {
 	json_t *o = json_object(), *locs = json_array(), *props = json_object();
 
@@ -152,7 +207,7 @@ result(const struct mv_judged *d, size_t rule_index, const struct mv_result *res
 		json_object_set_new(o, "ruleIndex", json_integer((json_int_t)rule_index));
 	json_object_set_new(o, "level", json_string(level(d->severity)));
 	json_object_set_new(o, "message", text(d->evidence));
-	json_array_append_new(locs, location(d, res));
+	json_array_append_new(locs, location(d, res, ix));
 	json_object_set_new(o, "locations", locs);
 	if (d->suppressed) {
 		json_t *sups = json_array(), *s = json_object();
@@ -180,6 +235,7 @@ mv_report_sarif(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 	    *tool = json_object(), *driver = json_object(), *rs = json_array(),
 	    *results = json_array(), *inv = json_object(), *invs = json_array(),
 	    *props = json_object(), *sig = json_object();
+	struct index ix = {NULL, 0};
 	mv_status st;
 
 	if (top == NULL || runs == NULL || run == NULL || tool == NULL || driver == NULL ||
@@ -213,11 +269,24 @@ mv_report_sarif(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 	    !mv_result_incomplete(res)));
 	json_array_append_new(invs, inv);
 	json_object_set_new(run, "invocations", invs);
+	ix.n = mv_result_entry_count(res);
+	if ((ix.v = calloc(ix.n + 1, sizeof(*ix.v))) == NULL) {
+		json_decref(top);
+		json_decref(run);
+		json_decref(results);
+		json_decref(props);
+		json_decref(sig);
+		json_decref(runs);
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < ix.n; i++)
+		ix.v[i] = mv_result_entry(res, i);
+	qsort(ix.v, ix.n, sizeof(*ix.v), by_path);
 	for (size_t i = 0; i < mv_judgement_count(j); i++) {
 		const struct mv_judged *d = mv_judgement_get(j, i);
 		size_t idx = d->info ? (size_t)(d->info - mv_rules_get(rules, 0)) : (size_t)-1;
 
-		json_array_append_new(results, result(d, idx, res));
+		json_array_append_new(results, result(d, idx, res, &ix));
 	}
 	json_object_set_new(run, "results", results);
 	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
@@ -230,6 +299,7 @@ mv_report_sarif(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 	json_object_set_new(run, "properties", props);
 	json_array_append_new(runs, run);
 	json_object_set_new(top, "runs", runs);
+	free(ix.v);
 	st = mv_json_dump(top, out);
 	json_decref(top);
 	if (st != MV_OK)
