@@ -3,6 +3,7 @@ libmavis_internal_la_SOURCES += \
 	src/core/ctx.c \
 	src/core/finding.c \
 	src/core/pool.c \
+	src/core/sigfile.c \
 	src/core/strset.c \
 	src/core/str.c
 noinst_HEADERS += \
@@ -11,6 +12,7 @@ noinst_HEADERS += \
 	src/core/cursor.h \
 	src/core/finding.h \
 	src/core/pool.h \
+	src/core/sigfile.h \
 	src/core/str.h \
 	src/core/strset.h
 EXTRA_DIST += src/core/rules.def

@@ -1,12 +1,23 @@
 /* analyse.c: the table of content analysers and the calls the walker makes into it. */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "scan/analyse.h"
+#include "scan/formats.h"
 
 /* Analysers in the order they are offered each entry. */
 static const struct mv_analyser *const analysers[] = {
+	&mv_analyser_safetensors,
+	&mv_analyser_gguf,
+	&mv_analyser_template,
+	&mv_analyser_onnx,
+	&mv_analyser_savedmodel,
+	&mv_analyser_keras,
+	&mv_analyser_nemo,
+	&mv_analyser_exec,
 	NULL
 };
 
@@ -15,36 +26,102 @@ mv_analysis_begin(struct mv_analysis *an, const struct mv_actx *a)
 {
 	memset(an, 0, sizeof(*an));
 	an->actx = *a;
-	for (size_t i = 0; analysers[i] != NULL; i++) {
+	for (size_t i = 0; analysers[i] != NULL && an->n < MV_ANALYSERS_MAX; i++) {
+		void *state;
+
 		if (!analysers[i]->claim(&an->actx))
 			continue;
-		an->an = analysers[i];
-		an->state = an->an->begin(&an->actx);
-		if (an->state == NULL) {
-			an->an = NULL;
-			return 0;
+		if ((state = analysers[i]->begin(&an->actx)) == NULL) {
+			mv_findings_add(a->findings, MV_R_ANALYSIS_INCOMPLETE, a->path, -1,
+			    "out of memory starting the %s analyser", analysers[i]->name);
+			continue;
 		}
-		return 1;
+		an->run[an->n].an = analysers[i];
+		an->run[an->n].state = state;
+		an->n++;
 	}
-	return 0;
+	return an->n > 0;
 }
 
 void
 mv_analysis_feed(struct mv_analysis *an, const unsigned char *p, size_t n)
 {
-	if (an->an == NULL || an->stopped)
-		return;
-	if (an->an->feed(an->state, p, n) != MV_OK)
-		an->stopped = 1;
+	for (size_t i = 0; i < an->n; i++) {
+		if (an->run[i].stopped)
+			continue;
+		if (an->run[i].an->feed(an->run[i].state, p, n) != MV_OK)
+			an->run[i].stopped = 1;
+	}
 }
 
 void
 mv_analysis_end(struct mv_analysis *an, int complete)
 {
-	if (an->an == NULL)
+	for (size_t i = 0; i < an->n; i++) {
+		an->run[i].an->end(an->run[i].state, complete);
+		an->run[i].an->free(an->run[i].state);
+		an->run[i].an = NULL;
+		an->run[i].state = NULL;
+	}
+	an->n = 0;
+}
+
+void
+mv_report_init(struct mv_report *r, const struct mv_actx *a)
+{
+	memset(r, 0, sizeof(*r));
+	r->a = a;
+}
+
+void
+mv_report(struct mv_report *r, enum mv_rule rule, int64_t offset, const char *fmt, ...)
+{
+	va_list ap;
+
+	if ((unsigned)rule >= MV_R__COUNT)
 		return;
-	an->an->end(an->state, complete);
-	an->an->free(an->state);
-	an->an = NULL;
-	an->state = NULL;
+	if (r->count[rule] < UINT32_MAX)
+		r->count[rule]++;
+	if (r->count[rule] > MV_REPORT_MAX + 1)
+		return;
+	if (r->count[rule] == MV_REPORT_MAX + 1) {
+		mv_findings_add(r->a->findings, rule, r->a->path, offset,
+		    "more findings of this kind in this entry are not listed");
+		return;
+	}
+	va_start(ap, fmt);
+	mv_findings_vadd(r->a->findings, rule, r->a->path, offset, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+mv_actx_base(const struct mv_actx *a)
+{
+	const char *name = a->name ? a->name : a->path, *s;
+
+	if (name == NULL)
+		return "";
+	s = strrchr(name, '/');
+	return s ? s + 1 : name;
+}
+
+int
+mv_actx_suffix(const struct mv_actx *a, const char *sfx)
+{
+	const char *b = mv_actx_base(a);
+	size_t n = strlen(b), m = strlen(sfx);
+
+	if (n < m)
+		return 0;
+	for (size_t i = 0; i < m; i++) {
+		unsigned char x = (unsigned char)b[n - m + i], y = (unsigned char)sfx[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y - 'A' + 'a');
+		if (x != y)
+			return 0;
+	}
+	return 1;
 }

@@ -8,6 +8,8 @@
 #include "core/finding.h"
 #include "walk/sniff.h"
 
+struct mv_pkg;
+
 /* What an analyser knows about the entry it reads. Valid from begin to end. */
 struct mv_actx {
 	const char *path;             /* displayed entry path, for findings */
@@ -21,13 +23,17 @@ struct mv_actx {
 	const unsigned char *head;    /* the first bytes of the entry */
 	size_t headlen;
 	struct mv_findings *findings; /* where findings go */
+	const char *sigdir;           /* signatures folder (mv_ctx_signatures), or NULL */
+	struct mv_pkg *pkg;           /* references checked after the walk, or NULL */
 };
 
 /*
  * One analyser per format family. The walker offers every entry to every analyser's claim in
- * table order; the first that claims it gets begin, then feed with every byte of the entry in
- * order (in chunks of any size), then end. An analyser never reads on its own, so each byte is
- * read once, in the same pass as the digests.
+ * table order; each that claims it (up to MV_ANALYSERS_MAX) gets begin, then feed with every
+ * byte of the entry in order (in chunks of any size), then end. More than one may claim an
+ * entry because a file can be two formats at once (a safetensors file that is also a pickle),
+ * and each reading must be checked. An analyser never reads on its own, so each byte is read
+ * once, in the same pass as the digests.
  */
 struct mv_analyser {
 	const char *name;
@@ -40,17 +46,61 @@ struct mv_analyser {
 	void (*free)(void *state);
 };
 
-/* The analysis of one entry: the chosen analyser and its state. */
+#define MV_ANALYSERS_MAX 4
+
+/* The analysis of one entry: the analysers that claimed it and their states. */
 struct mv_analysis {
-	const struct mv_analyser *an;
-	void *state;
+	size_t n;
+	struct {
+		const struct mv_analyser *an;
+		void *state;
+		int stopped;
+	} run[MV_ANALYSERS_MAX];
 	struct mv_actx actx;
-	int stopped;
 };
 
-/* Find an analyser for the entry described by a (copied into an); 0 when none claims it. */
+/* Find the analysers for the entry described by a (copied into an); 0 when none claims it. */
 int mv_analysis_begin(struct mv_analysis *an, const struct mv_actx *a);
 void mv_analysis_feed(struct mv_analysis *an, const unsigned char *p, size_t n);
 void mv_analysis_end(struct mv_analysis *an, int complete);
+
+/*
+ * Findings of one entry, at most MV_REPORT_MAX of each rule: a hostile file must not be able
+ * to flood the report with a million copies of one finding. Embed one in an analyser's state.
+ */
+#define MV_REPORT_MAX 16
+struct mv_report {
+	const struct mv_actx *a;
+	uint32_t count[MV_R__COUNT];
+};
+void mv_report_init(struct mv_report *r, const struct mv_actx *a);
+void mv_report(struct mv_report *r, enum mv_rule rule, int64_t offset, const char *fmt, ...)
+    MV_PRINTF(4, 5);
+/* The last path component of an entry name ("a/b!/c/config.json" gives "config.json"). */
+const char *mv_actx_base(const struct mv_actx *a);
+/* True when the entry's base name ends with sfx (ASCII case-insensitive). */
+int mv_actx_suffix(const struct mv_actx *a, const char *sfx);
+
+/*
+ * Package-level checks. Some facts need the whole package: an ONNX model names the files that
+ * hold its external data, a sharded safetensors index names its shards. Analysers record such
+ * references while they read (mv_pkg_refer, from any worker thread); after the walk, mv_run
+ * calls mv_pkg_check once with every entry, and each reference whose target is missing, a
+ * link, or shorter than needed becomes a finding.
+ */
+struct mv_pkgref_rules {
+	enum mv_rule missing;   /* the target is not in the package */
+	enum mv_rule link;      /* the target is a symlink or hard link */
+	enum mv_rule range;     /* the target is shorter than the bytes the reference needs */
+};
+struct mv_pkg *mv_pkg_new(void);
+void mv_pkg_free(struct mv_pkg *pkg);
+/* The entry at from_path (displayed form) names target, a relative path with '/' separators
+ * and no ".." taken from its folder; need is the bytes of target it reads (0: any size). */
+mv_status mv_pkg_refer(struct mv_pkg *pkg, const struct mv_pkgref_rules *rules,
+    const char *from_path, int64_t offset, const char *target, uint64_t need);
+/* Resolve every reference against the entries of the run and add findings to out. */
+mv_status mv_pkg_check(struct mv_pkg *pkg, const struct mv_entry *ent, size_t nent,
+    struct mv_findings *out);
 
 #endif

@@ -470,6 +470,13 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 	actx.sigdir = mv_ctx_signatures(run->ctx);
 	actx.pkg = run->pkg;
 	mv_feed_analyse(&feed, run, &actx);
+	/* The blocks read for sniffing went to the digests before an analyser was chosen; they
+	 * are exactly head plus pend, so the analysers get them now and see every byte. */
+	if (feed.analysing) {
+		mv_analysis_feed(&feed.an, r->head, r->headlen);
+		if (r->pendlen)
+			mv_analysis_feed(&feed.an, r->pend, r->pendlen);
+	}
 
 	if (mv_format_is_container(fmt) && !(run->flags & MV_RUN_NO_RECURSE)) {
 		rec->flags |= MV_ENTRY_CONTAINER;

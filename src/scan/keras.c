@@ -1,0 +1,425 @@
+/* keras.c: Keras models: config.json of .keras archives (and model JSON found alone), and
+ * legacy HDF5 files, whose model_config is found by a bounded byte search. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/sigfile.h"
+#include "core/str.h"
+#include "scan/formats.h"
+#include "scan/jsonutil.h"
+#include "scan/keras.h"
+
+#define ALLOW_FILE "keras-modules-allow.txt"
+#define GADGET_FILE "keras-gadgets-deny.txt"
+
+struct kctx {
+	struct mv_report *rep;
+	const char *where;
+	int64_t offset;
+	unsigned max_depth;
+	const struct mv_siglist *allow, *gadgets;
+	int deep;                   /* nesting past max_depth was met */
+};
+
+static const char *
+str_of(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* The top package of a dotted module name is in the allowlist. */
+static int
+module_allowed(const struct kctx *k, const char *mod)
+{
+	size_t n = strcspn(mod, ".");
+
+	return mv_siglist_has(k->allow, mod, n);
+}
+
+static void
+check_gadget(struct kctx *k, const char *mod, const char *fn, json_t *args)
+{
+	char *dotted = mv_asprintf("%s.%s", mod, fn);
+	char *argtxt = args ? json_dumps(args, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	const char *hit;
+
+	if (dotted && (hit = mv_siglist_match_dotted(k->gadgets, dotted, strlen(dotted))))
+		mv_report(k->rep, MV_R_KERAS_FUNCTION_GADGET, k->offset,
+		    "%s: calls %s (matches %s)%s%.200s", k->where, dotted, hit,
+		    argtxt ? " with arguments " : "", argtxt ? argtxt : "");
+	free(dotted);
+	free(argtxt);
+}
+
+static void
+check_module(struct kctx *k, json_t *o, const char *key, const char *mod)
+{
+	const char *cls = str_of(o, "class_name"), *reg = str_of(o, "registered_name");
+
+	if (module_allowed(k, mod))
+		return;
+	/* A registered custom object still needs the code that registers it; a bare module is
+	 * imported by Keras before 3.9 (CVE-2025-1550). */
+	if (reg && strchr(reg, '>') && strcmp(key, "module") == 0 &&
+	    !(cls && strcmp(cls, "function") == 0))
+		mv_report(k->rep, MV_R_KERAS_OBJECT_CUSTOM, k->offset,
+		    "%s: custom object '%s' from module '%s'", k->where, reg, mod);
+	else
+		mv_report(k->rep, MV_R_KERAS_MODULE_UNTRUSTED, k->offset,
+		    "%s: %s '%s'%s%s outside the Keras packages", k->where, key, mod,
+		    cls ? " for " : "", cls ? cls : "");
+}
+
+static void
+check_lambda(struct kctx *k, json_t *o)
+{
+	json_t *cfg = json_object_get(o, "config"), *fn = json_object_get(cfg, "function");
+	const char *name = str_of(cfg, "name");
+	const char *what = "a Python function";
+
+	if (json_is_object(fn) && json_is_string(json_object_get(fn, "class_name")) &&
+	    strcmp(json_string_value(json_object_get(fn, "class_name")), "__lambda__") == 0)
+		what = "marshalled Python bytecode (__lambda__)";
+	else if (json_is_array(fn) || (json_is_string(fn) &&
+	    json_is_string(json_object_get(cfg, "function_type")) &&
+	    strcmp(json_string_value(json_object_get(cfg, "function_type")), "lambda") == 0))
+		what = "marshalled Python bytecode";
+	mv_report(k->rep, MV_R_KERAS_LAMBDA, k->offset, "%s: Lambda layer '%s' runs %s",
+	    k->where, name ? name : "?", what);
+	/* Keras 2 style: the function named by config.module + config.function. */
+	if (json_is_string(fn) && str_of(cfg, "module"))
+		check_gadget(k, str_of(cfg, "module"), json_string_value(fn),
+		    json_object_get(cfg, "arguments"));
+}
+
+static void
+visit(struct kctx *k, json_t *v, unsigned depth)
+{
+	const char *key;
+	json_t *e;
+	size_t i;
+
+	if (depth > k->max_depth) {
+		k->deep = 1;
+		return;
+	}
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			visit(k, e, depth + 1);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	{
+		const char *cls = str_of(v, "class_name"), *mod = str_of(v, "module");
+		json_t *cfg = json_object_get(v, "config");
+
+		if (cls && strcmp(cls, "Lambda") == 0)
+			check_lambda(k, v);
+		else if (cls && strcmp(cls, "__lambda__") == 0)
+			mv_report(k->rep, MV_R_KERAS_LAMBDA, k->offset,
+			    "%s: a __lambda__ object (marshalled Python bytecode)", k->where);
+		if (cls && strcmp(cls, "TorchModuleWrapper") == 0)
+			mv_report(k->rep, MV_R_KERAS_TORCH_MODULE, k->offset,
+			    "%s: TorchModuleWrapper unpickles a PyTorch module on load", k->where);
+		/* A serialized function: {"module", "class_name": "function", "config": name}. */
+		if (cls && mod && strcmp(cls, "function") == 0 && json_is_string(cfg))
+			check_gadget(k, mod, json_string_value(cfg), NULL);
+	}
+	json_object_foreach(v, key, e) {
+		if (json_is_string(e) && (strcmp(key, "module") == 0 ||
+		    strcmp(key, "fn_module") == 0 || strcmp(key, "output_shape_module") == 0))
+			check_module(k, v, key, json_string_value(e));
+		else if (json_is_object(e) || json_is_array(e))
+			visit(k, e, depth + 1);
+	}
+}
+
+int
+mv_keras_is_config(json_t *root)
+{
+	return json_is_object(root) && json_is_string(json_object_get(root, "class_name")) &&
+	    json_object_get(root, "config") != NULL;
+}
+
+void
+mv_keras_check(struct mv_report *rep, json_t *config, const char *where, int64_t offset)
+{
+	const struct mv_actx *a = rep->a;
+	struct kctx k;
+	char err[512];
+
+	memset(&k, 0, sizeof(k));
+	k.rep = rep;
+	k.where = where;
+	k.offset = offset;
+	k.max_depth = (unsigned)a->limit[MV_LIMIT_JSON_DEPTH];
+	if (mv_siglist_get(a->sigdir, ALLOW_FILE, &k.allow, err, sizeof(err)) != MV_OK ||
+	    mv_siglist_get(a->sigdir, GADGET_FILE, &k.gadgets, err, sizeof(err)) != MV_OK) {
+		mv_findings_add(a->findings, MV_R_ANALYSIS_INCOMPLETE, a->path, offset,
+		    "Keras configuration not checked: %s", err);
+		return;
+	}
+	visit(&k, config, 0);
+	if (k.deep)
+		mv_report(rep, MV_R_KERAS_CONFIG_INVALID, offset,
+		    "%s: nested more than %u deep; the deeper part was not checked", where,
+		    k.max_depth);
+}
+
+/* ---- the analyser: config.json and HDF5 ---- */
+
+static const char pattern[] = "{\"class_name\"";
+#define PATLEN (sizeof(pattern) - 1)
+#define MAX_DOCS 16
+
+struct keras {
+	struct mv_report rep;
+	const struct mv_actx *a;
+	int h5;
+	struct mv_buf buf;          /* config.json, or the JSON being captured from HDF5 */
+	int gave_up;
+	/* HDF5 byte search */
+	unsigned char carry[PATLEN];
+	size_t ncarry;
+	uint64_t pos;
+	int capturing;
+	uint64_t cap_start;
+	unsigned depth;
+	int in_str, esc;
+	unsigned docs;
+	int found;
+};
+
+static int
+keras_claim(const struct mv_actx *a)
+{
+	if (a->format == MV_FMT_HDF5)
+		return 1;
+	if (a->format != MV_FMT_JSON)
+		return 0;
+	if (strcmp(mv_actx_base(a), "config.json") == 0 && a->parent == MV_FMT_ZIP)
+		return 1;
+	/* A model saved with model.to_json(), or config.json beside the weights. */
+	return a->headlen > 0 && memmem(a->head, a->headlen, "\"class_name\"", 12) != NULL &&
+	    memmem(a->head, a->headlen, "\"config\"", 8) != NULL;
+}
+
+static void *
+keras_begin(const struct mv_actx *a)
+{
+	struct keras *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	mv_report_init(&s->rep, a);
+	s->a = a;
+	s->h5 = a->format == MV_FMT_HDF5;
+	mv_buf_init(&s->buf, (size_t)a->limit[MV_LIMIT_HEADER]);
+	return s;
+}
+
+static void
+check_doc(struct keras *s, const unsigned char *p, size_t n, int64_t offset, int strict)
+{
+	json_t *root = NULL;
+	char err[256];
+	int dup = 0;
+	mv_status st;
+
+	st = mv_json_load(p, n, (unsigned)s->a->limit[MV_LIMIT_JSON_DEPTH], 0, &root, &dup, err,
+	    sizeof(err));
+	if (st != MV_OK) {
+		if (strict)
+			mv_report(&s->rep, MV_R_KERAS_CONFIG_INVALID, offset, "%s", err);
+		return;
+	}
+	if (mv_keras_is_config(root)) {
+		if (dup)
+			mv_report(&s->rep, MV_R_KERAS_CONFIG_INVALID, offset,
+			    "duplicate keys: %s", err);
+		if (s->h5 && !s->found)
+			mv_report(&s->rep, MV_R_KERAS_H5_HEURISTIC, offset,
+			    "Keras model configuration found by byte search at offset %lld; HDF5 "
+			    "structure not parsed", (long long)offset);
+		s->found = 1;
+		mv_keras_check(&s->rep, root, s->h5 ? "model_config" : mv_actx_base(s->a), offset);
+	}
+	json_decref(root);
+}
+
+/* Follow the JSON being captured through p[0..n); returns bytes used, and ends the capture
+ * when its outermost brace closes. */
+static size_t
+capture(struct keras *s, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (c < 0x20 && (s->in_str || (c != '\n' && c != '\r' && c != '\t'))) {
+			/* Binary bytes: this was not JSON after all. */
+			s->capturing = 0;
+			mv_buf_reset(&s->buf);
+			return i;
+		}
+		if (s->in_str) {
+			if (s->esc)
+				s->esc = 0;
+			else if (c == '\\')
+				s->esc = 1;
+			else if (c == '"')
+				s->in_str = 0;
+			continue;
+		}
+		if (c == '"') {
+			s->in_str = 1;
+		} else if (c == '{' || c == '[') {
+			s->depth++;
+		} else if (c == '}' || c == ']') {
+			if (--s->depth == 0) {
+				i++;
+				break;
+			}
+		}
+	}
+	if (mv_buf_add(&s->buf, p, i) != MV_OK) {
+		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path,
+		    (int64_t)s->cap_start, "JSON in the HDF5 file is larger than --max-header; "
+		    "not checked");
+		s->capturing = 0;
+		mv_buf_free(&s->buf);
+		mv_buf_init(&s->buf, (size_t)s->a->limit[MV_LIMIT_HEADER]);
+		return i;
+	}
+	if (s->depth == 0) {
+		s->capturing = 0;
+		s->docs++;
+		check_doc(s, s->buf.p, s->buf.len, (int64_t)s->cap_start, 0);
+		mv_buf_reset(&s->buf);
+	}
+	return i;
+}
+
+static void
+start_capture(struct keras *s, uint64_t at)
+{
+	s->capturing = 1;
+	s->cap_start = at;
+	s->depth = 0;
+	s->in_str = s->esc = 0;
+	mv_buf_reset(&s->buf);
+}
+
+/* The pattern starting in carry and ending in p: where it starts in p's coordinates. */
+static int
+match_across(const struct keras *s, const unsigned char *p, size_t n, size_t *k)
+{
+	for (size_t c = 0; c < s->ncarry; c++) {
+		size_t in_carry = s->ncarry - c, rest = PATLEN - in_carry;
+
+		if (rest > n || rest == 0)
+			continue;
+		if (memcmp(s->carry + c, pattern, in_carry) == 0 &&
+		    memcmp(p, pattern + in_carry, rest) == 0) {
+			*k = c;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void
+h5_feed(struct keras *s, const unsigned char *p, size_t n)
+{
+	uint64_t base = s->pos;
+	size_t i = 0, k;
+
+	s->pos += n;
+	if (!s->capturing && s->docs < MAX_DOCS && match_across(s, p, n, &k)) {
+		/* Put the start of the pattern back in front of the capture. */
+		start_capture(s, base - (s->ncarry - k));
+		capture(s, s->carry + k, s->ncarry - k);
+	}
+	while (i < n) {
+		if (s->capturing) {
+			i += capture(s, p + i, n - i);
+			continue;
+		}
+		if (s->docs >= MAX_DOCS)
+			break;
+		{
+			const unsigned char *hit = memmem(p + i, n - i, pattern, PATLEN);
+
+			if (hit == NULL)
+				break;
+			start_capture(s, base + (uint64_t)(hit - p));
+			i = (size_t)(hit - p);
+		}
+	}
+	/* Keep the last bytes for a pattern that straddles the next block. */
+	if (n >= PATLEN - 1) {
+		memcpy(s->carry, p + n - (PATLEN - 1), PATLEN - 1);
+		s->ncarry = PATLEN - 1;
+	} else {
+		size_t keep = s->ncarry + n > PATLEN - 1 ? PATLEN - 1 - n : s->ncarry;
+
+		memmove(s->carry, s->carry + s->ncarry - keep, keep);
+		memcpy(s->carry + keep, p, n);
+		s->ncarry = keep + n;
+	}
+}
+
+static mv_status
+keras_feed(void *state, const unsigned char *p, size_t n)
+{
+	struct keras *s = state;
+
+	if (s->h5) {
+		h5_feed(s, p, n);
+		return MV_OK;
+	}
+	if (mv_buf_add(&s->buf, p, n) != MV_OK) {
+		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
+		    "Keras configuration larger than --max-header; not checked");
+		s->gave_up = 1;
+		mv_buf_free(&s->buf);
+		return MV_ERR_LIMIT;
+	}
+	return MV_OK;
+}
+
+static void
+keras_end(void *state, int complete)
+{
+	struct keras *s = state;
+
+	if (!complete || s->gave_up || s->h5)
+		return;
+	check_doc(s, s->buf.p ? s->buf.p : (const unsigned char *)"", s->buf.len, 0,
+	    strcmp(mv_actx_base(s->a), "config.json") == 0 && s->a->parent == MV_FMT_ZIP);
+}
+
+static void
+keras_free(void *state)
+{
+	struct keras *s = state;
+
+	mv_buf_free(&s->buf);
+	free(s);
+}
+
+const struct mv_analyser mv_analyser_keras = {
+	.name = "keras",
+	.claim = keras_claim,
+	.begin = keras_begin,
+	.feed = keras_feed,
+	.end = keras_end,
+	.free = keras_free,
+};

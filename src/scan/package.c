@@ -1,0 +1,210 @@
+/* package.c: references from one entry to another file of the package, checked after the
+ * walk when every entry is known. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/str.h"
+#include "scan/analyse.h"
+
+struct ref {
+	struct mv_pkgref_rules rules;
+	char *from;
+	char *target;
+	int64_t offset;
+	uint64_t need;
+};
+
+struct mv_pkg {
+	pthread_mutex_t lock;
+	struct ref *v;
+	size_t n, cap;
+	int lost;               /* a reference could not be recorded (no memory) */
+};
+
+/* A package with more references than this is hostile; the rest are not checked. */
+#define MAX_REFS 100000
+
+struct mv_pkg *
+mv_pkg_new(void)
+{
+	struct mv_pkg *pkg = calloc(1, sizeof(*pkg));
+
+	if (pkg == NULL)
+		return NULL;
+	if (pthread_mutex_init(&pkg->lock, NULL) != 0) {
+		free(pkg);
+		return NULL;
+	}
+	return pkg;
+}
+
+void
+mv_pkg_free(struct mv_pkg *pkg)
+{
+	if (pkg == NULL)
+		return;
+	for (size_t i = 0; i < pkg->n; i++) {
+		free(pkg->v[i].from);
+		free(pkg->v[i].target);
+	}
+	free(pkg->v);
+	pthread_mutex_destroy(&pkg->lock);
+	free(pkg);
+}
+
+mv_status
+mv_pkg_refer(struct mv_pkg *pkg, const struct mv_pkgref_rules *rules, const char *from_path,
+    int64_t offset, const char *target, uint64_t need)
+{
+	struct ref r;
+	mv_status st = MV_OK;
+
+	if (pkg == NULL)
+		return MV_OK;
+	memset(&r, 0, sizeof(r));
+	r.rules = *rules;
+	r.offset = offset;
+	r.need = need;
+	r.from = mv_strdup(from_path);
+	r.target = mv_strdup(target);
+	pthread_mutex_lock(&pkg->lock);
+	if (r.from == NULL || r.target == NULL) {
+		st = MV_ERR_NOMEM;
+	} else if (pkg->n >= MAX_REFS) {
+		st = MV_ERR_LIMIT;
+	} else if (pkg->n == pkg->cap) {
+		size_t ncap = pkg->cap ? pkg->cap * 2 : 16;
+		struct ref *v = realloc(pkg->v, ncap * sizeof(*v));
+
+		if (v == NULL) {
+			st = MV_ERR_NOMEM;
+		} else {
+			pkg->v = v;
+			pkg->cap = ncap;
+		}
+	}
+	if (st == MV_OK) {
+		pkg->v[pkg->n++] = r;
+		r.from = r.target = NULL;
+	} else {
+		pkg->lost = 1;
+	}
+	pthread_mutex_unlock(&pkg->lock);
+	free(r.from);
+	free(r.target);
+	return st;
+}
+
+static int
+cmp_ref(const void *x, const void *y)
+{
+	const struct ref *a = x, *b = y;
+	int c = strcmp(a->from, b->from);
+
+	if (c)
+		return c;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	return strcmp(a->target, b->target);
+}
+
+static int
+cmp_ent(const void *x, const void *y)
+{
+	const struct mv_entry *const *a = x, *const *b = y;
+
+	return strcmp((*a)->path, (*b)->path);
+}
+
+/* dir(from) joined with target, without "." and empty segments; NULL when target holds a
+ * ".." segment (the analyser reports those itself) or on no memory. */
+static char *
+resolve(const char *from, const char *target)
+{
+	const char *slash = strrchr(from, '/'), *s = target;
+	struct mv_buf b;
+
+	mv_buf_init(&b, strlen(from) + strlen(target) + 2);
+	if (slash && mv_buf_add(&b, from, (size_t)(slash - from)) != MV_OK)
+		goto fail;
+	while (*s) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			goto fail;
+		if (n > 0 && !(n == 1 && s[0] == '.')) {
+			if (b.len > 0 && mv_buf_addc(&b, '/') != MV_OK)
+				goto fail;
+			if (mv_buf_add(&b, s, n) != MV_OK)
+				goto fail;
+		}
+		s += n;
+		if (*s == '/')
+			s++;
+	}
+	if (mv_buf_terminate(&b) != MV_OK)
+		goto fail;
+	return (char *)mv_buf_steal(&b);
+fail:
+	mv_buf_free(&b);
+	return NULL;
+}
+
+mv_status
+mv_pkg_check(struct mv_pkg *pkg, const struct mv_entry *ent, size_t nent,
+    struct mv_findings *out)
+{
+	const struct mv_entry **idx = NULL;
+	mv_status st = MV_OK;
+
+	if (pkg == NULL)
+		return MV_OK;
+	if (pkg->lost)
+		mv_findings_add(out, MV_R_ANALYSIS_INCOMPLETE, "", -1,
+		    "references between files of the package not all checked (too many, or no "
+		    "memory)");
+	if (pkg->n == 0)
+		return MV_OK;
+	if (nent && (idx = malloc(nent * sizeof(*idx))) == NULL)
+		return MV_ERR_NOMEM;
+	for (size_t i = 0; i < nent; i++)
+		idx[i] = &ent[i];
+	if (nent)
+		qsort(idx, nent, sizeof(*idx), cmp_ent);
+	/* Workers recorded references in whatever order they ran; sort for a stable report. */
+	qsort(pkg->v, pkg->n, sizeof(*pkg->v), cmp_ref);
+	for (size_t i = 0; i < pkg->n; i++) {
+		const struct ref *r = &pkg->v[i];
+		char *want = resolve(r->from, r->target);
+		struct mv_entry key = {.path = want};
+		const struct mv_entry *kp = &key, **hit = NULL;
+		const struct mv_entry *e;
+
+		if (want == NULL)
+			continue;
+		if (nent)
+			hit = bsearch(&kp, idx, nent, sizeof(*idx), cmp_ent);
+		e = hit ? *hit : NULL;
+		if (e == NULL) {
+			mv_findings_add(out, r->rules.missing, r->from, r->offset,
+			    "names '%s', which is not in the package", r->target);
+		} else if (e->type != MV_ENTRY_FILE) {
+			mv_findings_add(out, r->rules.link, r->from, r->offset,
+			    "names '%s', which is a %s%s%s%s, not a file that was read", r->target,
+			    mv_entry_type_name(e->type), e->link ? " to '" : "",
+			    e->link ? e->link : "", e->link ? "'" : "");
+		} else if (r->need > 0 && !(e->flags & MV_ENTRY_INCOMPLETE) && e->size < r->need) {
+			mv_findings_add(out, r->rules.range, r->from, r->offset,
+			    "reads %llu bytes of '%s', which holds %llu",
+			    (unsigned long long)r->need, r->target, (unsigned long long)e->size);
+		}
+		free(want);
+	}
+	free(idx);
+	return st;
+}
