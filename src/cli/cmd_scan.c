@@ -15,7 +15,13 @@ enum {
 	OPT_POLICY = 300,
 	OPT_FAIL_ON,
 	OPT_PRINCIPLES,
+	OPT_KEY,
+	OPT_CHAIN,
+	OPT_SIG,
 };
+
+/* Root certificate files one scan may be given. */
+#define MAX_ROOTS 16
 
 static const struct option own[] = {
 	{"format", required_argument, NULL, OPT_FORMAT},
@@ -24,9 +30,54 @@ static const struct option own[] = {
 	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	{"principles", no_argument, NULL, OPT_PRINCIPLES},
 	{"signatures", required_argument, NULL, OPT_SIGNATURES},
+	{"key", required_argument, NULL, OPT_KEY},
+	{"cert-chain", required_argument, NULL, OPT_CHAIN},
+	{"signature", required_argument, NULL, OPT_SIG},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
+
+static enum mv_sigstate
+sigstate(enum mv_verify_status s)
+{
+	switch (s) {
+	case MV_VERIFY_VALID: return MV_SIGSTATE_VALID;
+	case MV_VERIFY_FAILED: return MV_SIGSTATE_INVALID;
+	case MV_VERIFY_INCOMPLETE: return MV_SIGSTATE_INCOMPLETE;
+	case MV_VERIFY_NO_SIGNATURE: return MV_SIGSTATE_ABSENT;
+	case MV_VERIFY_UNVERIFIED: return MV_SIGSTATE_UNCHECKED;
+	}
+	return MV_SIGSTATE_INVALID;
+}
+
+/* Look for each input's signature and verify it when trust material was given; the
+ * differences become findings of the run, the conclusions summaries for the judge. */
+static int
+check_signatures(struct mv_ctx *ctx, const struct mv_verify_opts *vo, struct mv_result *res,
+    struct mv_sigsummary *sums, struct mv_verify_report **reps, size_t *nsums)
+{
+	*nsums = 0;
+	for (size_t i = 0; i < mv_result_input_count(res); i++) {
+		struct mv_verify_report *r = NULL;
+		struct mv_sigsummary *s = &sums[*nsums];
+
+		if (mv_signature_check(ctx, vo, res, i, &r) != MV_OK)
+			return cli_error("%s", mv_ctx_error(ctx));
+		if (r == NULL)
+			continue;   /* standard input: no place for a signature */
+		reps[*nsums] = r;
+		s->input = mv_result_input(res, i);
+		s->state = sigstate(mv_verify_report_status(r));
+		s->signature = mv_verify_report_signature(r);
+		s->format = mv_verify_report_format(r);
+		s->method = mv_verify_report_method(r) == MV_SIG_NONE ? NULL :
+		    mv_sig_method_name(mv_verify_report_method(r));
+		s->signer = mv_verify_report_signer(r);
+		s->resources = mv_verify_report_resources(r);
+		(*nsums)++;
+	}
+	return 0;
+}
 
 static void
 usage(FILE *out, const struct mv_ctx *ctx)
@@ -44,6 +95,12 @@ usage(FILE *out, const struct mv_ctx *ctx)
 	    "      --fail-on SEV     lowest severity that fails: info, low, medium, high\n"
 	    "                        (default), critical; overrides the policy's fail-on\n"
 	    "      --principles      text: every provision with its evidence\n"
+	    "  -k, --key PUB         verify the signature with this PEM public key\n"
+	    "      --cert-chain ROOTS  verify it with these PEM root CA certificates\n"
+	    "                        (repeatable); without --key or --cert-chain a signature\n"
+	    "                        is reported as present but not verified\n"
+	    "      --signature FILE  the signature of the one PATH (default: model.sig in a\n"
+	    "                        folder or archive, PATH.sig beside a file)\n"
 	    "      --signatures DIR  rules and provision tables (default: $MAVIS_SIGNATURES,\n"
 	    "                        else %s)\n", MV_SIGDIR);
 	cli_walk_usage(out, ctx);
@@ -61,6 +118,11 @@ cmd_scan(int argc, char **argv)
 	struct mv_policy *pol = NULL;
 	struct mv_judgement *j = NULL;
 	struct cli_out out = {0};
+	struct mv_verify_opts vo = {0};
+	const char *roots[MAX_ROOTS];
+	struct mv_sigsummary *sums = NULL;
+	struct mv_verify_report **reps = NULL;
+	size_t nsums = 0, ninputs;
 	const char *output = NULL, *policy = NULL, *sigdir = NULL, *fail_on = NULL;
 	enum mv_report_format fmt = MV_REPORT_TEXT;
 	enum mv_severity sev = MV_SEV_HIGH;
@@ -72,7 +134,7 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:o:k:h", opts, NULL)) != -1) {
 		int r;
 
 		switch (opt) {
@@ -95,6 +157,16 @@ cmd_scan(int argc, char **argv)
 			break;
 		case OPT_PRINCIPLES: rflags |= MV_REPORT_PRINCIPLES; break;
 		case OPT_SIGNATURES: sigdir = optarg; break;
+		case OPT_KEY: vo.public_key = optarg; break;
+		case OPT_CHAIN:
+			if (vo.nroots == MAX_ROOTS) {
+				rc = cli_error("--cert-chain: more than %d files", MAX_ROOTS);
+				goto done;
+			}
+			roots[vo.nroots++] = optarg;
+			vo.roots = roots;
+			break;
+		case OPT_SIG: vo.signature = optarg; break;
 		case OPT_HELP:
 			usage(stdout, ctx);
 			rc = EXIT_PASS;
@@ -112,6 +184,20 @@ cmd_scan(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		rc = cli_error("no PATH given (try 'mavis scan --help')");
+		goto done;
+	}
+	ninputs = (size_t)(argc - optind);
+	if (vo.signature && ninputs > 1) {
+		rc = cli_error("--signature names the signature of one PATH, not %zu", ninputs);
+		goto done;
+	}
+	if (vo.public_key && vo.nroots) {
+		rc = cli_error("give --key or --cert-chain, not both");
+		goto done;
+	}
+	if ((sums = calloc(ninputs, sizeof(*sums))) == NULL ||
+	    (reps = calloc(ninputs, sizeof(*reps))) == NULL) {
+		rc = cli_error("out of memory");
 		goto done;
 	}
 	/* The tables and the policy are read before the walk, so a typo in them costs nothing. */
@@ -135,7 +221,11 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	cli_progress_done();
-	if (mv_judge(ctx, rules, pol, res, NULL, 0, &j) != MV_OK) {
+	if (check_signatures(ctx, &vo, res, sums, reps, &nsums) != 0) {
+		cli_out_close(&out, 0);
+		goto done;
+	}
+	if (mv_judge(ctx, rules, pol, res, sums, nsums, &j) != MV_OK) {
 		rc = cli_error("%s", mv_ctx_error(ctx));
 		cli_out_close(&out, 0);
 		goto done;
@@ -156,6 +246,10 @@ cmd_scan(int argc, char **argv)
 		rc = EXIT_ERROR;
 done:
 	mv_judgement_free(j);
+	for (size_t i = 0; i < nsums; i++)
+		mv_verify_report_free(reps[i]);
+	free(reps);
+	free(sums);
 	mv_result_free(res);
 	mv_policy_free(pol);
 	mv_rules_free(rules);

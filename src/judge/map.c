@@ -27,10 +27,12 @@ static char *
 signer_text(const struct facts *f)
 {
 	const struct mv_sigsummary *s = f->first_valid;
+	/* The signer names its method ("key ECDSA P-256 ..."); the method alone is the
+	 * fallback. */
+	const char *who = s->signer ? s->signer : s->method;
 
-	return mv_asprintf("%s%s%s%s%s%s", s->format ? s->format : "signature",
-	    s->method ? ", " : "", s->method ? s->method : "", s->signer ? " " : "",
-	    s->signer ? s->signer : "", f->nsig > 1 ? " (and the other inputs' signatures)" : "");
+	return mv_asprintf("%s%s%s%s", s->format ? s->format : "signature", who ? ", " : "",
+	    who ? who : "", f->nsig > 1 ? "; the other inputs' signatures too" : "");
 }
 
 static int

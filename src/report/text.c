@@ -229,10 +229,9 @@ signatures(FILE *out, const struct mv_judgement *j)
 			fputs(": present, not verified (give --key or --cert-chain)\n", out);
 			break;
 		case MV_SIGSTATE_VALID:
-			fprintf(out, ": verified (%s%s%s%s%s), %zu files match\n",
-			    s->format ? s->format : "signature", s->method ? ", " : "",
-			    s->method ? s->method : "", s->signer ? " " : "", s->signer ? s->signer : "",
-			    s->resources);
+			fprintf(out, ": verified (%s%s%s), %zu files match\n",
+			    s->format ? s->format : "signature", s->signer || s->method ? ", " : "",
+			    s->signer ? s->signer : s->method ? s->method : "", s->resources);
 			break;
 		case MV_SIGSTATE_INVALID:
 			fputs(": DOES NOT VERIFY (see the signature findings)\n", out);
