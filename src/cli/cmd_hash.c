@@ -45,7 +45,7 @@ usage(FILE *out, const struct mv_ctx *ctx)
 	    "                        separate with commas for several (implies --tag)\n"
 	    "  -f, --format FORMAT   text (lines sha256sum -c accepts) or json\n"
 	    "      --tag             BSD-style lines: SHA256 (PATH) = HEX\n"
-	    "      --shard-size N    hash N-byte ranges on their own, in parallel\n"
+	    "      --shard-size N    hash N-byte ranges on their own, in parallel (1G, 256M)\n"
 	    "                        (OpenSSF Model Signing shards; lines end in :START:END)\n"
 	    "  -c, --check LIST      hash again and report changed, missing and extra files\n"
 	    "  -q, --quiet           with --check, print only differences\n"
@@ -264,17 +264,13 @@ cmd_hash(int argc, char **argv)
 		case OPT_OUTPUT: output = optarg; break;
 		case OPT_QUIET: quiet = 1; break;
 		case OPT_TAG: sumflags |= MV_SUMS_TAG; break;
-		case OPT_SHARD: {
-			char *end;
-			unsigned long long v = strtoull(optarg, &end, 10);
-
-			if (*end || optarg[0] < '1' || optarg[0] > '9') {
-				rc = cli_error("--shard-size: '%s' is not a positive byte count", optarg);
+		case OPT_SHARD:
+			if (cli_parse_size(optarg, &shard) != 0 || shard == 0) {
+				rc = cli_error("--shard-size: '%s' is not a positive byte count (k, M, "
+				    "G or T suffix allowed)", optarg);
 				goto done;
 			}
-			shard = v;
 			break;
-		}
 		case OPT_HELP:
 			usage(stdout, ctx);
 			rc = EXIT_PASS;
@@ -324,15 +320,15 @@ cmd_hash(int argc, char **argv)
 		goto done;
 	}
 	cli_progress_done();
+	rc = exit_status(res, 0);
 	if (strcmp(format, "json") == 0) {
 		if (mv_inventory_write_json(ctx, res, out.fp) != MV_OK)
-			cli_error("%s", mv_ctx_error(ctx));
+			rc = cli_error("%s", mv_ctx_error(ctx));
 	} else {
 		write_text(out.fp, res, sumflags);
 		report_findings(res);
 	}
-	rc = exit_status(res, 0);
-	if (cli_out_close(&out, 1) != 0)
+	if (cli_out_close(&out, rc != EXIT_ERROR || mv_result_incomplete(res)) != 0)
 		rc = EXIT_ERROR;
 done:
 	mv_result_free(res);

@@ -80,27 +80,8 @@ cli_walk_option(struct mv_ctx *ctx, int opt, const char *arg, unsigned *flags)
 
 	if (opt >= OPT_LIMIT && opt < OPT_LIMIT + MV_LIMIT__COUNT) {
 		enum mv_limit lim = (enum mv_limit)(opt - OPT_LIMIT);
-		static const struct {
-			const char *sfx;
-			unsigned shift;
-		} sfx[] = {{"", 0}, {"k", 10}, {"K", 10}, {"KiB", 10}, {"M", 20}, {"MiB", 20},
-		    {"G", 30}, {"GiB", 30}, {"T", 40}, {"TiB", 40}};
-		unsigned long long n;
-		int ok = 0;
 
-		errno = 0;
-		n = strtoull(arg, &end, 10);
-		if (arg[0] >= '0' && arg[0] <= '9' && errno == 0) {
-			for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-				if (strcmp(end, sfx[i].sfx) != 0)
-					continue;
-				if (sfx[i].shift && n > (UINT64_MAX >> sfx[i].shift))
-					break;
-				ok = 1;
-				v = (uint64_t)n << sfx[i].shift;
-			}
-		}
-		if (!ok)
+		if (cli_parse_size(arg, &v) != 0)
 			return cli_error("--%s: '%s' is not a %s", mv_limit_name(lim), arg,
 			    "count (sizes take a k, M, G or T suffix)");
 		if (mv_ctx_set_limit(ctx, lim, v) != MV_OK)

@@ -409,6 +409,8 @@ load_json(struct mv_ctx *ctx, const char *file, struct mv_sums *s)
 					unsigned a;
 
 					if (!json_is_integer(start) || !json_is_integer(end) ||
+					    json_integer_value(start) < 0 ||
+					    json_integer_value(end) <= json_integer_value(start) ||
 					    mv_hash_lookup(alg, &a) != MV_OK || !json_is_string(hex) ||
 					    set_digest(&e, json_string_value(hex), json_string_length(hex),
 					    a) != 0) {
@@ -449,21 +451,26 @@ load_text(struct mv_ctx *ctx, const char *file, FILE *fp, unsigned default_alg,
 
 	if (line == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-	while (fgets(line, MAX_LINE + 2, fp)) {
-		size_t n = strlen(line);
+	for (;;) {
+		size_t n = 0;
 		struct expect e;
-		int rc;
+		int c = EOF, rc;
 
+		/* By hand rather than fgets, which cannot tell a NUL byte from the line's end
+		 * (the rest of the line would go unseen). */
+		while (n <= MAX_LINE && (c = getc(fp)) != EOF && c != '\n')
+			line[n++] = (char)c;
+		if (n == 0 && c == EOF)
+			break;
+		line[n] = '\0';
 		lineno++;
 		if (n > MAX_LINE) {
 			st = mv_ctx_fail(ctx, MV_ERR_LIMIT, "%s:%zu: line too long", file, lineno);
 			goto done;
 		}
-		if (n && line[n - 1] == '\n')
-			line[--n] = '\0';
 		if (n == 0 || line[0] == '#')
 			continue;
-		if (memchr(line, '\0', n) != NULL || strlen(line) != n) {
+		if (memchr(line, '\0', n) != NULL) {
 			st = mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s:%zu: NUL byte in line", file, lineno);
 			goto done;
 		}

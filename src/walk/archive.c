@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -662,12 +664,32 @@ push_member(struct mv_task *t, const char *apath, const char *mpath, const char 
 	return (long)(t->recs->n - 1);
 }
 
+/* libarchive converts member names through the thread's locale: give the worker a UTF-8
+ * one (pax and zip names are UTF-8) whatever the calling program set, without touching the
+ * process-wide locale. */
+static locale_t utf8_loc;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void
+utf8_init(void)
+{
+	utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+static locale_t
+utf8_locale(void)
+{
+	pthread_once(&utf8_once, utf8_init);
+	return utf8_loc;
+}
+
 /* The members of an archive in format fmt read from in. */
 static int
 walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_format fmt,
     struct ain *in, unsigned depth)
 {
 	struct mv_run *run = t->run;
+	locale_t loc = utf8_locale(), old = loc ? uselocale(loc) : (locale_t)0;
 	struct archive *a = archive_new(fmt);
 	struct archive_entry *ae = archive_entry_new();
 	struct mv_names names;
@@ -800,6 +822,8 @@ done:
 		archive_entry_free(ae);
 	if (a)
 		archive_read_free(a);
+	if (loc)
+		uselocale(old);
 	return stop;
 }
 

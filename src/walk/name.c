@@ -213,6 +213,10 @@ mv_names_check(struct mv_names *nm, struct mv_findings *fl, const char *path, co
 	if (len > max_name)
 		return mv_findings_add(fl, MV_R_LIMIT_NAME_EXCEEDED, path, -1,
 		    "member name of %zu bytes is longer than the limit of %zu", len, max_name);
+	if (link && strlen(link) > max_name)
+		return mv_findings_add(fl, MV_R_LIMIT_NAME_EXCEEDED, path, -1,
+		    "link target of %zu bytes is longer than the limit of %zu", strlen(link),
+		    max_name);
 	if (memchr(name, '\0', len) &&
 	    (st = mv_findings_add(fl, MV_R_ARCHIVE_PATH_NUL, path, -1,
 	    "member name holds a NUL byte; readers disagree on where it ends")) != MV_OK)

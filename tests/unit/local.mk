@@ -9,3 +9,35 @@ TESTS += tests/unit/check_rules tests/unit/rules_used.sh
 tests_unit_check_rules_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_rules_LDADD = $(UNIT_LIBS)
 EXTRA_DIST += tests/unit/rules_used.sh
+
+# The walker on archives of every kind, generated at test time into the build folder.
+check_PROGRAMS += tests/unit/check_walk
+TESTS += tests/unit/check_walk
+tests_unit_check_walk_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_walk_LDADD = $(UNIT_LIBS)
+check_DATA += testdata/archives/gen/expected.json
+CLEANFILES += testdata/archives/gen/*
+testdata/archives/gen/expected.json: $(top_srcdir)/testdata/archives/gen-archives.py
+	$(AM_V_GEN)$(MKDIR_P) testdata/archives/gen && \
+	$(PYTHON3) $(top_srcdir)/testdata/archives/gen-archives.py testdata/archives/gen
+
+# The own zip index on the zips of testdata/zip (checked in; gen-zips.py rewrites them).
+check_PROGRAMS += tests/unit/check_zipidx
+TESTS += tests/unit/check_zipidx
+tests_unit_check_zipidx_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_zipidx_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/check_core tests/unit/check_hash
+TESTS += tests/unit/check_core tests/unit/check_hash
+tests_unit_check_core_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_core_LDADD = $(UNIT_LIBS)
+tests_unit_check_hash_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_hash_LDADD = $(UNIT_LIBS)
+
+## sign: begin
+# OpenSSF Model Signing: encodings, the reference tool's vectors (MAVIS_VECTORS), round trips.
+check_PROGRAMS += tests/unit/check_sign
+TESTS += tests/unit/check_sign
+tests_unit_check_sign_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_sign_LDADD = $(UNIT_LIBS)
+## sign: end

@@ -1,0 +1,345 @@
+/* check_core.c: capped buffers, string helpers (escaping, UTF-8, sizes) and the worker pool. */
+#include "config.h"
+
+#include <check.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mavis.h"
+#include "core/buf.h"
+#include "core/pool.h"
+#include "core/str.h"
+
+/* ---- buf ---- */
+
+START_TEST(test_buf_cap)
+{
+	struct mv_buf b;
+
+	mv_buf_init(&b, 10);
+	ck_assert_int_eq(mv_buf_add(&b, "0123456789", 10), MV_OK);
+	ck_assert_uint_eq(b.len, 10);
+	/* Past the cap nothing is added, and the contents stay as they were. */
+	ck_assert_int_eq(mv_buf_addc(&b, 'x'), MV_ERR_LIMIT);
+	ck_assert_int_eq(mv_buf_add(&b, "ab", 2), MV_ERR_LIMIT);
+	ck_assert_int_eq(mv_buf_printf(&b, "%d", 7), MV_ERR_LIMIT);
+	ck_assert_uint_eq(b.len, 10);
+	ck_assert_int_eq(mv_buf_terminate(&b), MV_OK);
+	ck_assert_str_eq((char *)b.p, "0123456789");
+	ck_assert_uint_le(b.cap, 11);
+	mv_buf_reset(&b);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_int_eq(mv_buf_add(&b, "abc", 3), MV_OK);
+	mv_buf_free(&b);
+	ck_assert_ptr_null(b.p);
+	/* A huge request cannot wrap the length check around. */
+	mv_buf_init(&b, SIZE_MAX / 2);
+	ck_assert_int_eq(mv_buf_add(&b, "a", 1), MV_OK);
+	ck_assert_int_eq(mv_buf_add(&b, "a", SIZE_MAX), MV_ERR_LIMIT);
+	ck_assert_int_eq(mv_buf_add(&b, "a", SIZE_MAX / 2), MV_ERR_LIMIT);
+	mv_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_buf_grow_and_steal)
+{
+	struct mv_buf b;
+	unsigned char *p;
+
+	mv_buf_init(&b, 1 << 20);
+	for (int i = 0; i < 1000; i++)
+		ck_assert_int_eq(mv_buf_printf(&b, "%03d,", i), MV_OK);
+	ck_assert_uint_eq(b.len, 4000);
+	ck_assert_int_eq(memcmp(b.p + 3996, "999,", 4), 0);
+	ck_assert_int_eq(mv_buf_terminate(&b), MV_OK);
+	p = mv_buf_steal(&b);
+	ck_assert_ptr_null(b.p);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_uint_eq(strlen((char *)p), 4000);
+	free(p);
+	/* An empty buffer terminates to "". */
+	mv_buf_init(&b, 0);
+	ck_assert_int_eq(mv_buf_terminate(&b), MV_OK);
+	ck_assert_str_eq((char *)b.p, "");
+	ck_assert_int_eq(mv_buf_addc(&b, 'a'), MV_ERR_LIMIT);
+	mv_buf_free(&b);
+}
+END_TEST
+
+/* ---- str ---- */
+
+static const struct {
+	const char *in;
+	size_t n;
+	const char *out;
+} escapes[] = {
+	{"plain text", 10, "plain text"},
+	{"", 0, ""},
+	{"a\\b", 3, "a\\\\b"},
+	{"line\nbreak\r\t", 12, "line\\nbreak\\r\\t"},
+	{"nul\0byte", 8, "nul\\x00byte"},
+	{"\x1b[31mred", 8, "\\x1b[31mred"},
+	{"del\x7f", 4, "del\\x7f"},
+	{"caf\xc3\xa9", 5, "caf\xc3\xa9"},
+	{"\xe2\x82\xac euro", 8, "\xe2\x82\xac euro"},
+	{"\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80"},
+	{"bad \xff\xfe", 6, "bad \\xff\\xfe"},
+	{"overlong \xc0\xaf", 11, "overlong \\xc0\\xaf"},
+	{"surrogate \xed\xa0\x80", 13, "surrogate \\xed\\xa0\\x80"},
+	{"cut \xe2\x82", 6, "cut \\xe2\\x82"},
+	{"c1 \xc2\x85", 5, "c1 \xc2\x85"},
+};
+
+START_TEST(test_escape)
+{
+	char *e = mv_str_escape(escapes[_i].in, escapes[_i].n);
+
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e, escapes[_i].out);
+	/* The result is one printable line. */
+	ck_assert_ptr_null(strpbrk(e, "\n\r"));
+	ck_assert(mv_utf8_valid(e, strlen(e)));
+	free(e);
+}
+END_TEST
+
+static const struct {
+	const char *s;
+	size_t n;
+	int valid;
+} utf8[] = {
+	{"ascii", 5, 1},
+	{"", 0, 1},
+	{"\0", 1, 1},
+	{"\xc2\xa9", 2, 1},
+	{"\xdf\xbf", 2, 1},
+	{"\xe0\xa0\x80", 3, 1},
+	{"\xef\xbf\xbf", 3, 1},
+	{"\xf0\x90\x80\x80", 4, 1},
+	{"\xf4\x8f\xbf\xbf", 4, 1},
+	{"\xc0\x80", 2, 0},              /* overlong NUL */
+	{"\xc1\xbf", 2, 0},              /* overlong */
+	{"\xe0\x9f\xbf", 3, 0},          /* overlong 3-byte */
+	{"\xf0\x8f\xbf\xbf", 4, 0},      /* overlong 4-byte */
+	{"\xed\xa0\x80", 3, 0},          /* surrogate */
+	{"\xed\xbf\xbf", 3, 0},          /* surrogate */
+	{"\xf4\x90\x80\x80", 4, 0},      /* above U+10FFFF */
+	{"\xf5\x80\x80\x80", 4, 0},
+	{"\x80", 1, 0},                  /* lone continuation */
+	{"\xc2", 1, 0},                  /* truncated */
+	{"\xe2\x82", 2, 0},
+	{"\xc2\x41", 2, 0},              /* bad continuation */
+	{"\xfe\xff", 2, 0},
+};
+
+START_TEST(test_utf8)
+{
+	ck_assert_int_eq(mv_utf8_valid(utf8[_i].s, utf8[_i].n), utf8[_i].valid);
+}
+END_TEST
+
+static const struct {
+	const char *s;
+	int suffix, ok;
+	uint64_t v;
+} sizes[] = {
+	{"0", 0, 1, 0},
+	{"123", 0, 1, 123},
+	{"18446744073709551615", 0, 1, UINT64_MAX},
+	{"18446744073709551616", 0, 0, 0},
+	{"1k", 1, 1, 1024},
+	{"1K", 1, 1, 1024},
+	{"3KiB", 1, 1, 3072},
+	{"2M", 1, 1, 2 << 20},
+	{"2MiB", 1, 1, 2 << 20},
+	{"1G", 1, 1, UINT64_C(1) << 30},
+	{"5T", 1, 1, UINT64_C(5) << 40},
+	{"16777216T", 1, 0, 0},
+	{"16777215T", 1, 1, UINT64_C(16777215) << 40},
+	{"1k", 0, 0, 0},
+	{"1x", 1, 0, 0},
+	{"1 M", 1, 0, 0},
+	{"", 1, 0, 0},
+	{"-1", 1, 0, 0},
+	{"+1", 1, 0, 0},
+	{" 1", 1, 0, 0},
+	{"1m", 1, 0, 0},
+};
+
+START_TEST(test_parse_size)
+{
+	uint64_t v = 42;
+	int rc = mv_parse_size(sizes[_i].s, sizes[_i].suffix, &v);
+
+	ck_assert_msg((rc == 0) == sizes[_i].ok, "'%s'", sizes[_i].s);
+	if (sizes[_i].ok)
+		ck_assert_uint_eq(v, sizes[_i].v);
+}
+END_TEST
+
+START_TEST(test_path_join)
+{
+	char *p;
+
+	ck_assert_str_eq(p = mv_path_join("a", "b"), "a/b");
+	free(p);
+	ck_assert_str_eq(p = mv_path_join("a/", "b"), "a/b");
+	free(p);
+	ck_assert_str_eq(p = mv_path_join("", "b"), "b");
+	free(p);
+	ck_assert_str_eq(p = mv_path_join("/", "b"), "/b");
+	free(p);
+	ck_assert_str_eq(p = mv_strndup("abcdef", 3), "abc");
+	free(p);
+	ck_assert_str_eq(p = mv_asprintf("%s-%d", "x", 12), "x-12");
+	free(p);
+}
+END_TEST
+
+/* ---- pool ---- */
+
+static atomic_int counter, submit_failures;
+
+static void
+bump(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&counter, 1);
+}
+
+struct fan {
+	struct mv_pool *pool;
+	int children;
+};
+
+/* A task that queues more tasks on its own pool: must never block. */
+static void
+fan_out(void *arg)
+{
+	struct fan *f = arg;
+
+	for (int i = 0; i < f->children; i++)
+		if (mv_pool_submit(f->pool, bump, NULL) != MV_OK)
+			atomic_fetch_add(&submit_failures, 1);
+	atomic_fetch_add(&counter, 1);
+}
+
+static void
+slow(void *arg)
+{
+	(void)arg;
+	usleep(20000);
+	atomic_fetch_add(&counter, 1);
+}
+
+static int ticks;
+
+static void
+tick(void *arg)
+{
+	(void)arg;
+	ticks++;
+}
+
+static const unsigned threads[] = {1, 2, 4, 16};
+
+START_TEST(test_pool_many)
+{
+	struct mv_pool *pool;
+
+	atomic_store(&counter, 0);
+	ck_assert_int_eq(mv_pool_new(threads[_i], 8, &pool), MV_OK);
+	for (int i = 0; i < 10000; i++)
+		ck_assert_int_eq(mv_pool_submit(pool, bump, NULL), MV_OK);
+	mv_pool_wait(pool, 0, NULL, NULL);
+	ck_assert_int_eq(atomic_load(&counter), 10000);
+	/* The pool is reusable after a wait. */
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(mv_pool_submit(pool, bump, NULL), MV_OK);
+	mv_pool_wait(pool, 0, NULL, NULL);
+	ck_assert_int_eq(atomic_load(&counter), 10010);
+	mv_pool_free(pool);
+}
+END_TEST
+
+START_TEST(test_pool_nested)
+{
+	struct mv_pool *pool;
+	struct fan f[8];
+
+	atomic_store(&counter, 0);
+	/* A queue of one: only submissions from outside wait for room. */
+	ck_assert_int_eq(mv_pool_new(threads[_i], 1, &pool), MV_OK);
+	for (int i = 0; i < 8; i++) {
+		f[i].pool = pool;
+		f[i].children = 50;
+		ck_assert_int_eq(mv_pool_submit(pool, fan_out, &f[i]), MV_OK);
+	}
+	mv_pool_wait(pool, 0, NULL, NULL);
+	ck_assert_int_eq(atomic_load(&submit_failures), 0);
+	ck_assert_int_eq(atomic_load(&counter), 8 * 51);
+	mv_pool_free(pool);
+}
+END_TEST
+
+START_TEST(test_pool_tick_and_free)
+{
+	struct mv_pool *pool;
+
+	atomic_store(&counter, 0);
+	ticks = 0;
+	ck_assert_int_eq(mv_pool_new(2, 64, &pool), MV_OK);
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(mv_pool_submit(pool, slow, NULL), MV_OK);
+	mv_pool_wait(pool, 10, tick, NULL);
+	ck_assert_int_eq(atomic_load(&counter), 10);
+	ck_assert_int_gt(ticks, 0);
+	mv_pool_free(pool);
+	/* Zero threads means one; freeing with nothing queued, or NULL, is fine. */
+	ck_assert_int_eq(mv_pool_new(0, 0, &pool), MV_OK);
+	ck_assert_int_eq(mv_pool_submit(pool, bump, NULL), MV_OK);
+	mv_pool_wait(pool, 0, NULL, NULL);
+	ck_assert_int_eq(atomic_load(&counter), 11);
+	mv_pool_free(pool);
+	mv_pool_free(NULL);
+	ck_assert_uint_ge(mv_cpu_count(), 1);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc = tcase_create("buf");
+
+	tcase_add_test(tc, test_buf_cap);
+	tcase_add_test(tc, test_buf_grow_and_steal);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("str");
+	tcase_add_loop_test(tc, test_escape, 0, sizeof(escapes) / sizeof(escapes[0]));
+	tcase_add_loop_test(tc, test_utf8, 0, sizeof(utf8) / sizeof(utf8[0]));
+	tcase_add_loop_test(tc, test_parse_size, 0, sizeof(sizes) / sizeof(sizes[0]));
+	tcase_add_test(tc, test_path_join);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("pool");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_pool_many, 0, sizeof(threads) / sizeof(threads[0]));
+	tcase_add_loop_test(tc, test_pool_nested, 0, sizeof(threads) / sizeof(threads[0]));
+	tcase_add_test(tc, test_pool_tick_and_free);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
