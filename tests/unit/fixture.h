@@ -18,4 +18,30 @@ size_t mv_fixtures_load(const char *dir, struct mv_fixture **out);
  * listed rule reported, or for a benign one nothing above info. Uses ck_assert. */
 void mv_fixture_check(const char *dir, const struct mv_fixture *fx);
 
+/* The whole test program for one folder: a loop test over every row of its table. */
+#define MV_FIXTURE_MAIN(dir)							\
+	static struct mv_fixture *fixtures_;					\
+	START_TEST(test_fixture)						\
+	{									\
+		mv_fixture_check(dir, &fixtures_[_i]);				\
+	}									\
+	END_TEST								\
+	int									\
+	main(void)								\
+	{									\
+		size_t n_ = mv_fixtures_load(dir, &fixtures_);			\
+		Suite *s_ = suite_create(dir);					\
+		TCase *tc_ = tcase_create("fixtures");				\
+		SRunner *sr_;							\
+		int failed_;							\
+										\
+		tcase_add_loop_test(tc_, test_fixture, 0, (int)n_);		\
+		suite_add_tcase(s_, tc_);					\
+		sr_ = srunner_create(s_);					\
+		srunner_run_all(sr_, CK_ENV);					\
+		failed_ = srunner_ntests_failed(sr_);				\
+		srunner_free(sr_);						\
+		return failed_ ? 1 : 0;						\
+	}
+
 #endif

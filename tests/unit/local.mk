@@ -44,10 +44,12 @@ tests_unit_check_sign_LDADD = $(UNIT_LIBS)
 
 # Content analysers over the checked-in fixtures of testdata/<format> (gen-*.py beside them
 # wrote them; expected.tsv lists the rules each must raise).
-ANALYSER_CHECKS = tests/unit/check_safetensors
-check_PROGRAMS += $(ANALYSER_CHECKS)
-TESTS += $(ANALYSER_CHECKS)
+check_PROGRAMS += tests/unit/check_safetensors tests/unit/check_gguf
+TESTS += tests/unit/check_safetensors tests/unit/check_gguf
 EXTRA_DIST += tests/unit/fixture.h
 tests_unit_check_safetensors_SOURCES = tests/unit/check_safetensors.c tests/unit/fixture.c
 tests_unit_check_safetensors_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_safetensors_LDADD = $(UNIT_LIBS)
+tests_unit_check_gguf_SOURCES = tests/unit/check_gguf.c tests/unit/fixture.c
+tests_unit_check_gguf_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_gguf_LDADD = $(UNIT_LIBS)
