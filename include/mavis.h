@@ -68,6 +68,7 @@ enum mv_limit {
 	MV_LIMIT_PICKLE_STACK,   /* depth of the pickle machine's stack */
 	MV_LIMIT_PICKLE_MEMO,    /* entries in one pickle memo */
 	MV_LIMIT_PICKLE_STREAMS, /* pickle streams analysed in one entry */
+	MV_LIMIT_PICKLE_MEMORY,  /* bytes of values one pickle stream keeps for the analysis */
 	MV_LIMIT__COUNT
 };
 

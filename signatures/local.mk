@@ -7,3 +7,7 @@ dist_pkgdata_DATA += \
 	signatures/nemo-targets-allow.txt \
 	signatures/nemo-targets-deny.txt \
 	signatures/tf-ops-deny.txt
+dist_pkgdata_DATA += \
+	signatures/pickle-alias.txt \
+	signatures/pickle-allow.txt \
+	signatures/pickle-deny.txt

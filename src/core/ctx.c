@@ -41,6 +41,8 @@ static const struct {
 	[MV_LIMIT_PICKLE_MEMO] = {"max-pickle-memo", 1000000, 0, "entries in one pickle memo"},
 	[MV_LIMIT_PICKLE_STREAMS] = {"max-pickle-streams", 1024, 0,
 	    "pickle streams analysed in one entry"},
+	[MV_LIMIT_PICKLE_MEMORY] = {"max-pickle-memory", 64 * MiB, 1,
+	    "bytes of values one pickle stream keeps for the analysis"},
 };
 
 const char *

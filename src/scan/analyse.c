@@ -7,6 +7,7 @@
 
 #include "scan/analyse.h"
 #include "scan/formats.h"
+#include "scan/pickle_an.h"
 
 /* Analysers in the order they are offered each entry. */
 static const struct mv_analyser *const analysers[] = {
@@ -18,6 +19,9 @@ static const struct mv_analyser *const analysers[] = {
 	&mv_analyser_keras,
 	&mv_analyser_nemo,
 	&mv_analyser_exec,
+	&mv_analyser_pickle,
+	&mv_analyser_npy,
+	&mv_analyser_joblibz,
 	NULL
 };
 

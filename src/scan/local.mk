@@ -18,3 +18,18 @@ noinst_HEADERS += \
 	src/scan/keras.h \
 	src/scan/pbwalk.h \
 	src/scan/template.h
+# The pickle machine and the formats that carry pickles.
+libmavis_internal_la_SOURCES += \
+	src/scan/joblib.c \
+	src/scan/npy.c \
+	src/scan/pickle.c \
+	src/scan/pickle_an.c \
+	src/scan/pickle_ev.c \
+	src/scan/pickle_ops.c \
+	src/scan/pickle_vm.c \
+	src/scan/pypolicy.c
+noinst_HEADERS += \
+	src/scan/pickle.h \
+	src/scan/pickle_an.h \
+	src/scan/pickle_int.h \
+	src/scan/pypolicy.h

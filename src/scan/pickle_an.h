@@ -1,0 +1,19 @@
+/* pickle_an.h: the pickle machine set up for an entry, for the analysers of formats that
+ * carry pickles (pickle files, PyTorch checkpoints, NumPy object arrays, joblib files). */
+#ifndef MV_SCAN_PICKLE_AN_H
+#define MV_SCAN_PICKLE_AN_H
+
+#include "scan/analyse.h"
+#include "scan/pickle.h"
+
+/* A machine judging callables by the policy of the entry's signatures folder; base is the
+ * offset in the entry of the first byte it will be fed. NULL with err set when the policy
+ * cannot be read or memory runs out. */
+struct mv_pickle *mv_pickle_for(const struct mv_actx *a, enum mv_pickle_profile profile,
+    uint64_t base, char *err, size_t errlen);
+
+extern const struct mv_analyser mv_analyser_pickle;
+extern const struct mv_analyser mv_analyser_npy;
+extern const struct mv_analyser mv_analyser_joblibz;
+
+#endif
