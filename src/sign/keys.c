@@ -42,6 +42,16 @@ pass_cb(char *buf, int size, int rwflag, void *u)
 	return (int)pw->n;
 }
 
+static int
+no_pass(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
 static mv_status
 supported(struct mv_ctx *ctx, const char *path, EVP_PKEY *k)
 {
@@ -107,7 +117,8 @@ mv_key_from_pem(struct mv_ctx *ctx, const unsigned char *pem, size_t n, EVP_PKEY
 	*out = NULL;
 	if (n > INT32_MAX || (bio = BIO_new_mem_buf(pem, (int)n)) == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-	*out = PEM_read_bio_PUBKEY_ex(bio, NULL, NULL, NULL, NULL, NULL);
+	/* No prompt: OpenSSL's decoders would ask on the terminal for an encrypted key. */
+	*out = PEM_read_bio_PUBKEY_ex(bio, NULL, no_pass, NULL, NULL, NULL);
 	BIO_free(bio);
 	ERR_clear_error();
 	return *out ? MV_OK : mv_ctx_fail(ctx, MV_ERR_FORMAT, "not a PEM public key");

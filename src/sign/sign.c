@@ -137,6 +137,13 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 	}
 	if ((st = mv_model_rel(ctx, &md, sigpath, &sigrel)) != MV_OK)
 		goto done;
+	/* In an archive, model.sig at the root is where a signature travels with the model
+	 * (mavis verify looks there), so it is never part of what is signed, as in a folder. */
+	if (md.kind == MV_MODEL_ARCHIVE && sigrel == NULL &&
+	    (sigrel = mv_strdup("model.sig")) == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
 	if ((st = mv_scope_ignores(ctx, &sc, !o->no_git_ignores, NULL, 0, o->ignore, o->nignore,
 	    sigrel)) != MV_OK)
 		goto done;

@@ -18,6 +18,16 @@
 /* A CA bundle the size of a system store is about 200 KiB. */
 #define MAX_PEM_FILE (16u << 20)
 
+static int
+no_pass(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
 void
 mv_x509_free_all(STACK_OF(X509) *s)
 {
@@ -48,7 +58,7 @@ mv_x509_load_pem(struct mv_ctx *ctx, const char *const *files, size_t nfiles,
 			break;
 		}
 		/* Text before and between the blocks (openssl x509 -text dumps) is skipped. */
-		while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		while ((x = PEM_read_bio_X509(bio, NULL, no_pass, NULL)) != NULL) {
 			if (sk_X509_push(all, x) <= 0) {
 				X509_free(x);
 				st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
