@@ -8,6 +8,7 @@
 #include "scan/analyse.h"
 #include "scan/formats.h"
 #include "scan/pickle_an.h"
+#include "scan/pypolicy.h"
 
 /* Analysers in the order they are offered each entry. */
 static const struct mv_analyser *const analysers[] = {
@@ -128,4 +129,12 @@ mv_actx_suffix(const struct mv_actx *a, const char *sfx)
 			return 0;
 	}
 	return 1;
+}
+
+mv_status
+mv_analysis_prepare(const char *sigdir, char *err, size_t errlen)
+{
+	const struct mv_pypolicy *pol;
+
+	return mv_pypolicy_get(sigdir, &pol, err, errlen);
 }

@@ -95,6 +95,7 @@ mv_pk_parse_error(struct mv_pickle *m, uint64_t off, const char *fmt, ...)
 		mv_pk_sim_free(&m->s);
 		m->s = m->parked;
 		m->in_joblib_object = 0;
+		m->ops_base = 0;
 	}
 	mv_pk_sim_reset(&m->s);
 	m->frame_end = 0;
@@ -137,6 +138,7 @@ begin_stream(struct mv_pickle *m, uint64_t off)
 	m->ps = P_OP;
 	m->stream_off = off;
 	m->stream_ops = 0;
+	m->ops_base = 0;
 	m->proto_seen = 0;
 	m->frame_end = 0;
 }
@@ -248,6 +250,8 @@ end_stream(struct mv_pickle *m, uint64_t end)
 		mv_pk_sim_free(&m->s);
 		m->s = m->parked;
 		m->in_joblib_object = 0;
+		m->proto_seen = m->parked_proto_seen;
+		m->ops_base = 0;
 		m->ps = P_OP;
 		return;
 	}
@@ -354,6 +358,9 @@ joblib_start(struct mv_pickle *m)
 		m->parked = m->s;
 		mv_pk_sim_init(&m->s, m->o.limit[MV_LIMIT_PICKLE_MEMORY]);
 		m->in_joblib_object = 1;
+		m->parked_proto_seen = m->proto_seen;
+		m->proto_seen = 0;
+		m->ops_base = m->stream_ops;
 		return;
 	}
 	if (m->joblib_pad)

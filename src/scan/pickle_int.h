@@ -239,6 +239,8 @@ struct mv_pickle {
 	int joblib_pad;
 	int joblib_object;       /* the array holds objects: a pickle follows */
 	int in_joblib_object;    /* parsing that pickle; the wrapper's stream is parked */
+	int parked_proto_seen;
+	uint64_t ops_base;       /* stream_ops when the current (nested) stream began */
 	struct sim parked;
 	int torch_ops[256];      /* unsupported opcodes already reported, per entry */
 	int torch_proto_done;

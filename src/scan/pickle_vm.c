@@ -1198,7 +1198,7 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 			mv_pk_parse_error(m, off, "unsupported protocol %u", arg[0]);
 			return;
 		}
-		if (m->proto_seen || m->stream_ops > 1)
+		if (m->proto_seen || m->stream_ops - m->ops_base > 1)
 			mv_pk_emit(m, MV_R_PICKLE_PROTO_MISPLACED, off, "PROTO %u %s", arg[0],
 			    m->proto_seen ? "again in the same stream" : "after the first opcode");
 		m->proto_seen = 1;

@@ -512,6 +512,15 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
+	if (run.flags & MV_RUN_ANALYSE) {
+		char err[512];
+
+		/* Never analyse without the lists that say what is safe: fail the run instead. */
+		if ((st = mv_analysis_prepare(mv_ctx_signatures(ctx), err, sizeof(err))) != MV_OK) {
+			st = mv_ctx_fail(ctx, st, "cannot read the signatures: %s", err);
+			goto done;
+		}
+	}
 	if ((st = mv_pool_new(jobs, SIZE_MAX, &run.pool)) != MV_OK) {
 		st = mv_ctx_fail(ctx, st, "cannot start worker threads");
 		goto done;
