@@ -280,29 +280,143 @@ tok_op(const struct blk *b, size_t k, char op)
 	return k < b->n && b->v[k].type == T_OP && b->v[k].op == op;
 }
 
-/* Letters of s, lower-cased, into out (which holds at least n + 1 bytes). */
+/* The argument tokens of a call whose '(' is at token k: [*first, *last) up to the matching
+ * ')'; returns the index of that ')' or b->n. */
 static size_t
-letters_only(const unsigned char *s, size_t n, char *out)
+call_args(const struct blk *b, size_t k, size_t *first)
 {
-	size_t m = 0;
+	int depth = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (c >= 'a' && c <= 'z')
-			out[m++] = (char)c;
+	*first = k + 1;
+	for (size_t i = k; i < b->n; i++) {
+		if (tok_op(b, i, '(') || tok_op(b, i, '['))
+			depth++;
+		else if ((tok_op(b, i, ')') || tok_op(b, i, ']')) && --depth == 0)
+			return i;
 	}
-	out[m] = '\0';
-	return m;
+	return b->n;
 }
+
+/* One string filter or method applied to cur (format, replace, reverse, * n) when the
+ * tokens after j are one, as Jinja would compute it: the result goes to out and the index of
+ * the last token used is returned; 0 when the tokens are not such a filter. */
+static size_t
+apply_filter(const struct blk *b, size_t j, const unsigned char *text,
+    const struct mv_buf *cur, struct mv_buf *out)
+{
+	const unsigned char *lit = b->lit.p, *d = cur->p ? cur->p : (const unsigned char *)"";
+	size_t dn = cur->len, first, close;
+
+	if ((tok_op(b, j + 1, '|') || tok_op(b, j + 1, '.')) && tok_op(b, j + 3, '(') &&
+	    tok_is(b, j + 2, text, "format")) {
+		size_t a;
+
+		close = call_args(b, j + 3, &first);
+		a = first;
+		for (size_t i = 0; i < dn; i++) {
+			int pct = d[i] == '%' && i + 1 < dn && (d[i + 1] == 's' || d[i + 1] == 'c' ||
+			    d[i + 1] == 'd');
+			int brace = d[i] == '{' && i + 1 < dn && d[i + 1] == '}';
+
+			if (!pct && !brace) {
+				mv_buf_addc(out, d[i]);
+				continue;
+			}
+			while (a < close && tok_op(b, a, ','))
+				a++;
+			if (a < close && b->v[a].type == T_STR) {
+				mv_buf_add(out, lit + b->v[a].ls, b->v[a].le - b->v[a].ls);
+			} else if (a < close && b->v[a].type == T_NUM) {
+				unsigned long v = strtoul((const char *)text + b->v[a].s, NULL, 10);
+
+				if (d[i + 1] == 'c' && v < 128)
+					mv_buf_addc(out, (unsigned char)v);
+			}
+			a++;
+			i++;
+		}
+		return close < b->n ? close : b->n - 1;
+	}
+	if ((tok_op(b, j + 1, '|') || tok_op(b, j + 1, '.')) && tok_op(b, j + 3, '(') &&
+	    tok_is(b, j + 2, text, "replace")) {
+		size_t x, y;
+
+		close = call_args(b, j + 3, &first);
+		x = first;
+		y = x + 2;
+		if (y < close && b->v[x].type == T_STR && tok_op(b, x + 1, ',') &&
+		    b->v[y].type == T_STR && b->v[x].le > b->v[x].ls) {
+			const unsigned char *from = lit + b->v[x].ls, *to = lit + b->v[y].ls;
+			size_t fn = b->v[x].le - b->v[x].ls, tn = b->v[y].le - b->v[y].ls;
+
+			for (size_t i = 0; i < dn;) {
+				if (i + fn <= dn && memcmp(d + i, from, fn) == 0) {
+					mv_buf_add(out, to, tn);
+					i += fn;
+				} else {
+					mv_buf_addc(out, d[i++]);
+				}
+			}
+			return close;
+		}
+		return 0;
+	}
+	if (tok_op(b, j + 1, '|') && tok_is(b, j + 2, text, "reverse")) {
+		for (size_t i = dn; i > 0; i--)
+			mv_buf_addc(out, d[i - 1]);
+		return j + 2;
+	}
+	if (tok_op(b, j + 1, '*') && j + 2 < b->n && b->v[j + 2].type == T_NUM) {
+		unsigned long times = strtoul((const char *)text + b->v[j + 2].s, NULL, 10);
+
+		for (unsigned long t = 0; t < times && t < 16; t++)
+			mv_buf_add(out, d, dn);
+		return j + 2;
+	}
+	return 0;
+}
+
+/* Append to sim what the literal at token k becomes after the chain of string filters
+ * applied to it; returns the last token used. */
+static size_t
+simulate(const struct blk *b, size_t k, const unsigned char *text, struct mv_buf *sim)
+{
+	struct mv_buf cur, next;
+	size_t j = k, used;
+	size_t cap = sim->max;
+
+	mv_buf_init(&cur, cap);
+	mv_buf_init(&next, cap);
+	mv_buf_add(&cur, b->lit.p + b->v[k].ls, b->v[k].le - b->v[k].ls);
+	for (int hops = 0; hops < 16; hops++) {
+		struct mv_buf tmp;
+
+		mv_buf_reset(&next);
+		if ((used = apply_filter(b, j, text, &cur, &next)) == 0)
+			break;
+		j = used;
+		tmp = cur;
+		cur = next;
+		next = tmp;
+	}
+	if (cur.len)
+		mv_buf_add(sim, cur.p, cur.len);
+	mv_buf_free(&cur);
+	mv_buf_free(&next);
+	return j;
+}
+
+/* What the literals of all code blocks spell when put together, and which internals a
+ * single literal already names (those are reported as template.dunder). */
+struct built {
+	struct mv_buf sim;
+	unsigned char named[sizeof(dunders) / sizeof(dunders[0])];
+};
 
 static void
 check_block(struct mv_report *rep, const char *label, const unsigned char *text, struct blk *b,
-    int64_t base)
+    int64_t base, struct built *bt)
 {
-	int building = 0, underscore = 0, any_literal_dunder = 0;
 	const unsigned char *lit = b->lit.p;
 
 	for (size_t k = 0; k < b->n; k++) {
@@ -312,27 +426,21 @@ check_block(struct mv_report *rep, const char *label, const unsigned char *text,
 		int attr = k > 0 && tok_op(b, k - 1, '.');
 		int64_t off = base >= 0 ? base + (int64_t)t->s : -1;
 
-		if (t->type == T_OP) {
-			if (t->op == '~' || t->op == '+' || t->op == '*' || t->op == '%')
-				building = 1;
-			continue;
-		}
 		if (t->type == T_STR) {
 			const unsigned char *d = lit + t->ls;
 			size_t dn = t->le - t->ls;
 			const char *du = find_dunder(d, dn);
 
-			if (memchr(d, '_', dn))
-				underscore = 1;
 			if (t->escaped)
 				mv_report(rep, MV_R_TEMPLATE_ESCAPE, off,
 				    "%s: string literal spells characters with escapes: %.*s", label,
 				    (int)(n < 80 ? n : 80), (const char *)s);
-			if (du) {
-				any_literal_dunder = 1;
+			for (size_t i = 0; dunders[i]; i++)
+				if (memmem(d, dn, dunders[i], strlen(dunders[i])))
+					bt->named[i] = 1;
+			if (du)
 				mv_report(rep, MV_R_TEMPLATE_DUNDER, off,
 				    "%s: string literal names %s", label, du);
-			}
 			/* x['popen']: a dangerous name used as a key ('system' is a common role
 			 * name, so only attr() below counts it). */
 			if (k > 0 && (tok_op(b, k - 1, '[') || tok_op(b, k - 1, '(')) &&
@@ -343,11 +451,6 @@ check_block(struct mv_report *rep, const char *label, const unsigned char *text,
 		}
 		if (t->type != T_NAME)
 			continue;
-		if (tok_is(b, k, text, "join") || tok_is(b, k, text, "format") ||
-		    tok_is(b, k, text, "replace") || tok_is(b, k, text, "reverse") ||
-		    tok_is(b, k, text, "string") || tok_is(b, k, text, "lower") ||
-		    tok_is(b, k, text, "upper"))
-			building = 1;
 		if (n >= 2 && memmem(s, n, "__", 2) != NULL) {
 			mv_report(rep, MV_R_TEMPLATE_DUNDER, off, "%s: reaches '%.*s'", label,
 			    (int)(n < 60 ? n : 60), (const char *)s);
@@ -385,27 +488,23 @@ check_block(struct mv_report *rep, const char *label, const unsigned char *text,
 				    "%s: attr() with a computed or underscore name", label);
 		}
 	}
-	/* Names put together from pieces: "__cla" ~ "ss__", ["_","_class","_"]|join,
-	 * "%s%sclass%s%s"|format(...). Compare the letters of all literals joined. */
-	if (building && underscore && !any_literal_dunder && b->lit.len > 0) {
-		char *letters = malloc(b->lit.len + 1);
+	/* Names put together from pieces: "__cla" ~ "ss__", ['_','_base','__']|join,
+	 * "%s%sclass%s%s"|format('_','_','_','_'): what the literals spell in order, after the
+	 * string filters applied to them. */
+	for (size_t k = 0; k < b->n; k++)
+		if (b->v[k].type == T_STR)
+			k = simulate(b, k, text, &bt->sim);
+}
 
-		if (letters != NULL) {
-			letters_only(lit, b->lit.len, letters);
-			for (size_t i = 0; dunders[i]; i++) {
-				char core[32];
-				size_t m = letters_only((const unsigned char *)dunders[i],
-				    strlen(dunders[i]), core);
-
-				if (m >= 3 && strstr(letters, core) != NULL) {
-					mv_report(rep, MV_R_TEMPLATE_DUNDER_BUILT,
-					    base >= 0 ? base + (int64_t)b->v[0].s : -1,
-					    "%s: builds the name %s from string pieces", label, dunders[i]);
-					break;
-				}
-			}
-			free(letters);
-		}
+static void
+check_built(struct mv_report *rep, const char *label, struct built *bt, int64_t offset)
+{
+	for (size_t i = 0; dunders[i]; i++) {
+		if (bt->named[i] || bt->sim.len == 0)
+			continue;
+		if (memmem(bt->sim.p, bt->sim.len, dunders[i], strlen(dunders[i])))
+			mv_report(rep, MV_R_TEMPLATE_DUNDER_BUILT, offset,
+			    "%s: builds the name %s from string pieces", label, dunders[i]);
 	}
 }
 
@@ -514,11 +613,15 @@ mv_template_check(struct mv_report *rep, const char *label, const unsigned char 
 	unsigned char md[32];
 	char hex[65];
 	struct blk b;
+	struct built bt;
 	size_t i = 0;
 	int syntax = 0;
 
 	memset(&b, 0, sizeof(b));
+	memset(&bt, 0, sizeof(bt));
 	mv_buf_init(&b.lit, n + 64);
+	/* format() and "* n" can make the spelled text longer than the template. */
+	mv_buf_init(&bt.sim, 16 * n + 64);
 	if (mv_sha256(t, n, md) == MV_OK) {
 		for (int k = 0; k < 32; k++) {
 			hex[2 * k] = "0123456789abcdef"[md[k] >> 4];
@@ -585,14 +688,16 @@ mv_template_check(struct mv_report *rep, const char *label, const unsigned char 
 			    offset, "%s: template too large to analyse in memory", label);
 			break;
 		}
-		check_block(rep, label, t, &b, offset);
+		check_block(rep, label, t, &b, offset, &bt);
 		i = e < n ? e + 2 : n;
 	}
+	check_built(rep, label, &bt, offset);
 	if (syntax)
 		mv_report(rep, MV_R_TEMPLATE_SYNTAX, offset,
 		    "%s: an unterminated tag, comment or string; the rest was read as code", label);
 	free(b.v);
 	mv_buf_free(&b.lit);
+	mv_buf_free(&bt.sim);
 }
 
 /* ---- the analyser: tokenizer_config.json, chat_template.json, *.jinja ---- */

@@ -44,8 +44,8 @@ tests_unit_check_sign_LDADD = $(UNIT_LIBS)
 
 # Content analysers over the checked-in fixtures of testdata/<format> (gen-*.py beside them
 # wrote them; expected.tsv lists the rules each must raise).
-check_PROGRAMS += tests/unit/check_safetensors tests/unit/check_gguf
-TESTS += tests/unit/check_safetensors tests/unit/check_gguf
+check_PROGRAMS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_template
+TESTS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_template
 EXTRA_DIST += tests/unit/fixture.h
 tests_unit_check_safetensors_SOURCES = tests/unit/check_safetensors.c tests/unit/fixture.c
 tests_unit_check_safetensors_CFLAGS = $(UNIT_FLAGS)
@@ -53,3 +53,6 @@ tests_unit_check_safetensors_LDADD = $(UNIT_LIBS)
 tests_unit_check_gguf_SOURCES = tests/unit/check_gguf.c tests/unit/fixture.c
 tests_unit_check_gguf_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_gguf_LDADD = $(UNIT_LIBS)
+tests_unit_check_template_SOURCES = tests/unit/check_template.c tests/unit/fixture.c
+tests_unit_check_template_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_template_LDADD = $(UNIT_LIBS)
