@@ -274,11 +274,9 @@ on_key(struct gg *g)
 	}
 	if (!g->key_long) {
 		if (!key_shape_ok(g->key.p, g->key.len)) {
-			char *esc = mv_str_escape((const char *)g->key.p, g->key.len);
-
+			/* Evidence is escaped when recorded; a NUL ends what is shown. */
 			mv_report(&g->rep, MV_R_GGUF_KV_KEY, (int64_t)g->str_off,
-			    "key '%s' is not dotted lower_snake_case ASCII", esc ? esc : "?");
-			free(esc);
+			    "key '%s' is not dotted lower_snake_case ASCII", (const char *)g->key.p);
 		}
 		if (mv_strset_add(&g->keys, (const char *)g->key.p, g->key.len, &found) != MV_OK) {
 			stop(g);
@@ -503,11 +501,8 @@ on_tname(struct gg *g)
 			return;
 		}
 		if (found) {
-			char *esc = mv_str_escape((const char *)g->key.p, g->key.len);
-
 			mv_report(&g->rep, MV_R_GGUF_TENSOR_DUPLICATE, (int64_t)g->str_off,
-			    "tensor name '%s' appears more than once", esc ? esc : "?");
-			free(esc);
+			    "tensor name '%s' appears more than once", (const char *)g->key.p);
 		}
 	}
 	want(g, G_TNDIMS, 4);

@@ -219,8 +219,9 @@ dtype_bits(uint64_t t)
 static int
 check_location(struct onnx *o, const char *loc, size_t len, char **norm)
 {
-	char *esc = mv_str_escape(loc, len), *work = NULL, *out = NULL;
-	const char *shown = esc ? esc : "?";
+	char *work = NULL, *out = NULL;
+	/* Evidence is escaped when recorded; what follows a NUL is left out. */
+	const char *shown = loc;
 	int64_t at = (int64_t)o->tensor_off;
 	size_t depth = 0, olen = 0;
 	int ok = 0;
@@ -233,7 +234,8 @@ check_location(struct onnx *o, const char *loc, size_t len, char **norm)
 	}
 	if (memchr(loc, '\0', len)) {
 		mv_report(&o->rep, MV_R_ONNX_EXTERNAL_INVALID, at,
-		    "tensor '%s': external data location '%s' holds a NUL byte", o->tname, shown);
+		    "tensor '%s': external data location '%s' holds a NUL byte at position %zu",
+		    o->tname, shown, strlen(loc));
 		goto done;
 	}
 	if (loc[0] == '/' || (len >= 2 && loc[0] == '\\' && loc[1] == '\\') ||
@@ -300,7 +302,6 @@ check_location(struct onnx *o, const char *loc, size_t len, char **norm)
 	out = NULL;
 	ok = 1;
 done:
-	free(esc);
 	free(work);
 	free(out);
 	return ok;

@@ -766,12 +766,9 @@ index_end(struct st *s)
 		shard = json_string_value(v);
 		len = json_string_length(v);
 		if (strlen(shard) != len || bad_shard_name(shard) || strstr(shard, "..")) {
-			char *esc = mv_str_escape(shard, len);
-
 			mv_report(&s->rep, MV_R_SAFETENSORS_INDEX_SHARD_PATH, -1,
-			    "tensor '%s' is stored in '%s', which is not a plain file name beside the "
-			    "index", key, esc ? esc : "?");
-			free(esc);
+			    "tensor '%s' is stored in '%s'%s, which is not a plain file name beside the "
+			    "index", key, shard, strlen(shard) != len ? " (cut at a NUL byte)" : "");
 			continue;
 		}
 		if (mv_strset_add(&seen, shard, len, &found) != MV_OK)

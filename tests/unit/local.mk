@@ -44,8 +44,10 @@ tests_unit_check_sign_LDADD = $(UNIT_LIBS)
 
 # Content analysers over the checked-in fixtures of testdata/<format> (gen-*.py beside them
 # wrote them; expected.tsv lists the rules each must raise).
-check_PROGRAMS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_template
-TESTS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_template
+check_PROGRAMS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_template \
+	tests/unit/check_onnx
+TESTS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_template \
+	tests/unit/check_onnx
 EXTRA_DIST += tests/unit/fixture.h
 tests_unit_check_safetensors_SOURCES = tests/unit/check_safetensors.c tests/unit/fixture.c
 tests_unit_check_safetensors_CFLAGS = $(UNIT_FLAGS)
@@ -56,3 +58,6 @@ tests_unit_check_gguf_LDADD = $(UNIT_LIBS)
 tests_unit_check_template_SOURCES = tests/unit/check_template.c tests/unit/fixture.c
 tests_unit_check_template_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_template_LDADD = $(UNIT_LIBS)
+tests_unit_check_onnx_SOURCES = tests/unit/check_onnx.c tests/unit/fixture.c
+tests_unit_check_onnx_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_onnx_LDADD = $(UNIT_LIBS)
