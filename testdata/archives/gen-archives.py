@@ -2,6 +2,7 @@
 """gen-archives.py: archive fixtures for the walker tests, written at test time.
 
     gen-archives.py OUTDIR
+    gen-archives.py --seeds OUTDIR     (the small seed corpus of tests/fuzz/corpus/walk)
 
 Writes into OUTDIR one archive of every kind the walker reads (tar ustar/pax/GNU, zip stored
 and deflated, 7z, cpio, ar, tars compressed with gzip, bzip2, xz, zstd and lz4, a single
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import warnings
 import zipfile
 import zlib
 
@@ -347,9 +349,60 @@ def main():
         print("gen-archives: skipped %s" % s, file=sys.stderr)
 
 
+def seeds():
+    """Small seeds for the walker's fuzz harness (tests/fuzz/corpus/walk), one per format
+    and per kind of hostile member; tars are not padded to a full record."""
+    tarfile.RECORDSIZE = tarfile.BLOCKSIZE
+    small = [("a.txt", b"hello\n"), ("d/b.bin", blob(30, 100))]
+    tm = [member("d", kind=tarfile.DIRTYPE, mode=0o755)] + [member(n, d) for n, d in small]
+    t = tar_bytes(tm)
+    out = {
+        "ustar.tar": t,
+        "pax.tar": tar_bytes(tm, tarfile.PAX_FORMAT, {"comment": "x"}),
+        "gnu.tar": tar_bytes([member("g" * 120, b"x")], tarfile.GNU_FORMAT),
+        "model.tar.gz": gz(t),
+        "model.tar.bz2": bz2.compress(t),
+        "model.tar.xz": lzma.compress(t),
+        "stored.zip": zip_bytes(small, zipfile.ZIP_STORED),
+        "deflated.zip": zip_bytes(small),
+        "newc.cpio": cpio_bytes(small),
+        "lib.a": ar_bytes(small),
+        "model.pkl.gz": gz(b"\x80\x04K\x01.", "model.pkl"),
+        "nested.tar": tar_bytes([member("in.tar.gz", gz(tar_bytes([member(
+            "z.zip", zip_bytes(small))])))]),
+        "links.tar": tar_bytes([member("l", kind=tarfile.SYMTYPE, link="../x"),
+                                member("l/f", b"x"), member("h", kind=tarfile.LNKTYPE,
+                                                             link="/etc/x"),
+                                member("p", kind=tarfile.FIFOTYPE),
+                                member("c", kind=tarfile.CHRTYPE, dev=(1, 3)),
+                                member("s", b"x", mode=0o4755), member("s", b"y")]),
+        "encrypted.zip": zip_patch(zip_bytes(small, zipfile.ZIP_STORED),
+                                   lambda b, l, c: zip_set_flag(b, l, c, 1)),
+        "method.zip": zip_patch(zip_bytes(small, zipfile.ZIP_STORED),
+                                lambda b, l, c: zip_set_method(b, l, c, 19)),
+        "truncated.tar.gz": gz(t)[:60],
+        "zeros.gz": gz(bytes(4096)),
+    }
+    for ext, args in ((".7z", ["--format", "7zip"]), (".tar.zst", ["--zstd"]),
+                      (".tar.lz4", ["--lz4"])):
+        data = bsdtar_convert(t, args)
+        if data is not None:
+            out["model" + ext] = data
+    for name, data in out.items():
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(data)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: gen-archives.py OUTDIR")
-    OUT = sys.argv[1]
+    warnings.filterwarnings("ignore", "Duplicate name")
+    args = sys.argv[1:]
+    if len(args) == 2 and args[0] == "--seeds":
+        OUT = args[1]
+        os.makedirs(OUT, exist_ok=True)
+        seeds()
+        sys.exit(0)
+    if len(args) != 1:
+        sys.exit("usage: gen-archives.py OUTDIR | --seeds OUTDIR")
+    OUT = args[0]
     os.makedirs(OUT, exist_ok=True)
     main()

@@ -7,3 +7,5 @@ EXTRA_DIST += tests/cli/scan.sh tests/cli/validate.sh tests/cli/manlint.sh \
 
 TESTS += tests/cli/hash.sh
 EXTRA_DIST += tests/cli/hash.sh
+TESTS += tests/cli/man.sh
+EXTRA_DIST += tests/cli/man.sh

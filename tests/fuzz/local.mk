@@ -9,3 +9,10 @@ EXTRA_DIST += tests/fuzz/replay.c
 # tests_fuzz_fuzz_X_SOURCES = tests/fuzz/fuzz_X.c tests/fuzz/replay.c,
 # tests_fuzz_fuzz_X_CFLAGS = $(FUZZ_FLAGS), tests_fuzz_fuzz_X_LDADD = $(FUZZ_LIBS).
 # Run with no arguments it replays tests/fuzz/corpus/X/ (replay.c).
+
+# The walker over arbitrary bytes in memory (mv_run_memory); seeds: gen-archives.py --seeds.
+check_PROGRAMS += tests/fuzz/fuzz_walk
+TESTS += tests/fuzz/fuzz_walk
+tests_fuzz_fuzz_walk_SOURCES = tests/fuzz/fuzz_walk.c tests/fuzz/replay.c
+tests_fuzz_fuzz_walk_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_walk_LDADD = $(FUZZ_LIBS)
