@@ -22,6 +22,7 @@ struct kctx {
 	unsigned max_depth;
 	const struct mv_siglist *allow, *gadgets;
 	int deep;                   /* nesting past max_depth was met */
+	json_t *lambda_fn;          /* a Lambda's __lambda__ function, already reported */
 };
 
 static const char *
@@ -83,8 +84,10 @@ check_lambda(struct kctx *k, json_t *o)
 	const char *what = "a Python function";
 
 	if (json_is_object(fn) && json_is_string(json_object_get(fn, "class_name")) &&
-	    strcmp(json_string_value(json_object_get(fn, "class_name")), "__lambda__") == 0)
+	    strcmp(json_string_value(json_object_get(fn, "class_name")), "__lambda__") == 0) {
 		what = "marshalled Python bytecode (__lambda__)";
+		k->lambda_fn = fn;
+	}
 	else if (json_is_array(fn) || (json_is_string(fn) &&
 	    json_is_string(json_object_get(cfg, "function_type")) &&
 	    strcmp(json_string_value(json_object_get(cfg, "function_type")), "lambda") == 0))
@@ -121,7 +124,7 @@ visit(struct kctx *k, json_t *v, unsigned depth)
 
 		if (cls && strcmp(cls, "Lambda") == 0)
 			check_lambda(k, v);
-		else if (cls && strcmp(cls, "__lambda__") == 0)
+		else if (cls && strcmp(cls, "__lambda__") == 0 && v != k->lambda_fn)
 			mv_report(k->rep, MV_R_KERAS_LAMBDA, k->offset,
 			    "%s: a __lambda__ object (marshalled Python bytecode)", k->where);
 		if (cls && strcmp(cls, "TorchModuleWrapper") == 0)
@@ -131,9 +134,15 @@ visit(struct kctx *k, json_t *v, unsigned depth)
 		if (cls && mod && strcmp(cls, "function") == 0 && json_is_string(cfg))
 			check_gadget(k, mod, json_string_value(cfg), NULL);
 	}
+	/* "module" names a Python module in a serialized object (with class_name) and in a
+	 * Keras 2 Lambda config (with function_type); elsewhere it is a layer's own field
+	 * (TorchModuleWrapper keeps its pickled module there). */
 	json_object_foreach(v, key, e) {
-		if (json_is_string(e) && (strcmp(key, "module") == 0 ||
-		    strcmp(key, "fn_module") == 0 || strcmp(key, "output_shape_module") == 0))
+		int is_mod = strcmp(key, "fn_module") == 0 || strcmp(key, "output_shape_module") == 0 ||
+		    (strcmp(key, "module") == 0 && (json_object_get(v, "class_name") != NULL ||
+		    json_object_get(v, "function_type") != NULL));
+
+		if (json_is_string(e) && is_mod)
 			check_module(k, v, key, json_string_value(e));
 		else if (json_is_object(e) || json_is_array(e))
 			visit(k, e, depth + 1);
