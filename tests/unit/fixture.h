@@ -9,9 +9,11 @@ struct mv_fixture {
 	char *name;
 	char **rules;           /* rule ids that must be reported; none for a benign fixture */
 	size_t nrules;
+	int benign;             /* nothing above info may be reported ("-", or "info:" rules) */
 };
 
-/* Read TESTDATA/<dir>/expected.tsv into a table; exits the program on failure, since a
+/* Read TESTDATA/<dir>/expected.tsv into a table ("info:" before the rules: those rules and
+ * nothing above info); exits the program on failure, since a
  * suite without its table cannot test anything. */
 size_t mv_fixtures_load(const char *dir, struct mv_fixture **out);
 /* Scan the fixture (file or folder) with every analyser and check it against its row: each

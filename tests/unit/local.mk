@@ -45,9 +45,11 @@ tests_unit_check_sign_LDADD = $(UNIT_LIBS)
 # Content analysers over the checked-in fixtures of testdata/<format> (gen-*.py beside them
 # wrote them; expected.tsv lists the rules each must raise).
 check_PROGRAMS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_template \
-	tests/unit/check_onnx tests/unit/check_savedmodel tests/unit/check_keras
+	tests/unit/check_onnx tests/unit/check_savedmodel tests/unit/check_keras \
+	tests/unit/check_nemo tests/unit/check_exec
 TESTS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_template \
-	tests/unit/check_onnx tests/unit/check_savedmodel tests/unit/check_keras
+	tests/unit/check_onnx tests/unit/check_savedmodel tests/unit/check_keras \
+	tests/unit/check_nemo tests/unit/check_exec
 EXTRA_DIST += tests/unit/fixture.h
 tests_unit_check_safetensors_SOURCES = tests/unit/check_safetensors.c tests/unit/fixture.c
 tests_unit_check_safetensors_CFLAGS = $(UNIT_FLAGS)
@@ -67,3 +69,9 @@ tests_unit_check_savedmodel_LDADD = $(UNIT_LIBS)
 tests_unit_check_keras_SOURCES = tests/unit/check_keras.c tests/unit/fixture.c
 tests_unit_check_keras_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_keras_LDADD = $(UNIT_LIBS)
+tests_unit_check_nemo_SOURCES = tests/unit/check_nemo.c tests/unit/fixture.c
+tests_unit_check_nemo_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_nemo_LDADD = $(UNIT_LIBS)
+tests_unit_check_exec_SOURCES = tests/unit/check_exec.c tests/unit/fixture.c
+tests_unit_check_exec_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_exec_LDADD = $(UNIT_LIBS)

