@@ -22,6 +22,7 @@ struct mv_zipent {
 	uint16_t made_by;
 	uint32_t ext_attr;
 	int in_cd;                  /* 0: a local header no central record points at */
+	int lfh_ok;                 /* the local header was found and parsed: data_off is valid */
 };
 
 struct mv_zipidx {
@@ -44,8 +45,20 @@ struct mv_zipidx {
 mv_status mv_zipidx_build(const struct mv_rsrc *src, const char *path, const uint64_t *limit,
     struct mv_findings *fl, struct mv_zipidx *out);
 void mv_zipidx_free(struct mv_zipidx *idx);
-/* Build, report, free. */
+/* Build, report, free. A read error or lack of memory is reported as analysis.incomplete,
+ * so the index never passes a zip silently. */
 void mv_zipidx_check(const struct mv_rsrc *src, const char *path, const uint64_t *limit,
     struct mv_findings *fl);
+
+/*
+ * Read n bytes at offset off of a stored (method 0) member's data straight from src, for
+ * members libarchive will not hand out, such as plain data under the "encrypted" flag, which
+ * PyTorch ignores. The bytes are the member as stored: for a really encrypted member they
+ * begin with its 12-byte encryption header. Returns MV_ERR_UNSUPPORTED for any other method,
+ * MV_ERR_FORMAT when the local header was not found or [off, off + n) lies outside the
+ * member's csize bytes or the file, MV_ERR_IO when the read fails.
+ */
+mv_status mv_zipidx_read_stored(const struct mv_rsrc *src, const struct mv_zipent *e,
+    uint64_t off, void *buf, size_t n);
 
 #endif

@@ -10,6 +10,12 @@ EXTRA_DIST += tests/fuzz/replay.c
 # tests_fuzz_fuzz_X_CFLAGS = $(FUZZ_FLAGS), tests_fuzz_fuzz_X_LDADD = $(FUZZ_LIBS).
 # Run with no arguments it replays tests/fuzz/corpus/X/ (replay.c).
 
+check_PROGRAMS += tests/fuzz/fuzz_zipidx
+TESTS += tests/fuzz/fuzz_zipidx
+tests_fuzz_fuzz_zipidx_SOURCES = tests/fuzz/fuzz_zipidx.c tests/fuzz/replay.c
+tests_fuzz_fuzz_zipidx_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_zipidx_LDADD = $(FUZZ_LIBS)
+
 # The walker over arbitrary bytes in memory (mv_run_memory); seeds: gen-archives.py --seeds.
 check_PROGRAMS += tests/fuzz/fuzz_walk
 TESTS += tests/fuzz/fuzz_walk

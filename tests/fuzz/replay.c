@@ -13,7 +13,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Inputs larger than this are not seeds; the harnesses bound their own work anyway. */
-#define MAX_INPUT (64u << 20)
+#define REPLAY_MAX_INPUT (64u << 20)
 
 static int
 replay_file(const char *path, unsigned long *count)
@@ -32,7 +32,7 @@ replay_file(const char *path, unsigned long *count)
 			unsigned char *nb;
 
 			cap = cap ? cap * 2 : 65536;
-			if (cap > MAX_INPUT || (nb = realloc(buf, cap)) == NULL) {
+			if (cap > REPLAY_MAX_INPUT || (nb = realloc(buf, cap)) == NULL) {
 				fprintf(stderr, "replay: %s: too large\n", path);
 				rc = 1;
 				goto done;
