@@ -170,6 +170,16 @@ reader_drain(struct reader *r)
 		;
 }
 
+/* The blocks of an empty stream. */
+static int
+no_blocks(void *arg, const unsigned char **p, size_t *n)
+{
+	(void)arg;
+	(void)p;
+	(void)n;
+	return 0;
+}
+
 /* A reader as a block source for another reader. */
 struct reader_blocks {
 	struct mv_blocks b;
@@ -536,9 +546,10 @@ type_of(struct archive_entry *e)
 }
 
 /* The name of the single member of a compressed stream that is not an archive: the outer
- * name without its compression suffix ("model.pkl.gz" holds "model.pkl"). */
+ * name without its compression suffix ("model.pkl.gz" holds "model.pkl"), one suffix per
+ * compression layer undone ("x.gz.gz" holds "x"). */
 static char *
-raw_member_name(const char *aname)
+raw_member_name(const char *aname, int layers)
 {
 	static const char *const sfx[] = {".gz", ".tgz", ".bz2", ".xz", ".lzma", ".zst", ".zstd",
 	    ".lz4", ".lz", ".Z", NULL};
@@ -558,13 +569,23 @@ raw_member_name(const char *aname)
 		base = bang + 1;
 	base = base ? base + 1 : aname;
 	n = strlen(base);
-	for (int i = 0; sfx[i]; i++) {
-		size_t l = strlen(sfx[i]);
+	for (int k = 0; k < layers; k++) {
+		int found = 0;
 
-		if (n > l && strcmp(base + n - l, sfx[i]) == 0)
-			return mv_strndup(base, n - l);
+		for (int i = 0; sfx[i] && !found; i++) {
+			size_t l = strlen(sfx[i]);
+
+			if (n > l && strncmp(base + n - l, sfx[i], l) == 0) {
+				n -= l;
+				found = 1;
+			}
+		}
+		if (!found)
+			break;
 	}
-	return mv_strdup("data");
+	if (n == strlen(base))
+		return mv_strdup("data");
+	return mv_strndup(base, n);
 }
 
 /* Compressed streams: the walker decompresses them, then looks at what came out. */
@@ -612,7 +633,9 @@ archive_new(enum mv_format fmt)
 		archive_read_support_filter_zstd(a);
 		archive_read_support_filter_lz4(a);
 		archive_read_support_filter_compress(a);
-		r = archive_read_support_format_raw(a);
+		/* An empty stream is one empty member, not an unreadable one. */
+		if ((r = archive_read_support_format_raw(a)) == ARCHIVE_OK)
+			r = archive_read_support_format_empty(a);
 	}
 	/* ARCHIVE_WARN: supported through an external program only; not used. */
 	if (r != ARCHIVE_OK) {
@@ -842,16 +865,21 @@ walk_stream(struct mv_task *t, const char *apath, const char *aname, enum mv_for
 	struct archive_entry *ae;
 	struct reader *r0 = NULL;
 	struct member m;
+	struct mv_blocks none = {.next = no_blocks};
 	enum mv_format inner;
 	uint64_t c0 = in->consumed;
-	int stop = 0;
+	int stop = 0, empty = 0, r = ARCHIVE_FATAL;
 
 	if (a == NULL) {
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
 		    "cannot set up a %s decompressor", mv_format_name(fmt));
 		return 0;
 	}
-	if (archive_open(a, in) != ARCHIVE_OK || archive_read_next_header(a, &ae) != ARCHIVE_OK) {
+	if (archive_open(a, in) == ARCHIVE_OK) {
+		r = archive_read_next_header(a, &ae);
+		empty = r == ARCHIVE_EOF && archive_format(a) == ARCHIVE_FORMAT_EMPTY;
+	}
+	if (r != ARCHIVE_OK && !empty) {
 		mv_findings_add(t->findings, MV_R_ARCHIVE_READ_ERROR, apath, -1,
 		    "cannot decompress as %s: %s", mv_format_name(fmt), aerr(a, "unknown error"));
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
@@ -871,7 +899,7 @@ walk_stream(struct mv_task *t, const char *apath, const char *aname, enum mv_for
 		goto done;
 	}
 	member_init(&m, a, t, apath);
-	r0->in = &m.b;
+	r0->in = empty ? &none : &m.b;
 	r0->t = t;
 	r0->path = apath;
 	reader_fill_head(r0);
@@ -891,7 +919,7 @@ walk_stream(struct mv_task *t, const char *apath, const char *aname, enum mv_for
 		stop |= r0->stop;
 	} else {
 		struct reader_blocks rb = {.b = {.next = reader_blocks_next}, .r = r0};
-		char *mname = raw_member_name(aname);
+		char *mname = raw_member_name(aname, archive_filter_count(a) - 1);
 		char *mpath = mname ? mv_asprintf("%s!/%s", apath, mname) : NULL;
 		char *mrel = mname ? mv_asprintf("%s!/%s", aname, mname) : NULL;
 		long idx = -1;

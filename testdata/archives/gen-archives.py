@@ -238,6 +238,18 @@ def main():
     benign("model.pkl.gz", gz(pkl, "model.pkl"), [("model.pkl", pkl)],
            "one compressed file: the member is named after the outer file")
 
+    # Compressed streams: decompressed first, then recognised. Zeros in front of a pickle are
+    # no empty tar (libarchive would read them as one), a zip inside is a member, an empty
+    # stream is one empty member, and stacked layers are undone together.
+    hidden = bytes(1024) + pkl
+    benign("hidden.pkl.gz", gz(hidden), [("hidden.pkl", hidden)])
+    small_zip = zip_bytes(files[:2])
+    benign("weights.zip.gz", gz(small_zip), [("weights.zip", small_zip, files[:2])])
+    benign("empty.gz", gz(b""), [("empty", b"")])
+    benign("double.pkl.gz.gz", gz(gz(pkl)), [("double.pkl", pkl)])
+    benign("empty.tar", bytes(1024), [])
+    benign("empty.zip", b"PK\x05\x06" + bytes(18), [])
+
     # Nested three deep: a zip inside a tar.gz inside a tar.
     deep = [("weights.bin", blob(6, 5000)), ("meta/info.json", b'{"depth": 3}\n')]
     deep_zip = zip_bytes(deep)
