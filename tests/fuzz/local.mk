@@ -22,3 +22,33 @@ TESTS += tests/fuzz/fuzz_walk
 tests_fuzz_fuzz_walk_SOURCES = tests/fuzz/fuzz_walk.c tests/fuzz/replay.c
 tests_fuzz_fuzz_walk_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_walk_LDADD = $(FUZZ_LIBS)
+
+# Content analysers (src/scan): each harness feeds its analyser as the walker does, in
+# chunks of varying size. Seeds: tests/fuzz/seeds-analysers.py copies them from testdata.
+ANALYSER_FUZZ = tests/fuzz/fuzz_safetensors tests/fuzz/fuzz_gguf tests/fuzz/fuzz_onnx \
+	tests/fuzz/fuzz_savedmodel tests/fuzz/fuzz_template tests/fuzz/fuzz_keras \
+	tests/fuzz/fuzz_nemo
+check_PROGRAMS += $(ANALYSER_FUZZ)
+TESTS += $(ANALYSER_FUZZ)
+EXTRA_DIST += tests/fuzz/analyser.h tests/fuzz/seeds-analysers.py
+tests_fuzz_fuzz_safetensors_SOURCES = tests/fuzz/fuzz_safetensors.c tests/fuzz/replay.c
+tests_fuzz_fuzz_safetensors_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_safetensors_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_gguf_SOURCES = tests/fuzz/fuzz_gguf.c tests/fuzz/replay.c
+tests_fuzz_fuzz_gguf_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_gguf_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_onnx_SOURCES = tests/fuzz/fuzz_onnx.c tests/fuzz/replay.c
+tests_fuzz_fuzz_onnx_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_onnx_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_savedmodel_SOURCES = tests/fuzz/fuzz_savedmodel.c tests/fuzz/replay.c
+tests_fuzz_fuzz_savedmodel_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_savedmodel_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_template_SOURCES = tests/fuzz/fuzz_template.c tests/fuzz/replay.c
+tests_fuzz_fuzz_template_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_template_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_keras_SOURCES = tests/fuzz/fuzz_keras.c tests/fuzz/replay.c
+tests_fuzz_fuzz_keras_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_keras_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_nemo_SOURCES = tests/fuzz/fuzz_nemo.c tests/fuzz/replay.c
+tests_fuzz_fuzz_nemo_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_nemo_LDADD = $(FUZZ_LIBS)

@@ -1,0 +1,3 @@
+
+Ûroot.layer-0"_tf_keras_layer*·{"name": "dense", "trainable": true, "expects_training_arg": false, "dtype": "float32", "batch_input_shape": null, "stateful": false, "must_restore_from_config": false, "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": "float32", "units": 2, "activation": "relu", "use_bias": true}}
+Òroot.layer-1"_tf_keras_layer*®{"name": "lambda", "class_name": "Lambda", "config": {"name": "lambda", "trainable": true, "dtype": "float32", "function": ["4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMIAAAAdABqAWQBgwFTACkCTnoCaWQpAtoCb3PaBnN5c3RlbakB2gF4qQByBAAAAPoINGxhbWJkYT4=", null, null], "function_type": "lambda", "module": "__main__"}}

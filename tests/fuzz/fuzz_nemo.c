@@ -1,0 +1,15 @@
+/* fuzz_nemo.c: the nemo analyser over arbitrary bytes. */
+#include "config.h"
+
+#include "analyser.h"
+#include "scan/formats.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_analyser(&mv_analyser_nemo, "model_config.yaml", MV_FMT_UNKNOWN, MV_FMT_UNKNOWN,
+	    data, size);
+	return 0;
+}
