@@ -52,3 +52,18 @@ tests_fuzz_fuzz_keras_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_nemo_SOURCES = tests/fuzz/fuzz_nemo.c tests/fuzz/replay.c
 tests_fuzz_fuzz_nemo_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_nemo_LDADD = $(FUZZ_LIBS)
+## sign: begin
+# Signature parsers: the Sigstore bundle, the DSSE envelope inside it, the in-toto statement.
+# Seeds come from the OMS vectors (testdata/sign/gen-seeds.py).
+check_PROGRAMS += tests/fuzz/fuzz_bundle tests/fuzz/fuzz_envelope tests/fuzz/fuzz_statement
+TESTS += tests/fuzz/fuzz_bundle tests/fuzz/fuzz_envelope tests/fuzz/fuzz_statement
+tests_fuzz_fuzz_bundle_SOURCES = tests/fuzz/fuzz_bundle.c tests/fuzz/replay.c
+tests_fuzz_fuzz_bundle_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_bundle_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_envelope_SOURCES = tests/fuzz/fuzz_envelope.c tests/fuzz/replay.c
+tests_fuzz_fuzz_envelope_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_envelope_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_statement_SOURCES = tests/fuzz/fuzz_statement.c tests/fuzz/replay.c
+tests_fuzz_fuzz_statement_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_statement_LDADD = $(FUZZ_LIBS)
+## sign: end

@@ -1,0 +1,130 @@
+#!/bin/sh
+# sign.sh: mavis sign, verify and keygen end to end: the exit statuses (0 valid, 1 every
+# difference named, 2 errors), the reference tool's vectors, key files, and the manual pages
+# (lint-clean, every option documented).
+set -u
+: "${top_srcdir:?}"
+mavis=${MAVIS:-./mavis}
+vectors=${MAVIS_VECTORS:-$top_srcdir/../shared/vectors}
+MANDOC=${MANDOC:-mandoc}
+[ -n "$MANDOC" ] || MANDOC=mandoc
+work=$(mktemp -d "${TMPDIR:-/tmp}/mavis-sign-test.XXXXXX") || exit 99
+trap 'rm -rf "$work"' EXIT INT TERM
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL - $1"; }
+# expect STATUS NAME CMD...: the command exits with STATUS.
+expect() {
+	want=$1 name=$2
+	shift 2
+	"$@" >"$work/out" 2>"$work/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$name"; else
+		ko "$name (exit $got, wanted $want)"
+		sed 's/^/    /' "$work/out" "$work/err"
+	fi
+}
+# grep_out NAME PATTERN: the last command's output matched.
+grep_out() {
+	if grep -q -- "$2" "$work/out" "$work/err"; then ok "$1"; else
+		ko "$1 (no '$2')"
+		sed 's/^/    /' "$work/out" "$work/err"
+	fi
+}
+
+m=$work/model
+mkdir -p "$m/sub"
+printf 'weights' >"$m/w.bin"
+printf 'config' >"$m/sub/c.json"
+expect 0 "keygen" "$mavis" keygen --out "$work/k"
+perm=$(stat -c %a "$work/k.key")
+[ "$perm" = 600 ] && ok "private key is 0600" || ko "private key is $perm"
+expect 2 "keygen never overwrites" "$mavis" keygen --out "$work/k"
+expect 0 "keygen --show" "$mavis" keygen --show "$work/k.pub"
+grep_out "--show prints the hint" "ECDSA P-256, hint [0-9a-f]\{64\}"
+expect 0 "keygen ed25519" "$mavis" keygen --type ed25519 --out "$work/ed"
+expect 2 "keygen bad type" "$mavis" keygen --type rsa --out "$work/r"
+
+expect 0 "sign" "$mavis" sign --no-progress --key "$work/k.key" "$m"
+[ -f "$m/model.sig" ] && ok "model.sig in the folder" || ko "no model.sig"
+ls "$m" | grep -q tmp && ko "temporary file left behind" || ok "no temporary file left"
+expect 0 "verify" "$mavis" verify --no-progress --key "$work/k.pub" "$m"
+grep_out "signer reported" "signer: *key ECDSA P-256"
+expect 2 "verify needs trust material" "$mavis" verify --no-progress "$m"
+expect 2 "verify takes one method" "$mavis" verify --no-progress --key "$work/k.pub" \
+	--cert-chain "$work/k.pub" "$m"
+expect 2 "verify: no signature" "$mavis" verify --no-progress --key "$work/k.pub" \
+	--signature "$work/none.sig" "$m"
+expect 2 "verify: missing model" "$mavis" verify --no-progress --key "$work/k.pub" "$work/none"
+expect 2 "sign: missing key" "$mavis" sign --no-progress --key "$work/none.key" "$m"
+expect 2 "sign: no key" "$mavis" sign --no-progress "$m"
+
+printf 'weightz' >"$m/w.bin"
+printf 'new' >"$m/new.txt"
+rm "$m/sub/c.json"
+expect 1 "verify: differences" "$mavis" verify --no-progress --key "$work/k.pub" "$m"
+grep_out "changed file named" "^w.bin: changed"
+grep_out "extra file named" "^new.txt: extra"
+grep_out "missing file named" "^sub/c.json: missing"
+expect 1 "verify: wrong key" "$mavis" verify --no-progress --key "$work/ed.pub" "$m"
+grep_out "wrong key named" "wrong key"
+
+# An encrypted key: the passphrase from a descriptor or the environment, never argv.
+echo "pass phrase" >"$work/pass"
+expect 0 "keygen encrypted" "$mavis" keygen --out "$work/e" --passphrase-fd 3 3<"$work/pass"
+expect 2 "sign: encrypted key without passphrase" "$mavis" sign --no-progress --key "$work/e.key" "$m"
+grep_out "says the key is encrypted" "encrypted"
+expect 0 "sign: passphrase from fd" "$mavis" sign --no-progress --key "$work/e.key" \
+	--passphrase-fd 3 "$m" 3<"$work/pass"
+PASS_ENV="wrong" expect 2 "sign: wrong passphrase" "$mavis" sign --no-progress \
+	--key "$work/e.key" --passphrase-env PASS_ENV "$m"
+
+# The reference tool's vectors, as their README says to verify them.
+if [ -f "$vectors/oms/README.md" ]; then
+	keys=$vectors/oms/keys/certificate
+	for d in v0.2.0-certificate v0.3.1-certificate v1.0.0-certificate; do
+		expect 0 "vector $d" "$mavis" verify --no-progress --cert-chain "$keys/ca-cert.pem" \
+			"$vectors/oms/$d"
+	done
+	for d in v1.0.1-certificate v1.1.0-certificate; do
+		expect 0 "vector $d" "$mavis" verify --no-progress --cert-chain "$keys/ca-cert.pem" \
+			--ignore-paths ignore-me "$vectors/oms/$d"
+	done
+	for d in v0.3.1-elliptic-key v1.0.0-elliptic-key; do
+		expect 0 "vector $d" "$mavis" verify --no-progress --key "$keys/signing-key-pub.pem" \
+			--signature "$vectors/oms/$d/model.sig" "$vectors/oms/$d/signme-1"
+	done
+	for d in v1.0.1-elliptic-key v1.1.0-elliptic-key; do
+		expect 0 "vector $d" "$mavis" verify --no-progress --key "$keys/signing-key-pub.pem" \
+			--ignore-paths ignore-me "$vectors/oms/$d"
+	done
+	expect 1 "v1.0.1 without its ignore path" "$mavis" verify --no-progress \
+		--key "$keys/signing-key-pub.pem" "$vectors/oms/v1.0.1-elliptic-key"
+	grep_out "the unsigned file is named" "^ignore-me: extra"
+	expect 1 "keyless vector: unsupported, not valid" "$mavis" verify --no-progress \
+		--key "$keys/signing-key-pub.pem" --ignore-paths ignore-me "$vectors/oms/v1.1.0-sigstore"
+	grep_out "keyless named" "unsupported format"
+else
+	echo "SKIP - the OMS vectors are not at $vectors"
+fi
+
+# Manual pages: lint-clean, and every long option of each command documented.
+if command -v "$MANDOC" >/dev/null 2>&1; then
+	for cmd in sign verify keygen; do
+		page=$top_srcdir/man/mavis-$cmd.1
+		out=$("$MANDOC" -Tlint -Wwarning "$page" 2>&1)
+		[ -z "$out" ] && ok "mavis-$cmd.1 lint-clean" || { ko "mavis-$cmd.1 lint"; echo "$out"; }
+		for opt in $("$mavis" "$cmd" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+			name=${opt#--}
+			grep -q "^\.It Fl Fl $name\|Fl Fl $name" "$page" ||
+				ko "mavis-$cmd.1 does not document $opt"
+		done
+	done
+	ok "manual pages checked"
+else
+	echo "SKIP - mandoc is not installed"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
