@@ -615,7 +615,8 @@ persid(struct mv_pickle *m, uint64_t off, const struct cell *pid)
 
 	if (!torch_like(m))
 		return;
-	if (pid->t == C_INT)
+	/* The old tar format names its tensors by key strings. */
+	if (pid->t == C_INT || (pid->t == C_STR && m->o.profile == MV_PICKLE_TORCH_TAR))
 		return;
 	if (o == NULL || o->kept < 4 || !cell_is_str(&o->v[0], "storage") ||
 	    o->v[1].t != C_REF || o->v[2].t != C_STR) {

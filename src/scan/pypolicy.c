@@ -209,7 +209,7 @@ read_file(struct listfile *f, const char *dir, const char *name, char *err, size
 		st = MV_ERR_IO;
 		goto done;
 	}
-	if (memchr(b.p, '\0', b.len) != NULL) {
+	if (b.len && memchr(b.p, '\0', b.len) != NULL) {
 		snprintf(err, errlen, "%s: NUL byte in a list file", f->path);
 		st = MV_ERR_FORMAT;
 		goto done;

@@ -75,3 +75,10 @@ tests_unit_check_nemo_LDADD = $(UNIT_LIBS)
 tests_unit_check_exec_SOURCES = tests/unit/check_exec.c tests/unit/fixture.c
 tests_unit_check_exec_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_exec_LDADD = $(UNIT_LIBS)
+
+# The pickle machine: testdata/pickle fixtures (gen-pickles.py), chunking, policy, sniffing.
+check_PROGRAMS += tests/unit/check_pickle
+TESTS += tests/unit/check_pickle
+tests_unit_check_pickle_SOURCES = tests/unit/check_pickle.c tests/unit/fixture.c
+tests_unit_check_pickle_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_pickle_LDADD = $(UNIT_LIBS)
