@@ -292,6 +292,12 @@ def main():
         member("inside", kind=tarfile.SYMTYPE, link="config.json"),
         member("config.json", b"{}")]),
         ["archive.symlink.escape", "archive.symlink"])
+    add("link-target-windows.tar", tar_bytes([
+        member("win", kind=tarfile.SYMTYPE, link="..\\..\\..\\Windows\\System32"),
+        member("drive", kind=tarfile.SYMTYPE, link="C:\\mavis-escape-drive-link"),
+        member("hard", kind=tarfile.LNKTYPE, link="..\\mavis-escape-hard-bs")]),
+        ["archive.symlink.escape", "archive.hardlink.escape"],
+        note="backslashes and drive letters in link targets")
     add("hardlink-escape.tar", tar_bytes([
         member("hl", kind=tarfile.LNKTYPE, link="../mavis-escape-hard.txt"),
         member("hl-abs", kind=tarfile.LNKTYPE, link="/etc/shadow")]),
