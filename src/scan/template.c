@@ -304,7 +304,8 @@ static size_t
 apply_filter(const struct blk *b, size_t j, const unsigned char *text,
     const struct mv_buf *cur, struct mv_buf *out)
 {
-	const unsigned char *lit = b->lit.p, *d = cur->p ? cur->p : (const unsigned char *)"";
+	const unsigned char *lit = b->lit.p ? b->lit.p : (const unsigned char *)"";
+	const unsigned char *d = cur->p ? cur->p : (const unsigned char *)"";
 	size_t dn = cur->len, first, close;
 
 	if ((tok_op(b, j + 1, '|') || tok_op(b, j + 1, '.')) && tok_op(b, j + 3, '(') &&
@@ -387,7 +388,9 @@ simulate(const struct blk *b, size_t k, const unsigned char *text, struct mv_buf
 
 	mv_buf_init(&cur, cap);
 	mv_buf_init(&next, cap);
-	mv_buf_add(&cur, b->lit.p + b->v[k].ls, b->v[k].le - b->v[k].ls);
+	/* No literal has bytes yet when all of them are empty. */
+	if (b->v[k].le > b->v[k].ls)
+		mv_buf_add(&cur, b->lit.p + b->v[k].ls, b->v[k].le - b->v[k].ls);
 	for (int hops = 0; hops < 16; hops++) {
 		struct mv_buf tmp;
 
@@ -417,7 +420,7 @@ static void
 check_block(struct mv_report *rep, const char *label, const unsigned char *text, struct blk *b,
     int64_t base, struct built *bt)
 {
-	const unsigned char *lit = b->lit.p;
+	const unsigned char *lit = b->lit.p ? b->lit.p : (const unsigned char *)"";
 
 	for (size_t k = 0; k < b->n; k++) {
 		const struct tok *t = &b->v[k];
@@ -672,11 +675,17 @@ mv_template_check(struct mv_report *rep, const char *label, const unsigned char 
 					break;
 				}
 				ce = tag_end(t, (size_t)(o - t) + 2, n, '%');
-				if (ce < n && stmt_is(t, (size_t)(o - t) + 2, ce, "endraw")) {
+				if (ce >= n) {
+					/* No tag closes after this: neither can an endraw. */
+					syntax = 1;
+					j = n;
+					break;
+				}
+				if (stmt_is(t, (size_t)(o - t) + 2, ce, "endraw")) {
 					j = ce + 2;
 					break;
 				}
-				j = (size_t)(o - t) + 2;
+				j = ce + 2;
 			}
 			i = j;
 			continue;
