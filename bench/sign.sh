@@ -1,0 +1,123 @@
+#!/bin/sh
+# sign.sh: mavis sign, then mavis verify, against hashing the same tree with openssl dgst
+# -sha256 on every core in parallel, in one run.
+#
+#   bench/sign.sh [MAVIS]      (MAVIS defaults to ./mavis, then mavis on $PATH)
+#
+# The tree (built once in $BENCH_DIR, default ${TMPDIR:-/tmp}/mavis-bench, the same one
+# bench/hash.sh uses): 8 files of 256 MiB and 1000 small files (1 KiB to 256 KiB) of
+# incompressible, deterministic content. Every figure is the best of 3 with a warm page cache,
+# so the engines are compared rather than the disk. "mavis is" is the reference's time
+# divided by mavis's: 1.00x is as fast, below 0.91x is slower than the 1.1x target allows.
+set -eu
+
+mavis=${1:-}
+if [ -z "$mavis" ]; then
+	if [ -x ./mavis ]; then mavis=./mavis; else mavis=$(command -v mavis || true); fi
+fi
+[ -n "$mavis" ] && [ -x "$mavis" ] || { echo "sign.sh: no mavis program (pass its path)" >&2; exit 2; }
+case $mavis in /*) ;; *) mavis=$(cd "$(dirname "$mavis")" && pwd)/$(basename "$mavis") ;; esac
+for tool in openssl xargs find; do
+	command -v $tool >/dev/null || { echo "sign.sh: $tool is missing" >&2; exit 2; }
+done
+
+cores=$(nproc)
+dir=${BENCH_DIR:-${TMPDIR:-/tmp}/mavis-bench}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+MiB=1048576
+
+# fill FILE BYTES SEED: BYTES of keyed AES-CTR output.
+fill() {
+	key=$(printf '%032x' "$3")
+	head -c "$2" /dev/zero |
+	    openssl enc -aes-128-ctr -K "$key" -iv 00000000000000000000000000000000 -nosalt >"$1"
+}
+
+if [ ! -f "$dir/.tree-complete" ] && [ ! -f "$dir/.complete" ]; then
+	echo "building the tree in $dir (about 2.1 GiB, once)"
+	rm -rf "$dir/tree"
+	mkdir -p "$dir/tree/weights" "$dir/tree/small"
+	i=0
+	while [ $i -lt 8 ]; do
+		fill "$dir/tree/weights/model-0000$i-of-00008.bin" $((256 * MiB)) $((i + 1))
+		i=$((i + 1))
+	done
+	i=0
+	while [ $i -lt 1000 ]; do
+		sub="$dir/tree/small/part$((i % 10))"
+		mkdir -p "$sub"
+		fill "$sub/file$i.json" $((1024 + (i * 7919) % (255 * 1024))) $((i + 100))
+		i=$((i + 1))
+	done
+	touch "$dir/.tree-complete"
+fi
+tree_bytes=$(find "$dir/tree" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')
+nfiles=$(find "$dir/tree" -type f | wc -l)
+find "$dir/tree" -type f -exec cat {} + >/dev/null
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/mavis-bench-sign.XXXXXX")
+trap 'rm -rf "$out"' EXIT INT TERM
+"$mavis" keygen --type p256 --out "$out/k" >/dev/null
+sig=$out/model.sig
+
+now() { date +%s.%N; }
+# run NAME CMD...: best of 3 wall-clock seconds in $out/NAME.
+run() {
+	name=$1
+	shift
+	best=
+	for _ in 1 2 3; do
+		t0=$(now)
+		"$@" >"$out/$name.stdout"
+		t1=$(now)
+		t=$(echo "$t0 $t1" | awk '{printf "%.3f", $2 - $1}')
+		if [ -z "$best" ] || [ "$(echo "$t $best" | awk '{print ($1 < $2)}')" = 1 ]; then
+			best=$t
+		fi
+	done
+	echo "$best" >"$out/$name"
+}
+
+cd "$dir"
+run openssl sh -c "find tree -type f -print0 | xargs -0 -n 1 -P $cores openssl dgst -sha256"
+run sign "$mavis" sign --no-progress --key "$out/k.key" --signature "$sig" tree
+run verify "$mavis" verify --no-progress --key "$out/k.pub" --signature "$sig" tree
+run sign_shards "$mavis" sign --no-progress --key "$out/k.key" --signature "$sig.shards" \
+    --shard-size 64M tree
+run verify_shards "$mavis" verify --no-progress --key "$out/k.pub" --signature "$sig.shards" tree
+
+# The signature must list what openssl computed, or the timing means nothing.
+grep -c . "$out/openssl.stdout" | grep -qx "$nfiles" ||
+    { echo "sign.sh: openssl hashed a different number of files" >&2; exit 1; }
+python3 - "$sig" "$out/openssl.stdout" <<'EOF' || { echo "sign.sh: digests disagree" >&2; exit 1; }
+import base64, json, sys
+b = json.load(open(sys.argv[1]))
+st = json.loads(base64.b64decode(b['dsseEnvelope']['payload']))
+signed = {'tree/' + r['name']: r['digest'] for r in st['predicate']['resources']}
+ref = {}
+for line in open(sys.argv[2]):
+    name, hexd = line.rstrip('\n').rsplit('= ', 1)
+    ref[name[name.index('(') + 1:-1]] = hexd
+sys.exit(0 if signed == ref else 1)
+EOF
+
+s() { cat "$out/$1"; }
+rate() { echo "$1 $2" | awk '{printf "%8.0f", $1 / $2 / 1048576}'; }
+ratio() { echo "$1 $2" | awk '{printf "%5.2fx", $2 / $1}'; }
+echo
+echo "mavis: $("$mavis" --version)  cores: $cores  openssl: $(openssl version | cut -d' ' -f2)"
+echo "tree: $((tree_bytes / MiB)) MiB in $nfiles files (8 x 256 MiB and $((nfiles - 8)) small)"
+echo
+printf '%-46s %8s %8s %10s\n' "" "seconds" "MiB/s" "mavis is"
+printf '%-46s %8s %8s %10s\n' "openssl dgst -sha256, xargs -P $cores" "$(s openssl)" \
+    "$(rate "$tree_bytes" "$(s openssl)")" ""
+for r in "mavis sign (files, sha256):sign" "mavis verify (files, sha256):verify" \
+    "mavis sign --shard-size 64M:sign_shards" "mavis verify (64M shards):verify_shards"; do
+	label=${r%%:*}
+	key=${r#*:}
+	printf '%-46s %8s %8s %10s\n' "$label" "$(s "$key")" "$(rate "$tree_bytes" "$(s "$key")")" \
+	    "$(ratio "$(s "$key")" "$(s openssl)")"
+done
+echo
+echo "target: sign and verify each within 1.1x of the parallel openssl time (mavis is >= 0.91x)"
