@@ -38,7 +38,7 @@ static const struct {
 	[MV_LIMIT_JSON_DEPTH] = {"max-json-depth", 64, 0, "nesting depth of JSON documents"},
 	[MV_LIMIT_PICKLE_OPS] = {"max-pickle-ops", 500000000, 0, "opcodes in one pickle stream"},
 	[MV_LIMIT_PICKLE_STACK] = {"max-pickle-stack", 100000, 0, "depth of the pickle stack"},
-	[MV_LIMIT_PICKLE_MEMO] = {"max-pickle-memo", 1000000, 0, "entries in one pickle memo"},
+	[MV_LIMIT_PICKLE_MEMO] = {"max-pickle-memo", 16000000, 0, "entries in one pickle memo"},
 	[MV_LIMIT_PICKLE_STREAMS] = {"max-pickle-streams", 1024, 0,
 	    "pickle streams analysed in one entry"},
 	[MV_LIMIT_PICKLE_MEMORY] = {"max-pickle-memory", 64 * MiB, 1,

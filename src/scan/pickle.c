@@ -95,7 +95,6 @@ mv_pk_parse_error(struct mv_pickle *m, uint64_t off, const char *fmt, ...)
 		mv_pk_sim_free(&m->s);
 		m->s = m->parked;
 		m->in_joblib_object = 0;
-		m->ops_base = 0;
 	}
 	mv_pk_sim_reset(&m->s);
 	m->frame_end = 0;
@@ -114,14 +113,6 @@ mv_pickle_worst(const struct mv_pickle *m)
 	return m->worst;
 }
 
-static int
-torch_like(const struct mv_pickle *m)
-{
-	return m->o.profile == MV_PICKLE_TORCH || m->o.profile == MV_PICKLE_TORCH_TAR ||
-	    m->o.profile == MV_PICKLE_TORCH_TAR_STORAGES ||
-	    m->o.profile == MV_PICKLE_TORCH_TAR_TENSORS || m->legacy;
-}
-
 /* ---- streams ---- */
 
 static void
@@ -137,8 +128,6 @@ begin_stream(struct mv_pickle *m, uint64_t off)
 	m->mode = M_STREAM;
 	m->ps = P_OP;
 	m->stream_off = off;
-	m->stream_ops = 0;
-	m->ops_base = 0;
 	m->proto_seen = 0;
 	m->frame_end = 0;
 }
@@ -186,12 +175,12 @@ after_stream(struct mv_pickle *m, const struct cell *res)
 		if (m->depth)
 			break;
 		if (s == 0 && res && res->t == C_INT && (res->fl & CF_MAGIC))
-			m->legacy = 1;
+			m->legacy = m->torchp = 1;
 		else if (s == 0 && res && res->t == C_CALL)
 			m->legacy_computed = 1;
 		if (s == 1 && m->legacy_computed && !m->legacy && res && res->t == C_INT &&
 		    res->u.i == 1001) {
-			m->legacy = 1;
+			m->legacy = m->torchp = 1;
 			mv_pk_emit(m, MV_R_TORCH_LEGACY_MAGIC, m->stream_off, "a legacy PyTorch "
 			    "file whose magic number is computed by a call, not written as a number");
 		}
@@ -251,7 +240,6 @@ end_stream(struct mv_pickle *m, uint64_t end)
 		m->s = m->parked;
 		m->in_joblib_object = 0;
 		m->proto_seen = m->parked_proto_seen;
-		m->ops_base = 0;
 		m->ps = P_OP;
 		return;
 	}
@@ -360,7 +348,6 @@ joblib_start(struct mv_pickle *m)
 		m->in_joblib_object = 1;
 		m->parked_proto_seen = m->proto_seen;
 		m->proto_seen = 0;
-		m->ops_base = m->stream_ops;
 		return;
 	}
 	if (m->joblib_pad)
@@ -542,20 +529,19 @@ nest_end(struct mv_pickle *m)
 /* ---- opcodes ---- */
 
 /* Count the opcode and apply the checks that need only its byte. 0 to go on. */
-static int
+static inline int
 op_start(struct mv_pickle *m, uint8_t op, uint64_t off)
 {
-	if (++m->s.ops > m->o.limit[MV_LIMIT_PICKLE_OPS]) {
+	if (++m->s.ops > m->ops_limit) {
 		mv_pk_stop(m, MV_R_PICKLE_LIMIT_OPS, off, "stream %u runs past %llu opcodes "
 		    "(--max-pickle-ops); the rest of the entry is not analysed", m->stream,
 		    (unsigned long long)m->o.limit[MV_LIMIT_PICKLE_OPS]);
 		return -1;
 	}
-	m->stream_ops++;
 	if (m->frame_end && off >= m->frame_end)
 		m->frame_end = 0;
-	if (!(mv_pickle_ops[op].flags & OPF_TORCH) && mv_pickle_ops[op].arg != A_BAD &&
-	    !m->torch_ops[op] && torch_like(m) && !m->in_joblib_object) {
+	if (m->torchp && !(mv_pickle_ops[op].flags & OPF_TORCH) &&
+	    mv_pickle_ops[op].arg != A_BAD && !m->torch_ops[op] && !m->in_joblib_object) {
 		m->torch_ops[op] = 1;
 		mv_pk_emit(m, MV_R_TORCH_OPCODE_UNSUPPORTED, off, "opcode %s, which torch.save "
 		    "never writes and PyTorch's weights_only loader refuses",
@@ -567,7 +553,7 @@ op_start(struct mv_pickle *m, uint8_t op, uint64_t off)
 }
 
 /* The opcode and its argument are complete; end is the offset after them. */
-static void
+static inline void
 finish(struct mv_pickle *m, const unsigned char *a, size_t alen, uint64_t full,
     const unsigned char *a2, size_t alen2, uint64_t full2, uint64_t end)
 {
@@ -989,6 +975,9 @@ mv_pickle_new(const struct mv_pickle_opts *o)
 		return NULL;
 	m->o = *o;
 	m->worst = -1;
+	m->ops_limit = o->limit[MV_LIMIT_PICKLE_OPS];
+	m->torchp = o->profile == MV_PICKLE_TORCH || o->profile == MV_PICKLE_TORCH_TAR ||
+	    o->profile == MV_PICKLE_TORCH_TAR_STORAGES || o->profile == MV_PICKLE_TORCH_TAR_TENSORS;
 	m->junk_off = UINT64_MAX;
 	m->nest_how = "raw";
 	mv_pk_sim_init(&m->s, o->limit[MV_LIMIT_PICKLE_MEMORY]);

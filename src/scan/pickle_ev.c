@@ -140,7 +140,13 @@ mv_pk_import(struct mv_pickle *m, uint64_t off, const char *mod, size_t mlen, in
 	/* A name cut short cannot be judged: the judgement treats overlong names as unsafe. */
 	mv_pypolicy_judge(m->o.policy, mod, mtrunc ? 1000 : mlen, name, ntrunc ? 1000 : nlen,
 	    &r->j);
+	if (strcmp(r->j.module, "numpy") == 0 && strcmp(r->j.name, "dtype") == 0)
+		r->special = IMP_DTYPE;
+	if (strcmp(r->j.module, "joblib.numpy_pickle") == 0 &&
+	    strcmp(r->j.name, "NumpyArrayWrapper") == 0)
+		r->special = IMP_WRAPPER;
 	if (mtrunc || ntrunc) {
+		r->special = 0;
 		r->j.verdict = MV_PY_DENIED;
 		r->j.severity = MV_SEV_CRITICAL;
 		r->j.reason = "a name too long to judge";

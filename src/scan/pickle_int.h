@@ -55,9 +55,10 @@ enum ctype {
 #define CF_EXT 0x10      /* from an EXT opcode */
 #define CF_DTYPE 0x20    /* C_CALL of numpy.dtype */
 #define CF_WRAPPER 0x40  /* C_CALL of a joblib array wrapper */
+#define CF_KEEP 0x80     /* a dict or list whose items are kept (a wrapper's state) */
 
 #define KEEP_STR 256     /* bytes of a string kept */
-#define INLINE_STR 16    /* strings this short live in the cell */
+#define INLINE_STR 8     /* strings this short live in the cell */
 #define OBJ_KEEP 12      /* items of a container kept */
 
 struct cobj;
@@ -72,7 +73,7 @@ struct cell {
 		char in[INLINE_STR];
 		const char *s;
 		struct cobj *o;  /* containers; the arguments of a C_CALL */
-	} u;
+	} u;                 /* 16 bytes a cell: the memo of a big pickle holds millions */
 };
 
 /* A container's first items (dicts: keys and values alternate). */
@@ -104,14 +105,23 @@ struct arena {
 
 /* ---- one stream's unpickler ---- */
 
+/* A memo entry at an index far from the dense ones: key is the index + 1, 0 when free. */
+struct mslot {
+	uint64_t key;
+	struct cell c;
+};
+
 struct sim {
 	struct cell *stack;
 	size_t sp, scap;
 	uint32_t *marks;
 	size_t nmarks, mkcap;
-	struct cell *memo;
+	struct cell *memo;   /* dense part: indices below memocap */
 	size_t memocap;      /* slots allocated */
-	size_t memolen;      /* slots set (MEMOIZE stores at this index, as CPython does) */
+	size_t memohw;       /* slots below this are initialised (the rest is VOID) */
+	size_t memolen;      /* entries set (MEMOIZE stores at this index, as CPython does) */
+	struct mslot *sparse; /* indices far past the others, hashed */
+	size_t spcap, spn;
 	struct arena arena;
 	uint64_t ops, gets, puts, dups;
 	int proto;
@@ -119,8 +129,12 @@ struct sim {
 
 /* ---- imports: one record per module/name pair and entry ---- */
 
+#define IMP_DTYPE 0x1     /* numpy.dtype */
+#define IMP_WRAPPER 0x2   /* joblib.numpy_pickle.NumpyArrayWrapper */
+
 struct imp {
 	char *module, *name;
+	uint8_t special;     /* IMP_* */
 	size_t mlen, nlen;
 	struct mv_pyjudgement j;
 	uint32_t stream;     /* stream of the pending report */
@@ -190,7 +204,6 @@ struct mv_pickle {
 	uint32_t stream;         /* index of the current or next stream */
 	int proto_seen;          /* a PROTO met in this stream */
 	uint64_t stream_off;
-	uint64_t stream_ops;
 	struct sim s;
 	unsigned char *win;      /* between streams: bytes kept to judge a candidate */
 	size_t wlen;
@@ -240,9 +253,10 @@ struct mv_pickle {
 	int joblib_object;       /* the array holds objects: a pickle follows */
 	int in_joblib_object;    /* parsing that pickle; the wrapper's stream is parked */
 	int parked_proto_seen;
-	uint64_t ops_base;       /* stream_ops when the current (nested) stream began */
 	struct sim parked;
 	int torch_ops[256];      /* unsupported opcodes already reported, per entry */
+	int torchp;              /* the torch rules apply (profile, or a legacy file) */
+	uint64_t ops_limit;
 	int torch_proto_done;
 
 	/* results */

@@ -71,9 +71,10 @@ mv_pk_sim_reset(struct sim *s)
 {
 	s->sp = 0;
 	s->nmarks = 0;
-	if (s->memo)
-		memset(s->memo, 0, s->memocap * sizeof(*s->memo));
-	s->memolen = 0;
+	s->memohw = 0;
+	if (s->sparse)
+		memset(s->sparse, 0, s->spcap * sizeof(*s->sparse));
+	s->memolen = s->spn = 0;
 	mv_pk_arena_reset(&s->arena);
 	s->ops = s->gets = s->puts = s->dups = 0;
 	s->proto = 0;
@@ -85,6 +86,7 @@ mv_pk_sim_free(struct sim *s)
 	free(s->stack);
 	free(s->marks);
 	free(s->memo);
+	free(s->sparse);
 	mv_pk_arena_reset(&s->arena);
 	memset(s, 0, sizeof(*s));
 }
@@ -114,6 +116,29 @@ grow(void **v, size_t *cap, size_t need, size_t sz, uint64_t max)
 	return 0;
 }
 
+/* grow without clearing the new part. */
+static int
+grow_raw(void **v, size_t *cap, size_t need, size_t sz, uint64_t max)
+{
+	size_t ncap;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	if (need > max)
+		return -1;
+	ncap = *cap ? *cap : 256;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > max)
+		ncap = (size_t)max;
+	if ((nv = realloc(*v, ncap * sz)) == NULL)
+		return -1;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
 static void
 note_memory(struct mv_pickle *m, uint64_t off)
 {
@@ -127,7 +152,7 @@ note_memory(struct mv_pickle *m, uint64_t off)
 
 /* ---- the stack ---- */
 
-static int
+static inline int
 push(struct mv_pickle *m, const struct cell *c)
 {
 	struct sim *s = &m->s;
@@ -147,6 +172,13 @@ static size_t
 fence(const struct sim *s)
 {
 	return s->nmarks ? s->marks[s->nmarks - 1] : 0;
+}
+
+/* The stack from index i; NULL (never dereferenced) while nothing was ever pushed. */
+static struct cell *
+at(struct sim *s, size_t i)
+{
+	return s->stack ? s->stack + i : NULL;
 }
 
 static int
@@ -263,16 +295,26 @@ make_obj(struct cell *c, uint8_t t, struct cobj *o)
 static void
 container_add(struct mv_pickle *m, struct cell *target, const struct cell *items, size_t n)
 {
-	if (target->u.o == NULL) {
-		if (target->fl & CF_OPAQUE)
-			return;
-		if ((target->u.o = new_obj(m, OBJ_KEEP)) == NULL) {
-			target->fl |= CF_OPAQUE;
-			return;
-		}
-	}
+	(void)m;
+	/* Only a joblib wrapper's state needs the items of a dict; the rest are counted by
+	 * nobody, which keeps the machine's memory to a small share of the input. */
+	if (!(target->fl & CF_KEEP) || target->u.o == NULL)
+		return;
 	for (size_t i = 0; i < n; i++)
 		obj_add(target->u.o, &items[i]);
+}
+
+/* A dict or list; its items are kept when it is the state of a joblib wrapper, the value
+ * under it on the stack (the store is made now, so memo copies share it). */
+static void
+make_dict(struct mv_pickle *m, struct cell *c, uint8_t t, const struct cell *under)
+{
+	make_obj(c, t, NULL);
+	if (t == C_DICT && under && under->t == C_CALL && (under->fl & CF_WRAPPER) &&
+	    (c->u.o = new_obj(m, OBJ_KEEP)) != NULL)
+		c->fl |= CF_KEEP;
+	else
+		c->fl |= CF_OPAQUE;
 }
 
 /* The tuple made of items[0..n). */
@@ -463,14 +505,6 @@ imp_canon(const struct mv_pickle *m, const struct cell *c, const char **name)
 	return r->j.module;
 }
 
-static int
-canon_is(const struct mv_pickle *m, const struct cell *c, const char *mod, const char *name)
-{
-	const char *n, *mo = imp_canon(m, c, &n);
-
-	return mo && strcmp(mo, mod) == 0 && strcmp(n, name) == 0;
-}
-
 static void
 do_import(struct mv_pickle *m, uint64_t off, const unsigned char *mod, size_t mlen, int mtrunc,
     const unsigned char *name, size_t nlen, int ntrunc)
@@ -489,19 +523,21 @@ static void
 call_result(struct mv_pickle *m, const struct cell *callee, const struct cell *args, int nargs,
     struct cell *out)
 {
+	const struct imp *r = callee->t == C_REF ? mv_pk_imp(m, callee) : NULL;
+
 	memset(out, 0, sizeof(*out));
 	out->t = C_CALL;
 	if (callee->t == C_REF)
 		out->imp = callee->imp;
-	if (callee->t == C_REF && canon_is(m, callee, "numpy", "dtype")) {
+
+	if (r && (r->special & IMP_DTYPE)) {
 		struct cobj *o = nargs > 0 ? new_obj(m, (size_t)nargs) : NULL;
 
 		out->fl |= CF_DTYPE;
 		for (int i = 0; i < nargs && o; i++)
 			obj_add(o, &args[i]);
 		out->u.o = o;
-	} else if (callee->t == C_REF && canon_is(m, callee, "joblib.numpy_pickle",
-	    "NumpyArrayWrapper")) {
+	} else if (r && (r->special & IMP_WRAPPER)) {
 		out->fl |= CF_WRAPPER;
 	} else if (nargs > 0 && args[0].t == C_TUPLE) {
 		out->u.o = args[0].u.o;
@@ -525,9 +561,7 @@ tuple_items(const struct cell *t, const struct cell **items, int *n)
 static int
 torch_like(const struct mv_pickle *m)
 {
-	return m->o.profile == MV_PICKLE_TORCH || m->o.profile == MV_PICKLE_TORCH_TAR ||
-	    m->o.profile == MV_PICKLE_TORCH_TAR_STORAGES ||
-	    m->o.profile == MV_PICKLE_TORCH_TAR_TENSORS || m->legacy;
+	return m->torchp;
 }
 
 /* weights_only lets SETITEM reach dicts, OrderedDict and Counter, APPEND lists, and BUILD
@@ -769,6 +803,120 @@ build(struct mv_pickle *m, uint64_t off, struct cell *inst, const struct cell *s
 		joblib_wrapper(m, off, state);
 }
 
+/* ---- the memo ---- */
+
+static uint64_t
+mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static struct mslot *
+sparse_slot(const struct sim *s, uint64_t idx)
+{
+	size_t i;
+
+	if (s->spcap == 0)
+		return NULL;
+	for (i = mix(idx) & (s->spcap - 1); s->sparse[i].key != 0; i = (i + 1) & (s->spcap - 1))
+		if (s->sparse[i].key == idx + 1)
+			return &s->sparse[i];
+	return &s->sparse[i];
+}
+
+static const struct cell *
+memo_get(const struct sim *s, uint64_t idx)
+{
+	const struct mslot *sl;
+
+	if (idx < s->memohw)
+		return s->memo[idx].t != C_VOID ? &s->memo[idx] : NULL;
+	if (idx < s->memocap)
+		return NULL;
+	sl = sparse_slot(s, idx);
+	return sl && sl->key ? &sl->c : NULL;
+}
+
+/* Store at idx. Dense storage grows only while the indices stay near the number of entries,
+ * so one LONG_BINPUT to index 4e9 costs one slot, not four billion. -1 past the limit. */
+static int
+memo_put(struct sim *s, uint64_t idx, const struct cell *c, uint64_t max)
+{
+	struct mslot *sl;
+
+	if (idx < s->memocap || (idx < 4096 + 4 * (uint64_t)s->memolen && idx < max &&
+	    grow_raw((void **)&s->memo, &s->memocap, (size_t)idx + 1, sizeof(*s->memo),
+	    max) == 0)) {
+		/* Slots past the high-water mark were never written: clear them on first use
+		 * rather than when the array grows. */
+		if (idx >= s->memohw) {
+			memset(s->memo + s->memohw, 0, (size_t)(idx + 1 - s->memohw) * sizeof(*s->memo));
+			s->memohw = (size_t)idx + 1;
+		}
+		if (s->memo[idx].t == C_VOID) {
+			if (s->memolen >= max)
+				return -1;
+			s->memolen++;
+		}
+		s->memo[idx] = *c;
+		return 0;
+	}
+	if ((sl = sparse_slot(s, idx)) != NULL && sl->key) {
+		sl->c = *c;
+		return 0;
+	}
+	if (s->memolen >= max)
+		return -1;
+	if (s->spn * 2 >= s->spcap) {
+		size_t ncap = s->spcap ? s->spcap * 2 : 64;
+		struct mslot *old = s->sparse, *nv = calloc(ncap, sizeof(*nv));
+		size_t ocap = s->spcap;
+
+		if (nv == NULL)
+			return -1;
+		s->sparse = nv;
+		s->spcap = ncap;
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i].key)
+				*sparse_slot(s, old[i].key - 1) = old[i];
+		free(old);
+	}
+	sl = sparse_slot(s, idx);
+	sl->key = idx + 1;
+	sl->c = *c;
+	s->spn++;
+	s->memolen++;
+	return 0;
+}
+
+/* STRING and UNICODE, protocol 0's quoted and escaped strings. Apart from mv_pk_exec so
+ * that its buffers do not weigh on every other opcode. */
+static void
+text_string(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *arg,
+    size_t alen, uint64_t full)
+{
+	unsigned char buf[KEEP_STR];
+	struct cell c;
+	size_t n;
+
+	if (op == 'S') {
+		/* The line must be quoted at both ends (the closing quote is the line's last
+		 * byte, which may lie past what is kept). */
+		if (full < 2 || (arg[0] != '\'' && arg[0] != '"') || m->lastc != arg[0]) {
+			mv_pk_parse_error(m, off, "STRING argument is not quoted");
+			return;
+		}
+		n = unescape_string(arg + 1, (full > alen ? alen : alen - 1) - 1, buf);
+	} else {
+		n = unescape_unicode(arg, alen, buf, sizeof(buf));
+	}
+	make_str(m, &c, 0, buf, n, full > alen ? full : n);
+	push(m, &c);
+}
+
 /* ---- the opcodes ---- */
 
 void
@@ -903,29 +1051,10 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		c.u.i = op == 0x88;
 		push(m, &c);
 		return;
-	case 'S': {
-		unsigned char buf[KEEP_STR];
-		size_t n;
-
-		/* The line must be quoted at both ends (the closing quote is the line's last
-		 * byte, which may lie past what is kept). */
-		if (full < 2 || (arg[0] != '\'' && arg[0] != '"') || m->lastc != arg[0]) {
-			mv_pk_parse_error(m, off, "STRING argument is not quoted");
-			return;
-		}
-		n = unescape_string(arg + 1, (full > alen ? alen : alen - 1) - 1, buf);
-		make_str(m, &c, 0, buf, n, full > alen ? full : n);
-		push(m, &c);
+	case 'S':
+	case 'V':
+		text_string(m, op, off, arg, alen, full);
 		return;
-	}
-	case 'V': {
-		unsigned char buf[KEEP_STR];
-		size_t n = unescape_unicode(arg, alen, buf, sizeof(buf));
-
-		make_str(m, &c, 0, buf, n, full > alen ? full : n);
-		push(m, &c);
-		return;
-	}
 	case 'T': case 'U': case 'X': case 0x8c: case 0x8d:
 		make_str(m, &c, 0, arg, alen, full);
 		push(m, &c);
@@ -980,9 +1109,9 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		a.t = C_REF;
 		a.imp = mv_pk_import(m, off, (const char *)arg, alen, full > alen,
 		    (const char *)arg2, alen2, full2 > alen2);
-		mv_pk_call(m, off, "INST", &a, s->stack + start,
+		mv_pk_call(m, off, "INST", &a, at(s, start),
 		    (int)(s->sp - start > 64 ? 64 : s->sp - start));
-		call_result(m, &a, s->stack + start, (int)(s->sp - start), &c);
+		call_result(m, &a, at(s, start), (int)(s->sp - start), &c);
 		s->sp = start;
 		push(m, &c);
 		return;
@@ -994,9 +1123,9 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 			return;
 		}
 		a = s->stack[start];
-		mv_pk_call(m, off, "OBJ", &a, s->stack + start + 1,
+		mv_pk_call(m, off, "OBJ", &a, at(s, start + 1),
 		    (int)(s->sp - start - 1 > 64 ? 64 : s->sp - start - 1));
-		call_result(m, &a, s->stack + start + 1, (int)(s->sp - start - 1), &c);
+		call_result(m, &a, at(s, start + 1), (int)(s->sp - start - 1), &c);
 		s->sp = start;
 		push(m, &c);
 		return;
@@ -1075,7 +1204,7 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		torch_target(m, op, off, t);
 		if ((op == 'e' && t->t == C_LIST) || (op == 'u' && t->t == C_DICT) ||
 		    (op == 0x90 && t->t == C_SET))
-			container_add(m, t, s->stack + start, s->sp - start);
+			container_add(m, t, at(s, start), s->sp - start);
 		s->sp = start;
 		return;
 	}
@@ -1102,22 +1231,25 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 			return;
 		}
 		if (op == 't' || op == 0x91) {
-			make_tuple(m, &c, op == 't' ? C_TUPLE : C_FROZENSET, s->stack + start,
+			make_tuple(m, &c, op == 't' ? C_TUPLE : C_FROZENSET, at(s, start),
 			    s->sp - start);
 		} else {
-			make_obj(&c, op == 'd' ? C_DICT : C_LIST, NULL);
-			container_add(m, &c, s->stack + start, s->sp - start);
+			make_dict(m, &c, op == 'd' ? C_DICT : C_LIST, start ? &s->stack[start - 1] :
+			    NULL);
+			container_add(m, &c, at(s, start), s->sp - start);
 		}
 		s->sp = start;
 		push(m, &c);
 		return;
 	case '}':
 	case ']':
+		make_dict(m, &c, op == '}' ? C_DICT : C_LIST, s->sp ? &s->stack[s->sp - 1] : NULL);
+		push(m, &c);
+		return;
 	case ')':
 	case 0x8f:
-		make_obj(&c, op == '}' ? C_DICT : op == ']' ? C_LIST : op == ')' ? C_TUPLE : C_SET,
-		    NULL);
-		c.fl = 0;
+		make_obj(&c, op == ')' ? C_TUPLE : C_SET, NULL);
+		c.fl = op == ')' ? 0 : CF_OPAQUE;
 		push(m, &c);
 		return;
 	case 0x85:
@@ -1154,24 +1286,18 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 			idx = op == 'q' ? arg[0] : op == 'r' ? mv_le32(arg) : s->memolen;
 		}
 		s->puts++;
-		if (idx >= m->o.limit[MV_LIMIT_PICKLE_MEMO] ||
-		    (idx >= s->memocap && grow((void **)&s->memo, &s->memocap, (size_t)idx + 1,
-		    sizeof(*s->memo), m->o.limit[MV_LIMIT_PICKLE_MEMO]) != 0)) {
-			mv_pk_emit(m, MV_R_PICKLE_LIMIT_MEMO, off, "%s to memo index %llu, past "
+		if (memo_put(s, idx, t, m->o.limit[MV_LIMIT_PICKLE_MEMO]) != 0)
+			mv_pk_emit(m, MV_R_PICKLE_LIMIT_MEMO, off, "%s to memo index %llu beyond "
 			    "%llu entries (--max-pickle-memo); later reads of it are taken as unknown",
 			    mv_pickle_ops[op].name, (unsigned long long)idx,
 			    (unsigned long long)m->o.limit[MV_LIMIT_PICKLE_MEMO]);
-			return;
-		}
-		if (s->memo[idx].t == C_VOID)
-			s->memolen++;
-		s->memo[idx] = *t;
 		return;
 	}
 	case 'g':
 	case 'h':
 	case 'j': {
 		uint64_t idx;
+		const struct cell *got;
 
 		if (op == 'g') {
 			if (parse_dec(arg, alen, &v, &big) != 0 || full > alen || big || v < 0) {
@@ -1183,8 +1309,8 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 			idx = op == 'h' ? arg[0] : mv_le32(arg);
 		}
 		s->gets++;
-		if (idx < s->memocap && s->memo[idx].t != C_VOID) {
-			c = s->memo[idx];
+		if ((got = memo_get(s, idx)) != NULL) {
+			c = *got;
 		} else {
 			mv_pk_emit(m, MV_R_PICKLE_MEMO_INVALID, off, "%s of memo index %llu, which "
 			    "was never stored; CPython's loader stops here, other loaders may not",
@@ -1199,7 +1325,7 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 			mv_pk_parse_error(m, off, "unsupported protocol %u", arg[0]);
 			return;
 		}
-		if (m->proto_seen || m->stream_ops - m->ops_base > 1)
+		if (m->proto_seen || m->s.ops > 1)
 			mv_pk_emit(m, MV_R_PICKLE_PROTO_MISPLACED, off, "PROTO %u %s", arg[0],
 			    m->proto_seen ? "again in the same stream" : "after the first opcode");
 		m->proto_seen = 1;

@@ -718,10 +718,13 @@ write("eva_nested_depth.pkl",
       proto(3) + glob("pickle", "loads") +
       binbytes(proto(3) + glob("pickle", "loads") + binbytes(gadget("os", "system", CMD)) +
                TUPLE1 + REDUCE + STOP) + TUPLE1 + REDUCE + STOP, DENIED + ",pickle.nested")
-# Limits at their defaults: stack 100000, memo index 1000000, 1024 streams.
+# Limits at their defaults: stack 100000, 1024 streams (check_pickle tries the others).
 write("lim_stack.pkl", proto(2) + MARK * 100001 + STOP, "pickle.limit.stack")
-write("lim_memo.pkl", proto(2) + NONE + b"r" + struct.pack("<I", 2000000) + STOP,
-      "pickle.limit.memo")
+write("eva_memo_far_index.pkl",
+      proto(4) + su("os") + b"r" + struct.pack("<I", 4000000000) + POP + su("system") +
+      b"r" + struct.pack("<I", 3999999999) + POP + b"j" + struct.pack("<I", 4000000000) +
+      b"j" + struct.pack("<I", 3999999999) + STACK_GLOBAL + su(CMD) + TUPLE1 + REDUCE + STOP,
+      DENIED)     # CPython's C unpickler runs out of memory here; pickle.py's dict memo does not
 write("lim_streams.pkl", (proto(2) + NONE + STOP) * 1100, "pickle.limit.streams")
 
 # ---- 3. hostile malformed files -----------------------------------------------------------

@@ -67,3 +67,14 @@ tests_fuzz_fuzz_statement_SOURCES = tests/fuzz/fuzz_statement.c tests/fuzz/repla
 tests_fuzz_fuzz_statement_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_statement_LDADD = $(FUZZ_LIBS)
 ## sign: end
+
+# The pickle machine and the NumPy header parser; seeds: tests/fuzz/seeds-pickle.py.
+check_PROGRAMS += tests/fuzz/fuzz_pickle tests/fuzz/fuzz_npy
+TESTS += tests/fuzz/fuzz_pickle tests/fuzz/fuzz_npy
+EXTRA_DIST += tests/fuzz/seeds-pickle.py
+tests_fuzz_fuzz_pickle_SOURCES = tests/fuzz/fuzz_pickle.c tests/fuzz/replay.c
+tests_fuzz_fuzz_pickle_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_pickle_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_npy_SOURCES = tests/fuzz/fuzz_npy.c tests/fuzz/replay.c
+tests_fuzz_fuzz_npy_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_npy_LDADD = $(FUZZ_LIBS)
