@@ -21,7 +21,7 @@
 #include "walk/sniff.h"
 #include "walk/walk.h"
 
-#define FIXDIR BUILDDIR "/testdata/archives/gen"
+#define FIXDIR BUILDDIR "/tests/unit/archives"
 #define MARKER "mavis-escape"
 
 static json_t *table;           /* expected.json */

@@ -10,16 +10,18 @@ tests_unit_check_rules_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_rules_LDADD = $(UNIT_LIBS)
 EXTRA_DIST += tests/unit/rules_used.sh
 
-# The walker on archives of every kind, generated at test time into the build folder.
+# The walker on archives of every kind, generated at test time into the build folder (not
+# below testdata/: a testdata folder in the build tree would stand in for the real one in
+# make dist).
 check_PROGRAMS += tests/unit/check_walk
 TESTS += tests/unit/check_walk
 tests_unit_check_walk_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_walk_LDADD = $(UNIT_LIBS)
-check_DATA += testdata/archives/gen/expected.json
-CLEANFILES += testdata/archives/gen/*
-testdata/archives/gen/expected.json: $(top_srcdir)/testdata/archives/gen-archives.py
-	$(AM_V_GEN)$(MKDIR_P) testdata/archives/gen && \
-	$(PYTHON3) $(top_srcdir)/testdata/archives/gen-archives.py testdata/archives/gen
+check_DATA += tests/unit/archives/expected.json
+CLEANFILES += tests/unit/archives/*
+tests/unit/archives/expected.json: $(top_srcdir)/testdata/archives/gen-archives.py
+	$(AM_V_GEN)$(MKDIR_P) tests/unit/archives && \
+	$(PYTHON3) $(top_srcdir)/testdata/archives/gen-archives.py tests/unit/archives
 
 # The own zip index on the zips of testdata/zip (checked in; gen-zips.py rewrites them).
 check_PROGRAMS += tests/unit/check_zipidx
