@@ -557,6 +557,7 @@ static inline void
 finish(struct mv_pickle *m, const unsigned char *a, size_t alen, uint64_t full,
     const unsigned char *a2, size_t alen2, uint64_t full2, uint64_t end)
 {
+	struct pk_arg x = {a, a2, alen, alen2, full, full2};
 	uint8_t op = m->op;
 	uint64_t off = m->op_off;
 
@@ -567,7 +568,7 @@ finish(struct mv_pickle *m, const unsigned char *a, size_t alen, uint64_t full,
 		    (unsigned long long)(end - m->frame_end));
 		m->frame_end = 0;
 	}
-	if (op == 0x95) {
+	if (op == 0x95 && a != NULL) {
 		uint64_t len = mv_le64(a);
 
 		if (m->frame_end)
@@ -576,7 +577,7 @@ finish(struct mv_pickle *m, const unsigned char *a, size_t alen, uint64_t full,
 		m->frame_off = off;
 		m->frame_end = len > UINT64_MAX - end ? UINT64_MAX : end + len;
 	}
-	mv_pk_exec(m, op, off, a, alen, full, a2, alen2, full2);
+	mv_pk_exec(m, op, off, &x);
 	if (m->mode != M_STREAM)
 		return;
 	if (op == '.')
@@ -629,6 +630,84 @@ run_ops(struct mv_pickle *m, const unsigned char *p, size_t n)
 	size_t i = 0;
 
 	while (i < n && m->mode == M_STREAM) {
+		/* The common case first: whole opcodes of fixed size, no frame boundary near, no
+		 * torch rules. One dispatch an opcode (in mv_pk_exec); the rest goes below. */
+		while (m->ps == P_OP && !m->torchp) {
+			uint8_t op = p[i];
+			size_t need = mv_pickle_ops[op].fixed, hdr = 1;
+			uint64_t off = base + i;
+			struct pk_arg x;
+
+			if (need == 0 && mv_pickle_ops[op].arg == A_LEN && op != 0x8b &&
+			    mv_pickle_ops[op].size <= 4 && n - i > mv_pickle_ops[op].size) {
+				/* A short string: too short to hold a nested pickle. */
+				size_t sz = mv_pickle_ops[op].size;
+				uint32_t len = sz == 1 ? p[i + 1] : mv_le32(p + i + 1);
+
+				if (len < 24 && len <= n - i - 1 - sz) {
+					hdr = 1 + sz;
+					need = hdr + len;
+				}
+			}
+			if (need == 0 || need > n - i || op == 0x95 || m->s.ops >= m->ops_limit)
+				break;
+			if (m->frame_end) {
+				if (off >= m->frame_end)
+					m->frame_end = 0;
+				else if (off + need > m->frame_end)
+					break;
+			}
+			m->s.ops++;
+			/* BINGET and MEMOIZE are half the opcodes of a big pickle: their common case
+			 * (a dense memo, room on the stack) is done here. */
+			if (op == 'h') {
+				struct sim *s = &m->s;
+				unsigned idx = p[i + 1];
+
+				if (idx < s->memohw && s->memo[idx].t != C_VOID && s->sp < s->scap) {
+					s->stack[s->sp++] = s->memo[idx];
+					s->gets++;
+					i += 2;
+					if (i == n)
+						break;
+					continue;
+				}
+			} else if (op == 0x94) {
+				struct sim *s = &m->s;
+				size_t idx = s->memolen;
+
+				if (idx == s->memohw && idx < s->memocap && idx < m->memo_limit &&
+				    s->sp > (s->nmarks ? s->marks[s->nmarks - 1] : 0)) {
+					s->memo[idx] = s->stack[s->sp - 1];
+					s->memohw = s->memolen = idx + 1;
+					s->puts++;
+					i += 1;
+					if (i == n)
+						break;
+					continue;
+				}
+			}
+			m->op = op;
+			m->op_off = off;
+			x.p = p + i + hdr;
+			x.n = x.full = need - hdr;
+			i += need;
+			mv_pk_exec(m, op, off, &x);
+			if (m->mode != M_STREAM)
+				break;
+			if (op == '.') {
+				end_stream(m, base + i);
+				break;
+			}
+			if (m->joblib_pending) {
+				joblib_start(m);
+				break;
+			}
+			if (i == n)
+				break;
+		}
+		if (i >= n || m->mode != M_STREAM)
+			break;
 		switch (m->ps) {
 		case P_OP: {
 			uint8_t op = p[i];
@@ -976,6 +1055,7 @@ mv_pickle_new(const struct mv_pickle_opts *o)
 	m->o = *o;
 	m->worst = -1;
 	m->ops_limit = o->limit[MV_LIMIT_PICKLE_OPS];
+	m->memo_limit = o->limit[MV_LIMIT_PICKLE_MEMO];
 	m->torchp = o->profile == MV_PICKLE_TORCH || o->profile == MV_PICKLE_TORCH_TAR ||
 	    o->profile == MV_PICKLE_TORCH_TAR_STORAGES || o->profile == MV_PICKLE_TORCH_TAR_TENSORS;
 	m->junk_off = UINT64_MAX;

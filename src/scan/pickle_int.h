@@ -32,6 +32,7 @@ struct opinfo {
 	uint8_t size;        /* A_FIXED: argument bytes; A_LEN: length bytes */
 	uint8_t flags;
 	uint8_t proto;       /* protocol that introduced it */
+	uint8_t fixed;       /* bytes of the whole opcode when that is fixed, else 0 */
 };
 
 extern const struct opinfo mv_pickle_ops[256];
@@ -256,7 +257,7 @@ struct mv_pickle {
 	struct sim parked;
 	int torch_ops[256];      /* unsupported opcodes already reported, per entry */
 	int torchp;              /* the torch rules apply (profile, or a legacy file) */
-	uint64_t ops_limit;
+	uint64_t ops_limit, memo_limit;
 	int torch_proto_done;
 
 	/* results */
@@ -276,15 +277,21 @@ void mv_pk_stop(struct mv_pickle *m, enum mv_rule r, uint64_t off, const char *f
     MV_PRINTF(4, 5);
 void mv_pk_parse_error(struct mv_pickle *m, uint64_t off, const char *fmt, ...) MV_PRINTF(3, 4);
 
-/* pickle_vm.c: opcodes with their decoded arguments. s is what is kept of a string, full
- * its whole length; lines of GLOBAL/INST in s/s2. */
+/* An opcode's argument: the bytes (what is kept of a string or line), their whole length,
+ * and for GLOBAL and INST the second line. */
+struct pk_arg {
+	const unsigned char *p, *p2;
+	size_t n, n2;
+	uint64_t full, full2;
+};
+
+/* pickle_vm.c: opcodes with their decoded arguments. */
 void mv_pk_sim_init(struct sim *s, uint64_t max);
 void mv_pk_sim_reset(struct sim *s);
 void mv_pk_sim_free(struct sim *s);
 void *mv_pk_alloc(struct arena *a, size_t n);
 void mv_pk_arena_reset(struct arena *a);
-void mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *arg,
-    size_t alen, uint64_t full, const unsigned char *arg2, size_t alen2, uint64_t full2);
+void mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x);
 /* The value left by STOP is on top of the stack when the stream ends. */
 const struct cell *mv_pk_result(const struct mv_pickle *m);
 

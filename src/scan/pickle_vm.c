@@ -920,8 +920,7 @@ text_string(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *
 /* ---- the opcodes ---- */
 
 void
-mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *arg,
-    size_t alen, uint64_t full, const unsigned char *arg2, size_t alen2, uint64_t full2)
+mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x)
 {
 	struct sim *s = &m->s;
 	struct cell a, b, c, d;
@@ -967,30 +966,30 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		return;
 	}
 	case 'I':
-		if (full > alen) {
+		if (x->full > x->n) {
 			c.t = C_INT;
 			c.fl = CF_BIG;
 			push(m, &c);
 			return;
 		}
-		if (parse_dec(arg, alen, &v, &big) != 0) {
+		if (parse_dec(x->p, x->n, &v, &big) != 0) {
 			mv_pk_parse_error(m, off, "INT argument is not a number");
 			return;
 		}
-		c.t = (alen == 2 && arg[0] == '0' && (arg[1] == '0' || arg[1] == '1')) ? C_BOOL :
+		c.t = (x->n == 2 && x->p[0] == '0' && (x->p[1] == '0' || x->p[1] == '1')) ? C_BOOL :
 		    C_INT;
 		c.u.i = v;
 		c.fl = big ? CF_BIG : 0;
 		push(m, &c);
 		return;
 	case 'L':
-		if (full > alen) {
+		if (x->full > x->n) {
 			c.t = C_INT;
 			c.fl = CF_BIG;
 			push(m, &c);
 			return;
 		}
-		if (parse_dec(arg, alen, &v, &big) != 0) {
+		if (parse_dec(x->p, x->n, &v, &big) != 0) {
 			mv_pk_parse_error(m, off, "LONG argument is not a number");
 			return;
 		}
@@ -1001,17 +1000,17 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		return;
 	case 'J':
 		c.t = C_INT;
-		c.u.i = (int32_t)mv_le32(arg);
+		c.u.i = (int32_t)mv_le32(x->p);
 		push(m, &c);
 		return;
 	case 'K':
 		c.t = C_INT;
-		c.u.i = arg[0];
+		c.u.i = x->p[0];
 		push(m, &c);
 		return;
 	case 'M':
 		c.t = C_INT;
-		c.u.i = mv_le16(arg);
+		c.u.i = mv_le16(x->p);
 		push(m, &c);
 		return;
 	case 0x8a:
@@ -1020,15 +1019,15 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		    0xa8, 0x50, 0x19};
 
 		c.t = C_INT;
-		if (full == 10 && alen == 10 && memcmp(arg, magic, 10) == 0) {
+		if (x->full == 10 && x->n == 10 && memcmp(x->p, magic, 10) == 0) {
 			c.fl = CF_MAGIC | CF_BIG;
-		} else if (full <= 8 && alen == full) {
+		} else if (x->full <= 8 && x->n == x->full) {
 			uint64_t u = 0;
 
-			for (size_t i = alen; i-- > 0;)
-				u = (u << 8) | arg[i];
-			if (alen && alen < 8 && (arg[alen - 1] & 0x80))
-				u |= ~UINT64_C(0) << (8 * alen);
+			for (size_t i = x->n; i-- > 0;)
+				u = (u << 8) | x->p[i];
+			if (x->n && x->n < 8 && (x->p[x->n - 1] & 0x80))
+				u |= ~UINT64_C(0) << (8 * x->n);
 			c.u.i = (int64_t)u;
 		} else {
 			c.fl = CF_BIG;
@@ -1053,18 +1052,18 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		return;
 	case 'S':
 	case 'V':
-		text_string(m, op, off, arg, alen, full);
+		text_string(m, op, off, x->p, x->n, x->full);
 		return;
 	case 'T': case 'U': case 'X': case 0x8c: case 0x8d:
-		make_str(m, &c, 0, arg, alen, full);
+		make_str(m, &c, 0, x->p, x->n, x->full);
 		push(m, &c);
 		return;
 	case 'B': case 'C': case 0x8e: case 0x96:
-		make_str(m, &c, 1, arg, alen, full);
+		make_str(m, &c, 1, x->p, x->n, x->full);
 		push(m, &c);
 		return;
 	case 'P':
-		make_str(m, &a, 0, arg, alen, full);
+		make_str(m, &a, 0, x->p, x->n, x->full);
 		persid(m, off, &a);
 		c.t = C_PERSID;
 		push(m, &c);
@@ -1100,15 +1099,15 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		return;
 	}
 	case 'c':
-		do_import(m, off, arg, alen, full > alen, arg2, alen2, full2 > alen2);
+		do_import(m, off, x->p, x->n, x->full > x->n, x->p2, x->n2, x->full2 > x->n2);
 		return;
 	case 'i':
 		if (pop_mark(m, op, off, &start) != 0)
 			return;
 		memset(&a, 0, sizeof(a));
 		a.t = C_REF;
-		a.imp = mv_pk_import(m, off, (const char *)arg, alen, full > alen,
-		    (const char *)arg2, alen2, full2 > alen2);
+		a.imp = mv_pk_import(m, off, (const char *)x->p, x->n, x->full > x->n,
+		    (const char *)x->p2, x->n2, x->full2 > x->n2);
 		mv_pk_call(m, off, "INST", &a, at(s, start),
 		    (int)(s->sp - start > 64 ? 64 : s->sp - start));
 		call_result(m, &a, at(s, start), (int)(s->sp - start), &c);
@@ -1166,7 +1165,7 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 	case 0x82:
 	case 0x83:
 	case 0x84:
-		v = op == 0x82 ? arg[0] : op == 0x83 ? mv_le16(arg) : (int32_t)mv_le32(arg);
+		v = op == 0x82 ? x->p[0] : op == 0x83 ? mv_le16(x->p) : (int32_t)mv_le32(x->p);
 		mv_pk_emit(m, MV_R_PICKLE_OPCODE_EXT, off, "%s %lld loads a callable from the "
 		    "copyreg extension registry, which the pickle or an earlier import can fill",
 		    mv_pickle_ops[op].name, (long long)v);
@@ -1277,13 +1276,13 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		if (t == NULL)
 			return;
 		if (op == 'p') {
-			if (parse_dec(arg, alen, &v, &big) != 0 || full > alen || big || v < 0) {
+			if (parse_dec(x->p, x->n, &v, &big) != 0 || x->full > x->n || big || v < 0) {
 				mv_pk_parse_error(m, off, "PUT argument is not a memo index");
 				return;
 			}
 			idx = (uint64_t)v;
 		} else {
-			idx = op == 'q' ? arg[0] : op == 'r' ? mv_le32(arg) : s->memolen;
+			idx = op == 'q' ? x->p[0] : op == 'r' ? mv_le32(x->p) : s->memolen;
 		}
 		s->puts++;
 		if (memo_put(s, idx, t, m->o.limit[MV_LIMIT_PICKLE_MEMO]) != 0)
@@ -1300,13 +1299,13 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		const struct cell *got;
 
 		if (op == 'g') {
-			if (parse_dec(arg, alen, &v, &big) != 0 || full > alen || big || v < 0) {
+			if (parse_dec(x->p, x->n, &v, &big) != 0 || x->full > x->n || big || v < 0) {
 				mv_pk_parse_error(m, off, "GET argument is not a memo index");
 				return;
 			}
 			idx = (uint64_t)v;
 		} else {
-			idx = op == 'h' ? arg[0] : mv_le32(arg);
+			idx = op == 'h' ? x->p[0] : mv_le32(x->p);
 		}
 		s->gets++;
 		if ((got = memo_get(s, idx)) != NULL) {
@@ -1321,21 +1320,21 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const unsigned char *a
 		return;
 	}
 	case 0x80:
-		if (arg[0] > 5) {
-			mv_pk_parse_error(m, off, "unsupported protocol %u", arg[0]);
+		if (x->p[0] > 5) {
+			mv_pk_parse_error(m, off, "unsupported protocol %u", x->p[0]);
 			return;
 		}
 		if (m->proto_seen || m->s.ops > 1)
-			mv_pk_emit(m, MV_R_PICKLE_PROTO_MISPLACED, off, "PROTO %u %s", arg[0],
+			mv_pk_emit(m, MV_R_PICKLE_PROTO_MISPLACED, off, "PROTO %u %s", x->p[0],
 			    m->proto_seen ? "again in the same stream" : "after the first opcode");
 		m->proto_seen = 1;
-		s->proto = arg[0];
-		if (arg[0] > m->maxproto)
-			m->maxproto = arg[0];
-		if (torch_like(m) && arg[0] != 2 && !m->torch_proto_done && !m->in_joblib_object) {
+		s->proto = x->p[0];
+		if (x->p[0] > m->maxproto)
+			m->maxproto = x->p[0];
+		if (torch_like(m) && x->p[0] != 2 && !m->torch_proto_done && !m->in_joblib_object) {
 			m->torch_proto_done = 1;
 			mv_pk_emit(m, MV_R_TORCH_PROTO_UNEXPECTED, off, "protocol %u where torch.save "
-			    "writes 2", arg[0]);
+			    "writes 2", x->p[0]);
 		}
 		return;
 	case 0x95:
