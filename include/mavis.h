@@ -494,6 +494,9 @@ struct mv_verify_opts {
 	int allow_symlinks;             /* follow symlinks inside the model even when the
 	                                 * signature says it did not */
 	enum mv_cert_time cert_time;
+	const char *trusted_root;       /* Sigstore trusted_root.json: keyless method (offline) */
+	const char *identity;           /* keyless: the certificate's e-mail or URI SAN (needed) */
+	const char *issuer;             /* keyless: the OIDC issuer it records (needed) */
 };
 
 enum mv_verify_status {
@@ -512,7 +515,8 @@ enum mv_sig_diff_kind {
 	MV_DIFF_REFUSED,        /* cannot be signed or compared: a symlink, a special file */
 	MV_DIFF_BAD_SIGNATURE,  /* the envelope's signature does not verify */
 	MV_DIFF_WRONG_KEY,      /* signed with another key than the one given */
-	MV_DIFF_UNTRUSTED,      /* the certificate chain does not lead to a given root */
+	MV_DIFF_UNTRUSTED,      /* the certificate chain does not lead to a given root, or
+	                         * (keyless) the log entry or identity does not check out */
 	MV_DIFF_WRONG_METHOD,   /* e.g. a certificate bundle checked with a key */
 	MV_DIFF_MALFORMED,      /* the bundle, envelope or statement is broken */
 	MV_DIFF_INCONSISTENT,   /* the statement contradicts itself (root digest, duplicates) */
@@ -580,7 +584,8 @@ MV_EXPORT MV_CHECK mv_status mv_verify_report_findings(const struct mv_verify_re
 /*
  * The one call for mavis scan: look for input i's signature (opts->signature or the default
  * place); none is finding signature.missing; one with no trust material in opts (no
- * public_key, no roots) is signature.unverified; otherwise it is verified against the run
+ * public_key, roots or trusted_root) is signature.unverified; otherwise it is verified against
+ * the run
  * (mv_verify_result) and every difference becomes a finding. *out (when not NULL) receives the
  * report. Returns MV_OK unless the check itself could not be made.
  */

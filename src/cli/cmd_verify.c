@@ -18,6 +18,9 @@ enum {
 	OPT_UNSIGNED,
 	OPT_SYMLINKS,
 	OPT_CERT_TIME,
+	OPT_TRUSTED_ROOT,
+	OPT_IDENTITY,
+	OPT_PROVIDER,
 };
 
 static const struct option own[] = {
@@ -29,6 +32,9 @@ static const struct option own[] = {
 	{"ignore-unsigned-files", no_argument, NULL, OPT_UNSIGNED},
 	{"allow-symlinks", no_argument, NULL, OPT_SYMLINKS},
 	{"cert-time", required_argument, NULL, OPT_CERT_TIME},
+	{"trusted-root", required_argument, NULL, OPT_TRUSTED_ROOT},
+	{"identity", required_argument, NULL, OPT_IDENTITY},
+	{"identity-provider", required_argument, NULL, OPT_PROVIDER},
 	{"quiet", no_argument, NULL, OPT_QUIET},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
@@ -38,7 +44,8 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: mavis verify --key PUB | --cert-chain ROOTS... [OPTIONS] MODEL\n"
+	    "usage: mavis verify --key PUB | --cert-chain ROOTS... |\n"
+	    "           --trusted-root ROOT --identity ID --identity-provider URL [OPTIONS] MODEL\n"
 	    "\n"
 	    "Check MODEL against its OpenSSF Model Signing signature: the signature must verify\n"
 	    "and every file must match it.\n"
@@ -47,6 +54,9 @@ usage(FILE *out)
 	    "      --cert-chain ROOTS    PEM root CA certificates (certificate method; repeatable)\n"
 	    "      --cert-time WHEN      validate the chain now (default) or when 'issued' (the\n"
 	    "                            leaf's notBefore, as model_signing does)\n"
+	    "      --trusted-root ROOT   Sigstore trusted_root.json (keyless method, offline)\n"
+	    "      --identity ID         keyless: the signer's e-mail or URI\n"
+	    "      --identity-provider URL  keyless: the OIDC issuer of that identity\n"
 	    "  -s, --signature FILE      the signature (default MODEL/model.sig for a folder,\n"
 	    "                            MODEL.sig beside a file, or a member model.sig of an\n"
 	    "                            archive)\n"
@@ -156,6 +166,9 @@ cmd_verify(int argc, char **argv)
 				goto done;
 			}
 			break;
+		case OPT_TRUSTED_ROOT: vo.trusted_root = optarg; break;
+		case OPT_IDENTITY: vo.identity = optarg; break;
+		case OPT_PROVIDER: vo.issuer = optarg; break;
 		case OPT_QUIET: quiet = 1; break;
 		case OPT_HELP:
 			usage(stdout);
@@ -180,9 +193,14 @@ cmd_verify(int argc, char **argv)
 		    "one MODEL at a time");
 		goto done;
 	}
-	if ((vo.public_key != NULL) == (nroots != 0)) {
-		rc = cli_error("give either --key PUB (key signatures) or --cert-chain ROOTS "
-		    "(certificate signatures)");
+	if ((vo.public_key != NULL) + (nroots != 0) + (vo.trusted_root != NULL) != 1) {
+		rc = cli_error("give one of --key PUB (key signatures), --cert-chain ROOTS "
+		    "(certificate signatures) or --trusted-root ROOT (Sigstore keyless)");
+		goto done;
+	}
+	if ((vo.trusted_root != NULL) != (vo.identity != NULL && vo.issuer != NULL) ||
+	    (vo.trusted_root == NULL && (vo.identity || vo.issuer))) {
+		rc = cli_error("--trusted-root goes with --identity and --identity-provider");
 		goto done;
 	}
 	if (nign && (rel = calloc(nign, sizeof(*rel))) == NULL) {

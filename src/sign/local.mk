@@ -8,6 +8,7 @@ libmavis_internal_la_SOURCES += \
 	src/sign/pae.c \
 	src/sign/report.c \
 	src/sign/sign.c \
+	src/sign/sigstore.c \
 	src/sign/statement.c \
 	src/sign/verify.c \
 	src/sign/x509.c

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "mavis.h"
 #include "core/buf.h"
@@ -261,9 +262,28 @@ mv_status mv_x509_parse_chain(struct mv_ctx *ctx, unsigned char *const *der,
  * MV_ERR_VERIFY with the reason on the context. */
 mv_status mv_x509_verify(struct mv_ctx *ctx, struct stack_st_X509 *chain,
     struct stack_st_X509 *roots, enum mv_cert_time when);
+/* The same at time t (keyless: the log's integrated time). */
+mv_status mv_x509_verify_time(struct mv_ctx *ctx, struct stack_st_X509 *chain,
+    struct stack_st_X509 *roots, time_t t);
 /* "subject ...; issuer ..." of a certificate (RFC 2253 forms); new string. */
 char *mv_x509_describe(struct x509_st *cert);
 void mv_x509_free_all(struct stack_st_X509 *s);
+
+/* ---- sigstore.c ---- */
+
+struct mv_trusted_root;
+
+/* A Sigstore trusted_root.json: transparency log keys and Fulcio CA chains. */
+mv_status mv_trusted_root_load(struct mv_ctx *ctx, const char *path,
+    struct mv_trusted_root **out);
+void mv_trusted_root_free(struct mv_trusted_root *tr);
+/* Verify a keyless bundle offline: the Fulcio chain at the log's integrated time, the DSSE
+ * signature, the Rekor entry (signed entry timestamp, inclusion proof, signed checkpoint, body
+ * matching the envelope), and the identity and issuer in the certificate. Problems become
+ * differences in rep; the signer is set to the certificate's identity. */
+mv_status mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
+    const struct mv_bundle *b, const char *identity, const char *issuer,
+    struct mv_verify_report *rep);
 
 /* ---- locate.c ---- */
 

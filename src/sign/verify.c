@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -23,6 +24,7 @@ struct trust {
 	EVP_PKEY *key;
 	char hint[65];
 	STACK_OF(X509) *roots;
+	struct mv_trusted_root *tr;
 };
 
 /* Where the signature came from, and its bytes. */
@@ -144,6 +146,8 @@ load_trust(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct trust *t)
 	}
 	if (o->nroots && (st = mv_x509_load_pem(ctx, o->roots, o->nroots, &t->roots)) != MV_OK)
 		return st;
+	if (o->trusted_root && (st = mv_trusted_root_load(ctx, o->trusted_root, &t->tr)) != MV_OK)
+		return st;
 	return MV_OK;
 }
 
@@ -152,6 +156,7 @@ trust_free(struct trust *t)
 {
 	mv_key_free(t->key);
 	mv_x509_free_all(t->roots);
+	mv_trusted_root_free(t->tr);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -259,6 +264,13 @@ producer_of(const struct mv_bundle *b, const struct mv_manifest *m, enum mv_oms_
 {
 	if (v == MV_OMS_V01)
 		return "model_signing 0.2";
+	if (b->method == MV_SIG_SIGSTORE)
+		return b->ntlog && json_object_get(json_object_get((json_t *)b->json,
+		    "verificationMaterial"), "timestampVerificationData") &&
+		    json_array_size(json_object_get(json_object_get(json_object_get(
+		    (json_t *)b->json, "verificationMaterial"), "timestampVerificationData"),
+		    "rfc3161Timestamps")) ? "model_signing 1.1 or later (Sigstore, with a timestamp)" :
+		    "model_signing 0.3 or later (Sigstore)";
 	if (b->method == MV_SIG_KEY && b->key_raw && !b->key_hint)
 		return "model_signing 0.3 to 1.0 (key in the bundle)";
 	if (m->nignore || b->key_hint || b->has_tlog)
@@ -550,21 +562,24 @@ verify_with(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_model 
 	case MV_SIG_KEY:
 		if (t.key == NULL)
 			st = mv_report_diff(rep, MV_DIFF_WRONG_METHOD, "", "signed with a key: verify "
-			    "with the signer's public key, not a certificate chain");
+			    "with the signer's public key");
 		else
 			st = check_key(ctx, &t, &b, rep);
 		break;
 	case MV_SIG_CERTIFICATE:
 		if (t.roots == NULL)
 			st = mv_report_diff(rep, MV_DIFF_WRONG_METHOD, "", "signed with a certificate "
-			    "chain: verify with its root CA certificate, not a key");
+			    "chain: verify with its root CA certificate");
 		else
 			st = check_cert(ctx, o, &t, &b, rep);
 		break;
 	default:
-		st = mv_report_diff(rep, MV_DIFF_UNSUPPORTED, "", "a Sigstore keyless signature "
-		    "(Fulcio certificate, Rekor log entry): mavis does not verify keyless "
-		    "signatures");
+		if (t.tr == NULL)
+			st = mv_report_diff(rep, MV_DIFF_WRONG_METHOD, "", "a Sigstore keyless "
+			    "signature (Fulcio certificate, Rekor log entry): verify with a trusted "
+			    "root, the signer's identity and its issuer");
+		else
+			st = mv_sigstore_verify(ctx, t.tr, &b, o->identity, o->issuer, rep);
 		break;
 	}
 	/* No statement is trusted, nor any file compared, before its signature verifies. */
@@ -605,9 +620,14 @@ verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *o, const char *mode
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	if ((st = mv_report_set(&rep->model, model)) != MV_OK)
 		goto done;
-	if (!scanning && o->public_key == NULL && o->nroots == 0) {
+	if (!scanning && o->public_key == NULL && o->nroots == 0 && o->trusted_root == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "no trust material: give the signer's public "
-		    "key or the root CA certificates");
+		    "key, the root CA certificates or a Sigstore trusted root");
+		goto done;
+	}
+	if (o->trusted_root && (o->identity == NULL || o->issuer == NULL)) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "keyless verification needs the signer's "
+		    "identity and its OIDC issuer");
 		goto done;
 	}
 	if ((st = mv_model_open(ctx, model, &md)) != MV_OK)
@@ -623,7 +643,7 @@ verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *o, const char *mode
 		goto done;
 	if ((st = mv_report_set(&rep->signature, src.where)) != MV_OK)
 		goto done;
-	if (o->public_key == NULL && o->nroots == 0) {
+	if (o->public_key == NULL && o->nroots == 0 && o->trusted_root == NULL) {
 		/* A signature and nothing to check it with: say what it claims, trust nothing. */
 		struct mv_bundle b;
 

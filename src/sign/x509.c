@@ -183,9 +183,32 @@ asn1_to_time(const ASN1_TIME *t, time_t *out)
 	return 0;
 }
 
+static mv_status verify_at(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots,
+    int set, time_t t);
+
 mv_status
 mv_x509_verify(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots,
     enum mv_cert_time when)
+{
+	time_t t = 0;
+
+	/* model_signing checks the chain as of the leaf's notBefore: nothing in a key or
+	 * certificate bundle records when it was signed. */
+	if (when == MV_CERT_TIME_ISSUED && (sk_X509_num(chain) < 1 ||
+	    asn1_to_time(X509_get0_notBefore(sk_X509_value(chain, 0)), &t) != 0))
+		return mv_ctx_fail(ctx, MV_ERR_VERIFY, "the signing certificate's notBefore cannot "
+		    "be read");
+	return verify_at(ctx, chain, roots, when == MV_CERT_TIME_ISSUED, t);
+}
+
+mv_status
+mv_x509_verify_time(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots, time_t t)
+{
+	return verify_at(ctx, chain, roots, 1, t);
+}
+
+static mv_status
+verify_at(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots, int set, time_t t)
 {
 	X509_STORE *store = X509_STORE_new();
 	X509_STORE_CTX *sctx = X509_STORE_CTX_new();
@@ -212,18 +235,8 @@ mv_x509_verify(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots,
 		st = mv_ctx_fail(ctx, MV_ERR_CRYPTO, "cannot set up certificate verification");
 		goto done;
 	}
-	if (when == MV_CERT_TIME_ISSUED) {
-		time_t t;
-
-		/* model_signing checks the chain as of the leaf's notBefore: nothing in a key or
-		 * certificate bundle records when it was signed. */
-		if (asn1_to_time(X509_get0_notBefore(leaf), &t) != 0) {
-			st = mv_ctx_fail(ctx, MV_ERR_VERIFY, "the signing certificate's notBefore "
-			    "cannot be read");
-			goto done;
-		}
+	if (set)
 		X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(sctx), t);
-	}
 	if (X509_verify_cert(sctx) != 1) {
 		int err = X509_STORE_CTX_get_error(sctx), depth = X509_STORE_CTX_get_error_depth(sctx);
 		X509 *bad = X509_STORE_CTX_get_current_cert(sctx);

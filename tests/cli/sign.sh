@@ -102,9 +102,31 @@ if [ -f "$vectors/oms/README.md" ]; then
 	expect 1 "v1.0.1 without its ignore path" "$mavis" verify --no-progress \
 		--key "$keys/signing-key-pub.pem" "$vectors/oms/v1.0.1-elliptic-key"
 	grep_out "the unsigned file is named" "^ignore-me: extra"
-	expect 1 "keyless vector: unsupported, not valid" "$mavis" verify --no-progress \
+	expect 1 "keyless vector checked with a key: not valid" "$mavis" verify --no-progress \
 		--key "$keys/signing-key-pub.pem" --ignore-paths ignore-me "$vectors/oms/v1.1.0-sigstore"
-	grep_out "keyless named" "unsupported format"
+	grep_out "keyless named" "wrong method"
+	# Keyless, offline, with the public-good trusted root from @sigstore/tuf's seeds.
+	seeds=$top_srcdir/tests/interop/node_modules/@sigstore/tuf/seeds.json
+	if [ -f "$seeds" ] && command -v "${PYTHON3:-python3}" >/dev/null 2>&1; then
+		"${PYTHON3:-python3}" -c 'import base64, json, sys
+s = json.load(open(sys.argv[1]))["https://tuf-repo-cdn.sigstore.dev"]["targets"]
+open(sys.argv[2], "wb").write(base64.b64decode(s["trusted_root.json"]))' "$seeds" "$work/root.json"
+		for d in v0.3.1-sigstore v1.0.0-sigstore v1.0.1-sigstore v1.1.0-sigstore; do
+			expect 0 "keyless vector $d" "$mavis" verify --no-progress \
+				--trusted-root "$work/root.json" --identity stefanb@us.ibm.com \
+				--identity-provider https://sigstore.verify.ibm.com/oauth2 \
+				--ignore-paths ignore-me "$vectors/oms/$d"
+		done
+		grep_out "keyless signer named" "Sigstore identity stefanb@us.ibm.com"
+		expect 1 "keyless: another identity" "$mavis" verify --no-progress \
+			--trusted-root "$work/root.json" --identity eve@example.com \
+			--identity-provider https://sigstore.verify.ibm.com/oauth2 \
+			--ignore-paths ignore-me "$vectors/oms/v1.1.0-sigstore"
+		expect 2 "keyless: identity required" "$mavis" verify --no-progress \
+			--trusted-root "$work/root.json" "$vectors/oms/v1.1.0-sigstore"
+	else
+		echo "SKIP - keyless: @sigstore/tuf is not installed (npm ci --prefix tests/interop)"
+	fi
 else
 	echo "SKIP - the OMS vectors are not at $vectors"
 fi

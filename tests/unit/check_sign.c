@@ -1038,7 +1038,7 @@ START_TEST(test_vector_cert_options)
 }
 END_TEST
 
-/* Keyless vectors are recognised and refused as unsupported, never passed. */
+/* A keyless bundle checked with a key is the wrong method, never a pass. */
 START_TEST(test_vector_sigstore)
 {
 	char *dir = vec("oms/v1.1.0-sigstore"), *pub = vec("oms/keys/certificate/signing-key-pub.pem");
@@ -1046,10 +1046,168 @@ START_TEST(test_vector_sigstore)
 
 	ck_assert_int_eq(mv_verify_report_status(r), MV_VERIFY_FAILED);
 	ck_assert_int_eq(mv_verify_report_method(r), MV_SIG_SIGSTORE);
-	ck_assert(has_diff(r, MV_DIFF_UNSUPPORTED, ""));
+	ck_assert(has_diff(r, MV_DIFF_WRONG_METHOD, ""));
 	mv_verify_report_free(r);
 	free(dir);
 	free(pub);
+}
+END_TEST
+
+/* ---- keyless, offline, with the public-good trusted root of @sigstore/tuf's seeds ---- */
+
+static char trusted_root[4096];
+
+/* The trusted_root.json target of the TUF seeds that @sigstore/tuf ships (npm ci --prefix
+ * tests/interop), written to a temporary file; 0 when it is not installed. */
+static int
+extract_trusted_root(void)
+{
+	const char *seeds = TESTDATA "/../tests/interop/node_modules/@sigstore/tuf/seeds.json";
+	json_error_t err;
+	json_t *doc = json_load_file(seeds, 0, &err), *t;
+	const char *b;
+	unsigned char *raw = NULL;
+	size_t n;
+	FILE *fp;
+	int fd;
+
+	if (doc == NULL)
+		return 0;
+	t = json_object_get(json_object_get(json_object_get(doc,
+	    "https://tuf-repo-cdn.sigstore.dev"), "targets"), "trusted_root.json");
+	b = json_string_value(t);
+	snprintf(trusted_root, sizeof(trusted_root), "%s/mvsign-root-XXXXXX",
+	    getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (b == NULL || mv_b64_decode(b, strlen(b), &raw, &n) != 0 ||
+	    (fd = mkstemp(trusted_root)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
+		free(raw);
+		json_decref(doc);
+		trusted_root[0] = '\0';
+		return 0;
+	}
+	fwrite(raw, 1, n, fp);
+	fclose(fp);
+	free(raw);
+	json_decref(doc);
+	return 1;
+}
+
+static const char *const keyless[] = {"v0.3.1-sigstore", "v1.0.0-sigstore", "v1.0.1-sigstore",
+    "v1.1.0-sigstore"};
+#define NKEYLESS (sizeof(keyless) / sizeof(keyless[0]))
+enum kmut {
+	K_NONE = 0, K_IDENTITY, K_ISSUER, K_FILE, K_SET, K_PROOF, K_CHECKPOINT, K_TIME, K_SIG,
+	K_BODY, K_NO_TLOG, K__COUNT
+};
+
+/* Flip the last byte of a base64 field of obj. */
+static void
+flip_b64(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+	unsigned char *raw;
+	size_t n;
+	char *enc;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(mv_b64_decode(s, strlen(s), &raw, &n), 0);
+	raw[n - 1] ^= 1;
+	enc = mv_b64_encode(raw, n);
+	json_object_set_new(obj, key, json_string(enc));
+	free(enc);
+	free(raw);
+}
+
+START_TEST(test_keyless)
+{
+	const char *d = keyless[_i / K__COUNT];
+	enum kmut mu = (enum kmut)(_i % K__COUNT);
+	char *src = mv_asprintf("%s/oms/%s", vectors(), d), *t = tmpdir_new();
+	char *sig = join(t, "model.sig");
+	struct mv_ctx *ctx = mv_ctx_new();
+	struct mv_verify_opts o;
+	struct mv_verify_report *r = NULL;
+	const char *ign[1] = {"ignore-me"};
+	json_error_t err;
+	json_t *doc, *e, *proof;
+
+	copy_flat(src, t);
+	memset(&o, 0, sizeof(o));
+	o.trusted_root = trusted_root;
+	o.identity = "stefanb@us.ibm.com";
+	o.issuer = "https://sigstore.verify.ibm.com/oauth2";
+	o.ignore = ign;
+	o.nignore = 1;
+	doc = json_load_file(sig, 0, &err);
+	ck_assert_ptr_nonnull(doc);
+	e = json_array_get(json_object_get(json_object_get(doc, "verificationMaterial"),
+	    "tlogEntries"), 0);
+	proof = json_object_get(e, "inclusionProof");
+	switch (mu) {
+	case K_IDENTITY: o.identity = "someone@example.com"; break;
+	case K_ISSUER: o.issuer = "https://accounts.google.com"; break;
+	case K_FILE: flip_byte(t, "signme-1"); break;
+	case K_SET: flip_b64(json_object_get(e, "inclusionPromise"), "signedEntryTimestamp"); break;
+	case K_PROOF: {
+		json_t *h = json_object_get(proof, "hashes"), *tmp = json_object();
+
+		json_object_set(tmp, "h", json_array_get(h, 0));
+		flip_b64(tmp, "h");
+		json_array_set(h, 0, json_object_get(tmp, "h"));
+		json_decref(tmp);
+		break;
+	}
+	case K_CHECKPOINT: {
+		json_t *cp = json_object_get(proof, "checkpoint");
+		char *env = mv_strdup(json_string_value(json_object_get(cp, "envelope")));
+		char *last = strrchr(env, '\n');
+
+		/* A character of the note's signature, before its final newline. */
+		ck_assert_ptr_nonnull(last);
+		last[-2] = last[-2] == 'A' ? 'B' : 'A';
+		json_object_set_new(cp, "envelope", json_string(env));
+		free(env);
+		break;
+	}
+	case K_TIME: {
+		long long v = atoll(json_string_value(json_object_get(e, "integratedTime")));
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%lld", v + 1);
+		json_object_set_new(e, "integratedTime", json_string(buf));
+		break;
+	}
+	case K_SIG:
+		flip_b64(json_array_get(json_object_get(json_object_get(doc, "dsseEnvelope"),
+		    "signatures"), 0), "sig");
+		break;
+	case K_BODY: flip_b64(e, "canonicalizedBody"); break;
+	case K_NO_TLOG:
+		json_object_set_new(json_object_get(doc, "verificationMaterial"), "tlogEntries",
+		    json_array());
+		break;
+	default: break;
+	}
+	ck_assert_int_eq(json_dump_file(doc, sig, JSON_COMPACT), 0);
+	json_decref(doc);
+	ck_assert_msg(mv_verify(ctx, &o, t, &r) == MV_OK, "%s", mv_ctx_error(ctx));
+	if (mu == K_NONE) {
+		assert_valid(r, d);
+		ck_assert_int_eq(mv_verify_report_method(r), MV_SIG_SIGSTORE);
+		ck_assert_str_eq(mv_verify_report_signer(r), "Sigstore identity stefanb@us.ibm.com, "
+		    "issuer https://sigstore.verify.ibm.com/oauth2");
+	} else {
+		ck_assert_msg(mv_verify_report_status(r) == MV_VERIFY_FAILED, "%s, mutation %d: %s",
+		    d, mu, mv_verify_status_name(mv_verify_report_status(r)));
+		ck_assert(has_diff(r, mu == K_IDENTITY || mu == K_ISSUER ? MV_DIFF_WRONG_KEY :
+		    mu == K_FILE ? MV_DIFF_CHANGED : mu == K_NO_TLOG ? MV_DIFF_MALFORMED :
+		    MV_DIFF_UNTRUSTED, mu == K_FILE ? "signme-1" : ""));
+	}
+	mv_verify_report_free(r);
+	mv_ctx_free(ctx);
+	free(src);
+	free(sig);
+	rm_rf(t);
 }
 END_TEST
 
@@ -1061,7 +1219,7 @@ static const struct {
 } spec[] = {
 	{"valid/key.bundle.json", 0, MV_DIFF_CHANGED},
 	{"valid/certificate.bundle.json", 1, MV_DIFF_CHANGED},
-	{"valid/sigstore.bundle.json", 0, MV_DIFF_UNSUPPORTED},
+	{"valid/sigstore.bundle.json", 0, MV_DIFF_WRONG_METHOD},
 	{"invalid/empty.bundle.json", 0, MV_DIFF_MALFORMED},
 	{"invalid/missing-envelope.bundle.json", 0, MV_DIFF_MALFORMED},
 	{"invalid/missing-tlog-entries.bundle.json", 0, MV_DIFF_MALFORMED},
@@ -1687,6 +1845,15 @@ main(void)
 		tcase_add_test(tv, test_key_hint_vector);
 		suite_add_tcase(s, tv);
 	}
+	if (have && extract_trusted_root()) {
+		TCase *tk = tcase_create("keyless");
+
+		tcase_add_loop_test(tk, test_keyless, 0, (int)(NKEYLESS * K__COUNT));
+		suite_add_tcase(s, tk);
+	} else if (have) {
+		fprintf(stderr, "check_sign: SKIP keyless tests: @sigstore/tuf is not installed "
+		    "(npm ci --prefix tests/interop)\n");
+	}
 	tcase_set_timeout(tr, 600);
 	tcase_add_loop_test(tr, test_round_trip, 0, sizeof(trips) / sizeof(trips[0]));
 	tcase_add_test(tr, test_round_trip_many_files);
@@ -1703,6 +1870,8 @@ main(void)
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	if (trusted_root[0])
+		unlink(trusted_root);
 	if (failed)
 		return EXIT_FAILURE;
 	/* Without the interop vectors the most important tests did not run: say so, and let
