@@ -70,6 +70,29 @@ grep_out "missing file named" "^sub/c.json: missing"
 expect 1 "verify: wrong key" "$mavis" verify --no-progress --key "$work/ed.pub" "$m"
 grep_out "wrong key named" "wrong key"
 
+# Never valid over a file that could not be read: exit 2 and the file named. root reads
+# anything, so drop to nobody for this one check when possible.
+u=$work/unread
+mkdir -p "$u"
+printf 'secret weights' >"$u/w.bin"
+"$mavis" sign --no-progress --key "$work/k.key" "$u" >/dev/null 2>&1
+runas=
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$work" "$u"
+	chmod 644 "$work/k.pub" "$u/model.sig"
+	runas="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	$runas "$mavis" --version >/dev/null 2>&1 || runas=
+fi
+if [ "$(id -u)" != 0 ] || [ -n "$runas" ]; then
+	chmod 000 "$u/w.bin"
+	expect 2 "verify: an unreadable file is never valid" $runas "$mavis" verify --no-progress \
+		--key "$work/k.pub" "$u"
+	grep_out "the unreadable file is named" "^w.bin: unreadable"
+	chmod 644 "$u/w.bin"
+else
+	echo "SKIP - unreadable file: running as root, and nobody cannot run $mavis"
+fi
+
 # An encrypted key: the passphrase from a descriptor or the environment, never argv.
 echo "pass phrase" >"$work/pass"
 expect 0 "keygen encrypted" "$mavis" keygen --out "$work/e" --passphrase-fd 3 3<"$work/pass"
