@@ -155,6 +155,55 @@ START_TEST(test_chunking)
 }
 END_TEST
 
+/* ---- limits: each is a finding, never a silent stop ---- */
+
+#define B(s) s, sizeof(s) - 1
+
+static const struct {
+	enum mv_limit lim;
+	uint64_t value;
+	const char *bytes;
+	size_t len;
+	const char *rule;
+} limited[] = {
+	{MV_LIMIT_PICKLE_OPS, 5, B("\x80\x02NNNNNNNN."), "pickle.limit.ops"},
+	{MV_LIMIT_PICKLE_STACK, 3, B("\x80\x02NNNN."), "pickle.limit.stack"},
+	{MV_LIMIT_PICKLE_STACK, 3, B("\x80\x02((((N."), "pickle.limit.stack"},
+	{MV_LIMIT_PICKLE_MEMO, 2, B("\x80\x04N\x94\x94N\x94."), "pickle.limit.memo"},
+	{MV_LIMIT_PICKLE_MEMO, 2, B("\x80\x02Nq\x01r\x00\x00\x10\x00q\x03."),
+	    "pickle.limit.memo"},
+	{MV_LIMIT_PICKLE_STREAMS, 2, B("\x80\x02N.\x80\x02N.\x80\x02N."), "pickle.limit.streams"},
+	{MV_LIMIT_PICKLE_MEMORY, 1, B("\x80\x04\x8c\x20xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx."),
+	    "pickle.limit.memory"},
+};
+
+START_TEST(test_limits)
+{
+	struct mv_findings fl = {0};
+	struct mv_pickle_opts o;
+	struct mv_pickle *m;
+	uint64_t lim[MV_LIMIT__COUNT];
+	int found = 0;
+
+	memcpy(lim, limits, sizeof(lim));
+	lim[limited[_i].lim] = limited[_i].value;
+	memset(&o, 0, sizeof(o));
+	o.policy = policy;
+	o.limit = lim;
+	o.findings = &fl;
+	o.path = "x";
+	ck_assert_ptr_nonnull(m = mv_pickle_new(&o));
+	mv_pickle_feed(m, (const unsigned char *)limited[_i].bytes, limited[_i].len);
+	mv_pickle_end(m, 1);
+	mv_pickle_free(m);
+	for (size_t i = 0; i < fl.n; i++)
+		if (strcmp(fl.v[i].rule, limited[_i].rule) == 0)
+			found = 1;
+	ck_assert_msg(found, "limit %d: no %s among %zu findings", _i, limited[_i].rule, fl.n);
+	mv_findings_free(&fl);
+}
+END_TEST
+
 /* ---- the policy ---- */
 
 static const struct {
@@ -326,6 +375,10 @@ main(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_checked_fixture(tc, setup_policy, NULL);
 	tcase_add_loop_test(tc, test_chunking, 0, (int)nfixtures);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("limits");
+	tcase_add_checked_fixture(tc, setup_policy, NULL);
+	tcase_add_loop_test(tc, test_limits, 0, (int)(sizeof(limited) / sizeof(limited[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("policy");
 	tcase_add_checked_fixture(tc, setup_policy, NULL);
