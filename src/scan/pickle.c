@@ -84,6 +84,13 @@ mv_pk_parse_error(struct mv_pickle *m, uint64_t off, const char *fmt, ...)
 
 	if (m->mode != M_STREAM)
 		return;
+	if (m->o.sniffed && m->depth == 0 && m->nstreams == 1 && m->s.ops <= 3 && m->nimp == 0) {
+		/* Raw data that happens to begin like a pickle (weights starting with 0x80 0x02):
+		 * no loader gets past these bytes, so there is nothing to report. */
+		m->nstreams = 0;
+		m->mode = M_DEAD;
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
@@ -105,6 +112,12 @@ mv_pk_parse_error(struct mv_pickle *m, uint64_t off, const char *fmt, ...)
 	m->junk_off = UINT64_MAX;
 	m->junk_len = 0;
 	m->adjacent = -1;
+}
+
+void
+mv_pickle_sniffed(struct mv_pickle *m)
+{
+	m->o.sniffed = 1;
 }
 
 int

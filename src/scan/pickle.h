@@ -28,6 +28,8 @@ struct mv_pickle_opts {
 	enum mv_pickle_profile profile;
 	uint64_t base;                /* offset in the entry of the first byte fed */
 	int summary;                  /* add pickle.format.allowlisted when nothing is worse */
+	int sniffed;                  /* taken for a pickle by its first bytes alone: bytes that
+	                               * break within the first opcodes are no pickle at all */
 };
 
 struct mv_pickle;
@@ -40,6 +42,8 @@ void mv_pickle_feed(struct mv_pickle *m, const unsigned char *p, size_t n);
  * latest (some as soon as they are known). */
 void mv_pickle_end(struct mv_pickle *m, int complete);
 void mv_pickle_free(struct mv_pickle *m);
+/* The entry was taken for a pickle by its first bytes alone (see opts.sniffed). */
+void mv_pickle_sniffed(struct mv_pickle *m);
 /* Highest severity reported so far, or -1. */
 int mv_pickle_worst(const struct mv_pickle *m);
 

@@ -111,6 +111,8 @@ pk_begin(const struct mv_actx *a)
 		return NULL;
 	s->a = a;
 	s->m = mv_pickle_for(a, prof, 0, s->err, sizeof(s->err));
+	if (s->m && !torch_member(a) && prof == MV_PICKLE_PLAIN)
+		mv_pickle_sniffed(s->m);
 	if (s->m && base_is(a, "constants.pkl"))
 		mv_findings_add(a->findings, MV_R_TORCH_TORCHSCRIPT_CODE, a->path, -1,
 		    "a TorchScript archive: torch.load hands it to torch.jit.load, which compiles "

@@ -729,18 +729,21 @@ write("lim_streams.pkl", (proto(2) + NONE + STOP) * 1100, "pickle.limit.streams"
 
 # ---- 3. hostile malformed files -----------------------------------------------------------
 
-write("bad_unknown_opcode.pkl", proto(2) + b"\xff" + STOP, "pickle.parse.error")
-write("bad_underflow.pkl", proto(2) + REDUCE + STOP, "pickle.parse.error")
-write("bad_no_stop.pkl", proto(2) + EMPTY_DICT + bu("a"), "pickle.parse.error")
-write("bad_proto_9.pkl", proto(2) + NONE + b"\x80\x09" + STOP, "pickle.parse.error")
-write("bad_binbytes8_huge.pkl", proto(4) + b"\x8e" + struct.pack("<Q", 1 << 40) + b"abc",
+# A few good opcodes first: bytes that break at once are taken for data, not a pickle.
+OK4 = proto(2) + EMPTY_DICT + binput(0) + POP + NONE + POP
+write("bad_unknown_opcode.pkl", OK4 + b"\xff" + STOP, "pickle.parse.error")
+write("bad_random_proto_start.bin", proto(2) + b"\xfe\x13\x99" + bytes(range(256)) * 4, "-")
+write("bad_underflow.pkl", OK4 + REDUCE + STOP, "pickle.parse.error")
+write("bad_no_stop.pkl", OK4 + EMPTY_DICT + bu("a"), "pickle.parse.error")
+write("bad_proto_9.pkl", OK4 + NONE + b"\x80\x09" + STOP, "pickle.parse.error")
+write("bad_binbytes8_huge.pkl", OK4 + b"\x8e" + struct.pack("<Q", 1 << 40) + b"abc",
       "pickle.parse.error")
-write("bad_long4_negative.pkl", proto(2) + b"\x8b" + struct.pack("<i", -5) + STOP,
+write("bad_long4_negative.pkl", OK4 + b"\x8b" + struct.pack("<i", -5) + STOP,
       "pickle.parse.error")
-write("bad_setitems_odd.pkl", proto(2) + EMPTY_DICT + MARK + bu("a") + SETITEMS + STOP,
+write("bad_setitems_odd.pkl", OK4 + EMPTY_DICT + MARK + bu("a") + SETITEMS + STOP,
       "pickle.parse.error")
-write("bad_string_unquoted.pkl", proto(2) + b"Sos\n.", "pickle.parse.error")
-write("bad_obj_empty.pkl", proto(2) + MARK + OBJ + STOP, "pickle.parse.error")
+write("bad_string_unquoted.pkl", OK4 + b"Sos\n.", "pickle.parse.error")
+write("bad_obj_empty.pkl", OK4 + MARK + OBJ + STOP, "pickle.parse.error")
 write("bad_reduce_not_tuple.pkl", proto(2) +
       glob("os", "system") + bu(CMD) + REDUCE + STOP, "pickle.structure.invalid," + DENIED)
 write("bad_call_string.pkl", proto(2) + bu("os") + EMPTY_TUPLE + REDUCE + STOP,
