@@ -79,8 +79,9 @@ pull(struct reader *r, const unsigned char **p, size_t *n)
 
 	if (r->eof || r->err)
 		return r->err ? -1 : 0;
-	if (atomic_load(&run->stop)) {
-		reader_fail(r, "run stopped at a limit");
+	/* The byte budget stops decompression everywhere; files read as they are go on. */
+	if (r->arch && atomic_load(&run->stop)) {
+		reader_fail(r, "the byte budget of the run is spent (--max-bytes)");
 		r->stop = 1;
 		return -1;
 	}

@@ -105,7 +105,7 @@ mv_run_count_entry(struct mv_run *run, const char *path)
 		    "examined", (unsigned long long)run->limit[MV_LIMIT_ENTRIES]);
 		run_finding(run, MV_R_LIMIT_ENTRIES_EXCEEDED, path, msg);
 	}
-	atomic_store(&run->stop, 1);
+	/* No new entries from here on; those counted already are still read to the end. */
 	return 0;
 }
 

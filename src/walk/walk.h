@@ -54,7 +54,7 @@ struct mv_run {
 	atomic_uint_fast64_t bytes_out;  /* bytes decompressed from archives, MV_LIMIT_BYTES */
 	atomic_uint_fast64_t bytes_done; /* bytes read from files on disk, for progress */
 	uint64_t bytes_total;
-	atomic_int stop;                 /* a run-wide limit was reached */
+	atomic_int stop;                 /* the byte budget is spent: decompress no more */
 	atomic_int entries_flagged;
 	atomic_int bytes_flagged;
 	struct mv_findings run_findings; /* run-wide limits, added once */

@@ -523,6 +523,35 @@ START_TEST(test_dir_walk)
 }
 END_TEST
 
+/* Past --max-entries no entry is added, and those before it are still read whole. */
+START_TEST(test_entry_limit_dir)
+{
+	char root[] = "/tmp/check_walk_many.XXXXXX", name[16];
+	const char *in = root;
+	struct mv_ctx *ctx = mv_ctx_new();
+	struct mv_result *res = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	for (int i = 0; i < 30; i++) {
+		snprintf(name, sizeof(name), "f%02d", i);
+		write_file(root, name, name);
+	}
+	ck_assert_int_eq(mv_ctx_set_limit(ctx, MV_LIMIT_ENTRIES, 10), MV_OK);
+	ck_assert_int_eq(mv_run(ctx, &in, 1, &res), MV_OK);
+	ck_assert_uint_eq(mv_result_entry_count(res), 10);
+	for (size_t i = 0; i < 10; i++) {
+		ck_assert_uint_eq(mv_result_entry(res, i)->flags & MV_ENTRY_INCOMPLETE, 0);
+		ck_assert_uint_eq(mv_result_entry(res, i)->ndigest, 1);
+	}
+	ck_assert_uint_eq(mv_result_finding_count(res), 1);
+	ck_assert_str_eq(mv_result_finding(res, 0)->rule, "limit.entries.exceeded");
+	ck_assert_int_eq(mv_result_incomplete(res), 1);
+	mv_result_free(res);
+	mv_ctx_free(ctx);
+	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
 START_TEST(test_missing_input)
 {
 	struct mv_ctx *ctx = mv_ctx_new();
@@ -812,6 +841,7 @@ suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dir");
 	tcase_add_test(tc, test_dir_walk);
+	tcase_add_test(tc, test_entry_limit_dir);
 	tcase_add_test(tc, test_missing_input);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("names");
