@@ -176,7 +176,8 @@ typedef void (*mv_progress_fn)(void *arg, uint64_t done_bytes, uint64_t total_by
     uint64_t done_entries);
 MV_EXPORT void mv_ctx_set_progress(struct mv_ctx *ctx, mv_progress_fn fn, void *arg);
 /* The signatures folder (rules, provision table, detection lists): dir, or NULL for the
- * default, which is $MAVIS_SIGNATURES when set and not empty, else the installed folder. */
+ * default, which is $MAVIS_SIGNATURES when set and not empty, else the installed folder (or,
+ * for a mavis not installed yet, the signatures folder of the source tree it was built from). */
 MV_EXPORT MV_CHECK mv_status mv_ctx_set_signatures(struct mv_ctx *ctx, const char *dir);
 /* The signatures folder in use; valid until the next mv_ctx_set_signatures or the free. */
 MV_EXPORT const char *mv_ctx_signatures(const struct mv_ctx *ctx);
@@ -254,6 +255,179 @@ typedef void (*mv_check_fn)(void *arg, const char *path, enum mv_check what,
 MV_EXPORT MV_CHECK mv_status mv_sums_check(const struct mv_sums *sums,
     const struct mv_result *res, mv_check_fn fn, void *arg, size_t *ndiff);
 MV_EXPORT void mv_sums_free(struct mv_sums *sums);
+
+/*
+ * OpenSSF Model Signing (OMS): sign a model (a folder, a file, or an archive of files) into a
+ * Sigstore bundle v0.3 holding a DSSE envelope with an in-toto Statement v1, and verify such
+ * bundles as written by the reference tool model_signing (0.2 to 1.1) and by the OMS v1.0
+ * specification. Keys are ECDSA P-256, P-384, P-521 (with SHA-256, -384, -512) or Ed25519.
+ */
+enum mv_sig_method {
+	MV_SIG_NONE = 0,
+	MV_SIG_KEY,             /* a public key: bundle publicKey */
+	MV_SIG_CERTIFICATE,     /* an X.509 chain to a root CA: bundle x509CertificateChain */
+	MV_SIG_SIGSTORE         /* Sigstore keyless (Fulcio certificate, Rekor entry) */
+};
+
+/* How an archive given as the model is signed. */
+enum mv_sig_archive {
+	MV_SIG_ARCHIVE_AUTO = 0, /* tar (compressed or not): its members; other files: whole */
+	MV_SIG_ARCHIVE_MEMBERS,  /* the members of any archive mavis can read */
+	MV_SIG_ARCHIVE_WHOLE     /* the archive as one file, as model_signing does */
+};
+
+/* Which time a certificate chain is validated at. */
+enum mv_cert_time {
+	MV_CERT_TIME_NOW = 0,    /* now: an expired signing certificate fails (OMS v1.0) */
+	MV_CERT_TIME_ISSUED      /* the leaf's notBefore, as model_signing does */
+};
+
+struct mv_sign_opts {
+	const char *key;                /* PEM private key (PKCS#8, optionally encrypted) */
+	const char *passphrase;         /* of an encrypted key, or NULL */
+	size_t passphrase_len;
+	const char *cert;               /* PEM signing certificate (certificate method), or NULL */
+	const char *const *chain;       /* PEM files of intermediate certificates, in order */
+	size_t nchain;
+	const char *signature;          /* file to write; NULL: mv_sig_default_path */
+	const char *const *ignore;      /* paths left out, relative to the model root */
+	size_t nignore;
+	int no_git_ignores;             /* also sign .git, .github, .gitattributes, .gitignore */
+	unsigned hash;                  /* MV_HASH_SHA256 (0 means it) or MV_HASH_BLAKE2B */
+	uint64_t shard_size;            /* 0: a digest per file; else per shard of this size */
+	int allow_symlinks;             /* follow symlinks that stay inside the model */
+	enum mv_sig_archive archive;
+	const char *model_name;         /* statement subject name; NULL: the model's name */
+};
+
+struct mv_verify_opts {
+	const char *signature;          /* NULL: model.sig in a folder, the member model.sig of an
+	                                 * archive, else MODEL.sig beside a file or archive */
+	const char *public_key;         /* PEM public key: key method */
+	const char *const *roots;       /* PEM files of trusted root CAs: certificate method */
+	size_t nroots;
+	const char *const *ignore;      /* paths left out, relative to the model root */
+	size_t nignore;
+	int no_git_ignores;
+	int ignore_unsigned;            /* files the signature does not name are not differences */
+	int allow_symlinks;             /* follow symlinks inside the model even when the
+	                                 * signature says it did not */
+	enum mv_cert_time cert_time;
+	const char *trusted_root;       /* Sigstore trusted_root.json: keyless method (offline) */
+	const char *identity;           /* keyless: the certificate's e-mail or URI SAN (needed) */
+	const char *issuer;             /* keyless: the OIDC issuer it records (needed) */
+};
+
+enum mv_verify_status {
+	MV_VERIFY_VALID = 0,            /* the signature verifies and every file matches it */
+	MV_VERIFY_FAILED,               /* differences: see the report's list */
+	MV_VERIFY_INCOMPLETE,           /* some file could not be read: never valid */
+	MV_VERIFY_NO_SIGNATURE,         /* no signature where one was looked for */
+	MV_VERIFY_UNVERIFIED            /* a signature, but no trust material to check it with */
+};
+
+enum mv_sig_diff_kind {
+	MV_DIFF_CHANGED = 0,    /* a file's digest differs from the signed one */
+	MV_DIFF_MISSING,        /* signed, not in the model */
+	MV_DIFF_EXTRA,          /* in the model, not signed */
+	MV_DIFF_UNREADABLE,     /* could not be read to the end */
+	MV_DIFF_REFUSED,        /* cannot be signed or compared: a symlink, a special file */
+	MV_DIFF_BAD_SIGNATURE,  /* the envelope's signature does not verify */
+	MV_DIFF_WRONG_KEY,      /* signed with another key than the one given */
+	MV_DIFF_UNTRUSTED,      /* the certificate chain does not lead to a given root, or
+	                         * (keyless) the log entry or identity does not check out */
+	MV_DIFF_WRONG_METHOD,   /* e.g. a certificate bundle checked with a key */
+	MV_DIFF_MALFORMED,      /* the bundle, envelope or statement is broken */
+	MV_DIFF_INCONSISTENT,   /* the statement contradicts itself (root digest, duplicates) */
+	MV_DIFF_UNSUPPORTED     /* a format or method mavis does not check */
+};
+
+/* One difference; name is model-relative ("" for the signature itself). */
+struct mv_sig_diff {
+	enum mv_sig_diff_kind kind;
+	const char *name;
+	const char *detail;             /* one printable line */
+};
+
+struct mv_verify_report;
+
+MV_EXPORT const char *mv_sig_method_name(enum mv_sig_method m);
+MV_EXPORT const char *mv_sig_diff_name(enum mv_sig_diff_kind k);
+MV_EXPORT const char *mv_verify_status_name(enum mv_verify_status s);
+
+/* The signature file mv_sign writes by default for model: MODEL/model.sig for a folder,
+ * MODEL.sig beside a file or an archive. The string belongs to the caller (free). */
+MV_EXPORT MV_CHECK mv_status mv_sig_default_path(struct mv_ctx *ctx, const char *model,
+    char **out);
+
+/* Sign the model and write the signature atomically; *nresources (when not NULL) is the
+ * number of resources signed. An empty model, a symlink without allow_symlinks, a symlink out
+ * of the model, a special file or an unreadable file stop it with the reason on ctx. */
+MV_EXPORT MV_CHECK mv_status mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *opts,
+    const char *model, size_t *nresources);
+
+/* Verify the model against its signature. The return value is MV_OK whenever a report was
+ * made, whatever it concludes (the report's status says); errors are a missing model or
+ * signature file, unreadable trust material, no memory. ctx supplies jobs and limits. */
+MV_EXPORT MV_CHECK mv_status mv_verify(struct mv_ctx *ctx, const struct mv_verify_opts *opts,
+    const char *model, struct mv_verify_report **out);
+/* The same for input i of a run already made (mavis scan): its digests are used when they
+ * fit the signature (whole-file SHA-256 in the common case), else the model is hashed again
+ * with the signature's serialization. */
+MV_EXPORT MV_CHECK mv_status mv_verify_result(struct mv_ctx *ctx,
+    const struct mv_verify_opts *opts, const struct mv_result *res, size_t input,
+    struct mv_verify_report **out);
+
+MV_EXPORT enum mv_verify_status mv_verify_report_status(const struct mv_verify_report *r);
+MV_EXPORT enum mv_sig_method mv_verify_report_method(const struct mv_verify_report *r);
+/* Format found, e.g. "OMS v1.0" or "OMS v0.1 (Digests)"; NULL when none was read. */
+MV_EXPORT const char *mv_verify_report_format(const struct mv_verify_report *r);
+/* Which writer's layout the bundle has, e.g. "model_signing 1.1 or later"; may be NULL. */
+MV_EXPORT const char *mv_verify_report_producer(const struct mv_verify_report *r);
+/* The signer: key type and hint (SHA-256 of its PEM form), or the certificate's subject and
+ * issuer; NULL when not known. */
+MV_EXPORT const char *mv_verify_report_signer(const struct mv_verify_report *r);
+/* Where the signature was read from; NULL when none was found. */
+MV_EXPORT const char *mv_verify_report_signature(const struct mv_verify_report *r);
+MV_EXPORT size_t mv_verify_report_resources(const struct mv_verify_report *r);
+MV_EXPORT size_t mv_verify_report_diff_count(const struct mv_verify_report *r);
+MV_EXPORT const struct mv_sig_diff *mv_verify_report_diff(const struct mv_verify_report *r,
+    size_t i);
+MV_EXPORT void mv_verify_report_free(struct mv_verify_report *r);
+
+/* Add the report's conclusions to a run's findings (rules signature.*, and
+ * integrity.digest.mismatch for a changed file), with paths in the displayed form of input i. */
+MV_EXPORT MV_CHECK mv_status mv_verify_report_findings(const struct mv_verify_report *r,
+    struct mv_result *res, size_t input);
+
+/*
+ * The one call for mavis scan: look for input i's signature (opts->signature or the default
+ * place); none is finding signature.missing; one with no trust material in opts (no
+ * public_key, roots or trusted_root) is signature.unverified; otherwise it is verified against
+ * the run
+ * (mv_verify_result) and every difference becomes a finding. *out (when not NULL) receives the
+ * report. Returns MV_OK unless the check itself could not be made.
+ */
+MV_EXPORT MV_CHECK mv_status mv_signature_check(struct mv_ctx *ctx,
+    const struct mv_verify_opts *opts, struct mv_result *res, size_t input,
+    struct mv_verify_report **out);
+
+enum mv_key_type {
+	MV_KEY_P256 = 0,
+	MV_KEY_P384,
+	MV_KEY_P521,
+	MV_KEY_ED25519
+};
+MV_EXPORT MV_CHECK mv_status mv_key_type_lookup(const char *name, enum mv_key_type *out);
+/* Make a key pair: PREFIX.key (PKCS#8 PEM, mode 0600, encrypted with AES-256-CBC when a
+ * passphrase is given) and PREFIX.pub (SubjectPublicKeyInfo PEM). Refuses to overwrite. hint
+ * (when not NULL, 65 bytes) receives the public key's hint. */
+MV_EXPORT MV_CHECK mv_status mv_keygen(struct mv_ctx *ctx, enum mv_key_type type,
+    const char *prefix, const char *passphrase, size_t passphrase_len, char *hint);
+/* The type ("ECDSA P-384") and hint of a PEM public or private key file, into buffers of at
+ * least 32 and 65 bytes. */
+MV_EXPORT MV_CHECK mv_status mv_key_fingerprint(struct mv_ctx *ctx, const char *path,
+    const char *passphrase, size_t passphrase_len, char *type, char *hint);
 
 /*
  * Judging a scan (mavis scan): the rules table and the provision table of ETSI TS 104 223
@@ -436,179 +610,6 @@ MV_EXPORT MV_CHECK mv_status mv_rules_write(struct mv_ctx *ctx, const struct mv_
     int json, FILE *out);
 MV_EXPORT MV_CHECK mv_status mv_principles_write(struct mv_ctx *ctx,
     const struct mv_rules *rules, int json, FILE *out);
-
-/*
- * OpenSSF Model Signing (OMS): sign a model (a folder, a file, or an archive of files) into a
- * Sigstore bundle v0.3 holding a DSSE envelope with an in-toto Statement v1, and verify such
- * bundles as written by the reference tool model_signing (0.2 to 1.1) and by the OMS v1.0
- * specification. Keys are ECDSA P-256, P-384, P-521 (with SHA-256, -384, -512) or Ed25519.
- */
-enum mv_sig_method {
-	MV_SIG_NONE = 0,
-	MV_SIG_KEY,             /* a public key: bundle publicKey */
-	MV_SIG_CERTIFICATE,     /* an X.509 chain to a root CA: bundle x509CertificateChain */
-	MV_SIG_SIGSTORE         /* Sigstore keyless (Fulcio certificate, Rekor entry) */
-};
-
-/* How an archive given as the model is signed. */
-enum mv_sig_archive {
-	MV_SIG_ARCHIVE_AUTO = 0, /* tar (compressed or not): its members; other files: whole */
-	MV_SIG_ARCHIVE_MEMBERS,  /* the members of any archive mavis can read */
-	MV_SIG_ARCHIVE_WHOLE     /* the archive as one file, as model_signing does */
-};
-
-/* Which time a certificate chain is validated at. */
-enum mv_cert_time {
-	MV_CERT_TIME_NOW = 0,    /* now: an expired signing certificate fails (OMS v1.0) */
-	MV_CERT_TIME_ISSUED      /* the leaf's notBefore, as model_signing does */
-};
-
-struct mv_sign_opts {
-	const char *key;                /* PEM private key (PKCS#8, optionally encrypted) */
-	const char *passphrase;         /* of an encrypted key, or NULL */
-	size_t passphrase_len;
-	const char *cert;               /* PEM signing certificate (certificate method), or NULL */
-	const char *const *chain;       /* PEM files of intermediate certificates, in order */
-	size_t nchain;
-	const char *signature;          /* file to write; NULL: mv_sig_default_path */
-	const char *const *ignore;      /* paths left out, relative to the model root */
-	size_t nignore;
-	int no_git_ignores;             /* also sign .git, .github, .gitattributes, .gitignore */
-	unsigned hash;                  /* MV_HASH_SHA256 (0 means it) or MV_HASH_BLAKE2B */
-	uint64_t shard_size;            /* 0: a digest per file; else per shard of this size */
-	int allow_symlinks;             /* follow symlinks that stay inside the model */
-	enum mv_sig_archive archive;
-	const char *model_name;         /* statement subject name; NULL: the model's name */
-};
-
-struct mv_verify_opts {
-	const char *signature;          /* NULL: model.sig in a folder, the member model.sig of an
-	                                 * archive, else MODEL.sig beside a file or archive */
-	const char *public_key;         /* PEM public key: key method */
-	const char *const *roots;       /* PEM files of trusted root CAs: certificate method */
-	size_t nroots;
-	const char *const *ignore;      /* paths left out, relative to the model root */
-	size_t nignore;
-	int no_git_ignores;
-	int ignore_unsigned;            /* files the signature does not name are not differences */
-	int allow_symlinks;             /* follow symlinks inside the model even when the
-	                                 * signature says it did not */
-	enum mv_cert_time cert_time;
-	const char *trusted_root;       /* Sigstore trusted_root.json: keyless method (offline) */
-	const char *identity;           /* keyless: the certificate's e-mail or URI SAN (needed) */
-	const char *issuer;             /* keyless: the OIDC issuer it records (needed) */
-};
-
-enum mv_verify_status {
-	MV_VERIFY_VALID = 0,            /* the signature verifies and every file matches it */
-	MV_VERIFY_FAILED,               /* differences: see the report's list */
-	MV_VERIFY_INCOMPLETE,           /* some file could not be read: never valid */
-	MV_VERIFY_NO_SIGNATURE,         /* no signature where one was looked for */
-	MV_VERIFY_UNVERIFIED            /* a signature, but no trust material to check it with */
-};
-
-enum mv_sig_diff_kind {
-	MV_DIFF_CHANGED = 0,    /* a file's digest differs from the signed one */
-	MV_DIFF_MISSING,        /* signed, not in the model */
-	MV_DIFF_EXTRA,          /* in the model, not signed */
-	MV_DIFF_UNREADABLE,     /* could not be read to the end */
-	MV_DIFF_REFUSED,        /* cannot be signed or compared: a symlink, a special file */
-	MV_DIFF_BAD_SIGNATURE,  /* the envelope's signature does not verify */
-	MV_DIFF_WRONG_KEY,      /* signed with another key than the one given */
-	MV_DIFF_UNTRUSTED,      /* the certificate chain does not lead to a given root, or
-	                         * (keyless) the log entry or identity does not check out */
-	MV_DIFF_WRONG_METHOD,   /* e.g. a certificate bundle checked with a key */
-	MV_DIFF_MALFORMED,      /* the bundle, envelope or statement is broken */
-	MV_DIFF_INCONSISTENT,   /* the statement contradicts itself (root digest, duplicates) */
-	MV_DIFF_UNSUPPORTED     /* a format or method mavis does not check */
-};
-
-/* One difference; name is model-relative ("" for the signature itself). */
-struct mv_sig_diff {
-	enum mv_sig_diff_kind kind;
-	const char *name;
-	const char *detail;             /* one printable line */
-};
-
-struct mv_verify_report;
-
-MV_EXPORT const char *mv_sig_method_name(enum mv_sig_method m);
-MV_EXPORT const char *mv_sig_diff_name(enum mv_sig_diff_kind k);
-MV_EXPORT const char *mv_verify_status_name(enum mv_verify_status s);
-
-/* The signature file mv_sign writes by default for model: MODEL/model.sig for a folder,
- * MODEL.sig beside a file or an archive. The string belongs to the caller (free). */
-MV_EXPORT MV_CHECK mv_status mv_sig_default_path(struct mv_ctx *ctx, const char *model,
-    char **out);
-
-/* Sign the model and write the signature atomically; *nresources (when not NULL) is the
- * number of resources signed. An empty model, a symlink without allow_symlinks, a symlink out
- * of the model, a special file or an unreadable file stop it with the reason on ctx. */
-MV_EXPORT MV_CHECK mv_status mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *opts,
-    const char *model, size_t *nresources);
-
-/* Verify the model against its signature. The return value is MV_OK whenever a report was
- * made, whatever it concludes (the report's status says); errors are a missing model or
- * signature file, unreadable trust material, no memory. ctx supplies jobs and limits. */
-MV_EXPORT MV_CHECK mv_status mv_verify(struct mv_ctx *ctx, const struct mv_verify_opts *opts,
-    const char *model, struct mv_verify_report **out);
-/* The same for input i of a run already made (mavis scan): its digests are used when they
- * fit the signature (whole-file SHA-256 in the common case), else the model is hashed again
- * with the signature's serialization. */
-MV_EXPORT MV_CHECK mv_status mv_verify_result(struct mv_ctx *ctx,
-    const struct mv_verify_opts *opts, const struct mv_result *res, size_t input,
-    struct mv_verify_report **out);
-
-MV_EXPORT enum mv_verify_status mv_verify_report_status(const struct mv_verify_report *r);
-MV_EXPORT enum mv_sig_method mv_verify_report_method(const struct mv_verify_report *r);
-/* Format found, e.g. "OMS v1.0" or "OMS v0.1 (Digests)"; NULL when none was read. */
-MV_EXPORT const char *mv_verify_report_format(const struct mv_verify_report *r);
-/* Which writer's layout the bundle has, e.g. "model_signing 1.1 or later"; may be NULL. */
-MV_EXPORT const char *mv_verify_report_producer(const struct mv_verify_report *r);
-/* The signer: key type and hint (SHA-256 of its PEM form), or the certificate's subject and
- * issuer; NULL when not known. */
-MV_EXPORT const char *mv_verify_report_signer(const struct mv_verify_report *r);
-/* Where the signature was read from; NULL when none was found. */
-MV_EXPORT const char *mv_verify_report_signature(const struct mv_verify_report *r);
-MV_EXPORT size_t mv_verify_report_resources(const struct mv_verify_report *r);
-MV_EXPORT size_t mv_verify_report_diff_count(const struct mv_verify_report *r);
-MV_EXPORT const struct mv_sig_diff *mv_verify_report_diff(const struct mv_verify_report *r,
-    size_t i);
-MV_EXPORT void mv_verify_report_free(struct mv_verify_report *r);
-
-/* Add the report's conclusions to a run's findings (rules signature.*, and
- * integrity.digest.mismatch for a changed file), with paths in the displayed form of input i. */
-MV_EXPORT MV_CHECK mv_status mv_verify_report_findings(const struct mv_verify_report *r,
-    struct mv_result *res, size_t input);
-
-/*
- * The one call for mavis scan: look for input i's signature (opts->signature or the default
- * place); none is finding signature.missing; one with no trust material in opts (no
- * public_key, roots or trusted_root) is signature.unverified; otherwise it is verified against
- * the run
- * (mv_verify_result) and every difference becomes a finding. *out (when not NULL) receives the
- * report. Returns MV_OK unless the check itself could not be made.
- */
-MV_EXPORT MV_CHECK mv_status mv_signature_check(struct mv_ctx *ctx,
-    const struct mv_verify_opts *opts, struct mv_result *res, size_t input,
-    struct mv_verify_report **out);
-
-enum mv_key_type {
-	MV_KEY_P256 = 0,
-	MV_KEY_P384,
-	MV_KEY_P521,
-	MV_KEY_ED25519
-};
-MV_EXPORT MV_CHECK mv_status mv_key_type_lookup(const char *name, enum mv_key_type *out);
-/* Make a key pair: PREFIX.key (PKCS#8 PEM, mode 0600, encrypted with AES-256-CBC when a
- * passphrase is given) and PREFIX.pub (SubjectPublicKeyInfo PEM). Refuses to overwrite. hint
- * (when not NULL, 65 bytes) receives the public key's hint. */
-MV_EXPORT MV_CHECK mv_status mv_keygen(struct mv_ctx *ctx, enum mv_key_type type,
-    const char *prefix, const char *passphrase, size_t passphrase_len, char *hint);
-/* The type ("ECDSA P-384") and hint of a PEM public or private key file, into buffers of at
- * least 32 and 65 bytes. */
-MV_EXPORT MV_CHECK mv_status mv_key_fingerprint(struct mv_ctx *ctx, const char *path,
-    const char *passphrase, size_t passphrase_len, char *type, char *hint);
 
 #ifdef __cplusplus
 }

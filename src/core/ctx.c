@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/ctx.h"
 #include "core/str.h"
@@ -265,14 +266,27 @@ mv_ctx_set_signatures(struct mv_ctx *ctx, const char *dir)
 	return MV_OK;
 }
 
+/*
+ * Without --signatures: $MAVIS_SIGNATURES, else the installed folder. A mavis run from its
+ * build tree before make install has no installed folder yet and takes the one of the source
+ * tree it was built from, so that ./mavis scan works straight after make; an installed mavis
+ * never gets there.
+ */
 const char *
-mv_ctx_signatures(const struct mv_ctx *ctx)
+mv_sigdir_default(void)
 {
 	const char *env = getenv("MAVIS_SIGNATURES");
 
-	if (ctx->sigdir)
-		return ctx->sigdir;
 	if (env && *env)
 		return env;
+	if (access(MV_SIGDIR "/rules.tsv", R_OK) != 0 &&
+	    access(MV_SRCSIGDIR "/rules.tsv", R_OK) == 0)
+		return MV_SRCSIGDIR;
 	return MV_SIGDIR;
+}
+
+const char *
+mv_ctx_signatures(const struct mv_ctx *ctx)
+{
+	return ctx->sigdir ? ctx->sigdir : mv_sigdir_default();
 }

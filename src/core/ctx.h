@@ -28,5 +28,7 @@ mv_status mv_ctx_fail(struct mv_ctx *ctx, mv_status st, const char *fmt, ...) MV
 uint64_t mv_limit_default(enum mv_limit lim);
 /* True when the limit is a byte count (accepts size suffixes on the command line). */
 int mv_limit_is_size(enum mv_limit lim);
+/* The signatures folder when none was set on a context (see mv_ctx_signatures). */
+const char *mv_sigdir_default(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/ctx.h"
 #include "core/str.h"
 #include "scan/pypolicy.h"
 
@@ -433,11 +434,8 @@ mv_pypolicy_get(const char *dir, const struct mv_pypolicy **out, char *err, size
 	mv_status st = MV_OK;
 
 	*out = NULL;
-	if (dir == NULL) {
-		const char *env = getenv("MAVIS_SIGNATURES");
-
-		dir = env && *env ? env : MV_SIGDIR;
-	}
+	if (dir == NULL)
+		dir = mv_sigdir_default();
 	/* Loading under the lock keeps two workers from reading the lists twice. */
 	pthread_mutex_lock(&cache_lock);
 	for (p = cache; p; p = p->next)

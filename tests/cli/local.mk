@@ -9,6 +9,7 @@ TESTS += tests/cli/hash.sh
 EXTRA_DIST += tests/cli/hash.sh
 TESTS += tests/cli/man.sh
 EXTRA_DIST += tests/cli/man.sh
+
 ## sign: begin
 # mavis sign, verify and keygen end to end; the npm Sigstore libraries as an independent
 # client (skipped until npm ci --prefix tests/interop has run).

@@ -23,6 +23,22 @@ tests_fuzz_fuzz_walk_SOURCES = tests/fuzz/fuzz_walk.c tests/fuzz/replay.c
 tests_fuzz_fuzz_walk_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_walk_LDADD = $(FUZZ_LIBS)
 
+## sign: begin
+# Signature parsers: the Sigstore bundle, the DSSE envelope inside it, the in-toto statement.
+# Seeds come from the OMS vectors (testdata/sign/gen-seeds.py).
+check_PROGRAMS += tests/fuzz/fuzz_bundle tests/fuzz/fuzz_envelope tests/fuzz/fuzz_statement
+TESTS += tests/fuzz/fuzz_bundle tests/fuzz/fuzz_envelope tests/fuzz/fuzz_statement
+tests_fuzz_fuzz_bundle_SOURCES = tests/fuzz/fuzz_bundle.c tests/fuzz/replay.c
+tests_fuzz_fuzz_bundle_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_bundle_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_envelope_SOURCES = tests/fuzz/fuzz_envelope.c tests/fuzz/replay.c
+tests_fuzz_fuzz_envelope_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_envelope_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_statement_SOURCES = tests/fuzz/fuzz_statement.c tests/fuzz/replay.c
+tests_fuzz_fuzz_statement_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_statement_LDADD = $(FUZZ_LIBS)
+## sign: end
+
 # Content analysers (src/scan): each harness feeds its analyser as the walker does, in
 # chunks of varying size. Seeds: tests/fuzz/seeds-analysers.py copies them from testdata.
 ANALYSER_FUZZ = tests/fuzz/fuzz_safetensors tests/fuzz/fuzz_gguf tests/fuzz/fuzz_onnx \
@@ -52,21 +68,6 @@ tests_fuzz_fuzz_keras_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_nemo_SOURCES = tests/fuzz/fuzz_nemo.c tests/fuzz/replay.c
 tests_fuzz_fuzz_nemo_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_nemo_LDADD = $(FUZZ_LIBS)
-## sign: begin
-# Signature parsers: the Sigstore bundle, the DSSE envelope inside it, the in-toto statement.
-# Seeds come from the OMS vectors (testdata/sign/gen-seeds.py).
-check_PROGRAMS += tests/fuzz/fuzz_bundle tests/fuzz/fuzz_envelope tests/fuzz/fuzz_statement
-TESTS += tests/fuzz/fuzz_bundle tests/fuzz/fuzz_envelope tests/fuzz/fuzz_statement
-tests_fuzz_fuzz_bundle_SOURCES = tests/fuzz/fuzz_bundle.c tests/fuzz/replay.c
-tests_fuzz_fuzz_bundle_CFLAGS = $(FUZZ_FLAGS)
-tests_fuzz_fuzz_bundle_LDADD = $(FUZZ_LIBS)
-tests_fuzz_fuzz_envelope_SOURCES = tests/fuzz/fuzz_envelope.c tests/fuzz/replay.c
-tests_fuzz_fuzz_envelope_CFLAGS = $(FUZZ_FLAGS)
-tests_fuzz_fuzz_envelope_LDADD = $(FUZZ_LIBS)
-tests_fuzz_fuzz_statement_SOURCES = tests/fuzz/fuzz_statement.c tests/fuzz/replay.c
-tests_fuzz_fuzz_statement_CFLAGS = $(FUZZ_FLAGS)
-tests_fuzz_fuzz_statement_LDADD = $(FUZZ_LIBS)
-## sign: end
 
 # The pickle machine and the NumPy header parser; seeds: tests/fuzz/seeds-pickle.py.
 check_PROGRAMS += tests/fuzz/fuzz_pickle tests/fuzz/fuzz_npy

@@ -3,9 +3,13 @@
 #include "config.h"
 
 #include <check.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mavis.h"
 #include "core/str.h"
@@ -83,10 +87,92 @@ listing(const struct mv_result *res)
 	return s ? s : mv_strdup("");
 }
 
+static int
+has_suffix(const char *s, const char *sfx)
+{
+	size_t n = strlen(s), m = strlen(sfx);
+
+	return n > m && strcmp(s + n - m, sfx) == 0;
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	char buf[8192];
+	size_t n;
+
+	ck_assert_msg(in && out, "copy %s to %s: %s", from, to, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+	ck_assert_int_eq(ferror(in), 0);
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
+}
+
+/*
+ * make dist copies what a symlink points at, not the link, so a fixture folder that needs a
+ * link holds NAME.symlink with the target instead. Such a folder (flat) is copied into the
+ * build tree with the real links made; any other fixture is used where it is.
+ */
+static char *
+fixture_stage(const char *dir, const char *name, char *src)
+{
+	DIR *d = opendir(src);
+	struct dirent *e;
+	char *dst = NULL;
+	int links = 0;
+
+	if (d == NULL)
+		return src;
+	while ((e = readdir(d)) != NULL)
+		links |= has_suffix(e->d_name, ".symlink");
+	if (!links) {
+		closedir(d);
+		return src;
+	}
+	dst = mv_asprintf("%s/tests/unit/staged-%s-%s", BUILDDIR, dir, name);
+	ck_assert_ptr_nonnull(dst);
+	rewinddir(d);
+	ck_assert_msg(mkdir(dst, 0755) == 0 || errno == EEXIST, "%s: %s", dst, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		char *from = mv_asprintf("%s/%s", src, e->d_name);
+		char *to = mv_asprintf("%s/%s", dst, e->d_name);
+		struct stat sb;
+
+		ck_assert_ptr_nonnull(from);
+		ck_assert_ptr_nonnull(to);
+		ck_assert_int_eq(lstat(from, &sb), 0);
+		if (S_ISREG(sb.st_mode) && has_suffix(e->d_name, ".symlink")) {
+			char target[4096];
+			FILE *fp = fopen(from, "r");
+
+			ck_assert_ptr_nonnull(fp);
+			ck_assert_ptr_nonnull(fgets(target, sizeof(target), fp));
+			fclose(fp);
+			target[strcspn(target, "\n")] = '\0';
+			to[strlen(to) - strlen(".symlink")] = '\0';
+			(void)unlink(to);
+			ck_assert_msg(symlink(target, to) == 0, "%s: %s", to, strerror(errno));
+		} else if (S_ISREG(sb.st_mode)) {
+			copy_file(from, to);
+		} else {
+			ck_assert_msg(S_ISDIR(sb.st_mode) && e->d_name[0] == '.',
+			    "%s: a fixture with links must be one flat folder", from);
+		}
+		free(from);
+		free(to);
+	}
+	closedir(d);
+	free(src);
+	return dst;
+}
+
 void
 mv_fixture_check(const char *dir, const struct mv_fixture *fx)
 {
-	char *path = mv_asprintf("%s/%s/%s", TESTDATA, dir, fx->name);
+	char *path = fixture_stage(dir, fx->name,
+	    mv_asprintf("%s/%s/%s", TESTDATA, dir, fx->name));
 	const char *inputs[1];
 	struct mv_ctx *ctx = mv_ctx_new();
 	struct mv_result *res = NULL;

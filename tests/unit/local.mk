@@ -53,6 +53,11 @@ TESTS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_tem
 	tests/unit/check_onnx tests/unit/check_savedmodel tests/unit/check_keras \
 	tests/unit/check_nemo tests/unit/check_exec
 EXTRA_DIST += tests/unit/fixture.h
+# Fixture folders with symlinks, made at test time (tests/unit/fixture.c).
+clean-local: clean-staged-fixtures
+clean-staged-fixtures:
+	-rm -rf tests/unit/staged-*
+.PHONY: clean-staged-fixtures
 tests_unit_check_safetensors_SOURCES = tests/unit/check_safetensors.c tests/unit/fixture.c
 tests_unit_check_safetensors_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_safetensors_LDADD = $(UNIT_LIBS)
