@@ -62,11 +62,20 @@ cc -O2 -I"$src/include" -I"$src/src" -I"$build" "$src/bench/pickle-feed.c" "$lib
     $(pkg-config --libs yaml-0.1 2>/dev/null || true) -lpthread -o "$work/pickle-feed"
 
 # median CPU seconds of RUNS runs of a command
+# A run that fails (exit 2 or more; 1 is findings) stops the benchmark.
 median() {
+	: > "$work/runs"
 	for i in $(seq "$RUNS"); do
-		/usr/bin/time -f '%U %S' -o "$work/time" "$@" > /dev/null 2>&1 || true
-		awk '{ printf "%.3f\n", $1 + $2 }' "$work/time"
-	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+		st=0
+		/usr/bin/time -f '%U %S' -o "$work/time" "$@" > /dev/null 2> "$work/stderr" || st=$?
+		if [ "$st" -ge 2 ]; then
+			echo "pickle.sh: $* failed (exit $st):" >&2
+			cat "$work/stderr" >&2
+			exit 2
+		fi
+		tail -n 1 "$work/time" | awk '{ printf "%.3f\n", $1 + $2 }' >> "$work/runs"
+	done
+	sort -n "$work/runs" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 cat "$work/objects.pkl" > /dev/null

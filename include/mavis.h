@@ -130,6 +130,8 @@ struct mv_entry {
 	struct mv_digest digest[MV_HASH_MAX];
 	size_t nshard;           /* shards when a shard size is set, else 0 */
 	const struct mv_shard *shard;
+	const char *title;       /* the file name the package gives a content-addressed blob
+	                          * (an OCI layout's title annotation), or NULL */
 };
 
 /* One finding: a fact about the package that a policy judges. Owned by the result. */

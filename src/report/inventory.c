@@ -73,6 +73,8 @@ mv_json_entry(const struct mv_entry *e)
 		json_object_set_new(o, "format", json_string(e->format));
 	if (e->link)
 		json_object_set_new(o, "link", mv_json_bytes(e->link));
+	if (e->title)
+		json_object_set_new(o, "title", mv_json_bytes(e->title));
 	if (e->ndigest)
 		json_object_set_new(o, "digests", digests(e->digest, e->ndigest));
 	if (e->nshard) {

@@ -125,11 +125,58 @@ summary(FILE *out, const struct mv_judgement *j)
 	fputc('\n', out);
 }
 
+/* Entries a package names otherwise (OCI blobs and their titles), sorted by path: the
+ * heading of a blob's findings says which file of the model it is. */
+struct titles {
+	const struct mv_entry **v;
+	size_t n;
+};
+
+static int
+by_entry_path(const void *a, const void *b)
+{
+	return strcmp((*(const struct mv_entry *const *)a)->path,
+	    (*(const struct mv_entry *const *)b)->path);
+}
+
+static void
+titles_load(struct titles *t, const struct mv_result *res)
+{
+	size_t n = mv_result_entry_count(res);
+
+	t->n = 0;
+	t->v = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct mv_entry *e = mv_result_entry(res, i);
+
+		if (e->title == NULL)
+			continue;
+		if (t->v == NULL && (t->v = calloc(n, sizeof(*t->v))) == NULL)
+			return;         /* headings without titles, nothing worse */
+		t->v[t->n++] = e;
+	}
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), by_entry_path);
+}
+
+static const char *
+titles_find(const struct titles *t, const char *path)
+{
+	struct mv_entry key = {.path = path};
+	const struct mv_entry *kp = &key, **hit;
+
+	if (t->n == 0)
+		return NULL;
+	hit = bsearch(&kp, t->v, t->n, sizeof(*t->v), by_entry_path);
+	return hit ? (*hit)->title : NULL;
+}
+
 static mv_status
 findings(FILE *out, const struct mv_judgement *j, int colour)
 {
 	size_t n = 0, total = mv_judgement_count(j);
 	struct row *rows;
+	struct titles titles;
 	const char *last = NULL;
 
 	for (size_t i = 0; i < total; i++)
@@ -161,9 +208,11 @@ findings(FILE *out, const struct mv_judgement *j, int colour)
 		}
 	}
 	qsort(rows, n, sizeof(*rows), by_group);
+	titles_load(&titles, mv_judgement_result(j));
 	fputc('\n', out);
 	for (size_t k = 0; k < n; k++) {
 		const struct mv_judged *d = rows[k].d;
+		const char *title;
 		char sev[16];
 
 		if (last == NULL || strcmp(last, d->path) != 0) {
@@ -172,6 +221,11 @@ findings(FILE *out, const struct mv_judgement *j, int colour)
 			fputs(colour ? BOLD : "", out);
 			put_path(out, d->path);
 			fputs(colour ? RESET : "", out);
+			if ((title = titles_find(&titles, d->path)) != NULL) {
+				fputs(" (", out);
+				put_path(out, title);
+				fputc(')', out);
+			}
 			fputc('\n', out);
 			last = d->path;
 		}
@@ -189,6 +243,7 @@ findings(FILE *out, const struct mv_judgement *j, int colour)
 		if (d->info && d->severity >= MV_SEV_LOW)
 			fprintf(out, "           fix: %s\n", d->info->remediation);
 	}
+	free(titles.v);
 	free(rows);
 	return MV_OK;
 }

@@ -139,6 +139,7 @@ mv_entry_clear(struct mv_entry *e)
 	free((char *)e->path);
 	free((char *)e->name);
 	free((char *)e->link);
+	free((char *)e->title);
 	free((struct mv_shard *)e->shard);
 	/* input and format point at strings owned elsewhere. */
 	memset(e, 0, sizeof(*e));

@@ -3,6 +3,7 @@ libmavis_internal_la_SOURCES += \
 	src/walk/dir.c \
 	src/walk/feed.c \
 	src/walk/name.c \
+	src/walk/oci.c \
 	src/walk/run.c \
 	src/walk/sniff.c \
 	src/walk/source.c \

@@ -307,6 +307,7 @@ add_input(struct mv_run *run, const char *input)
 		    input, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
 		struct mv_dirwalk w = {.run = run, .input = input, .root = input};
+		size_t first = run->nitems;
 		mv_status rc;
 
 		if ((w.root_real = realpath(input, NULL)) == NULL)
@@ -316,6 +317,8 @@ add_input(struct mv_run *run, const char *input)
 		if (w.link_root == NULL)
 			w.link_root = mv_strdup(w.root_real);
 		rc = w.link_root ? mv_dir_walk(&w) : MV_ERR_NOMEM;
+		if (rc == MV_OK)
+			rc = mv_oci_check(run, input, first);
 		free(w.root_real);
 		free(w.link_root);
 		if (rc != MV_OK)

@@ -141,6 +141,10 @@ struct mv_dirwalk {
 	int follow;
 };
 mv_status mv_dir_walk(struct mv_dirwalk *w);
+/* When the folder root is an OCI image layout, check the items its walk added (from index
+ * first on): descriptors against blobs, titles onto the blobs, blobs nothing names. The
+ * findings go on the items; returns MV_ERR_NOMEM only. */
+mv_status mv_oci_check(struct mv_run *run, const char *root, size_t first);
 /* Add a top-level item for the file or special at fspath; takes name and display path. */
 mv_status mv_run_add_item(struct mv_run *run, struct mv_item *item);
 struct mv_item *mv_item_new(const char *input, const char *path, const char *name,

@@ -23,6 +23,13 @@ tests_fuzz_fuzz_walk_SOURCES = tests/fuzz/fuzz_walk.c tests/fuzz/replay.c
 tests_fuzz_fuzz_walk_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_walk_LDADD = $(FUZZ_LIBS)
 
+# The OCI image layout reader over index.json and one manifest (seeds: testdata/oci/gen-oci.py).
+check_PROGRAMS += tests/fuzz/fuzz_oci
+TESTS += tests/fuzz/fuzz_oci
+tests_fuzz_fuzz_oci_SOURCES = tests/fuzz/fuzz_oci.c tests/fuzz/replay.c
+tests_fuzz_fuzz_oci_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_oci_LDADD = $(FUZZ_LIBS)
+
 ## sign: begin
 # Signature parsers: the Sigstore bundle, the DSSE envelope inside it, the in-toto statement.
 # Seeds come from the OMS vectors (testdata/sign/gen-seeds.py).

@@ -79,6 +79,12 @@ tests_unit_check_keras_LDADD = $(UNIT_LIBS)
 tests_unit_check_nemo_SOURCES = tests/unit/check_nemo.c tests/unit/fixture.c
 tests_unit_check_nemo_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_nemo_LDADD = $(UNIT_LIBS)
+# OCI image layouts (testdata/oci, gen-oci.py).
+check_PROGRAMS += tests/unit/check_oci
+TESTS += tests/unit/check_oci
+tests_unit_check_oci_SOURCES = tests/unit/check_oci.c tests/unit/fixture.c
+tests_unit_check_oci_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_oci_LDADD = $(UNIT_LIBS)
 tests_unit_check_exec_SOURCES = tests/unit/check_exec.c tests/unit/fixture.c
 tests_unit_check_exec_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_exec_LDADD = $(UNIT_LIBS)

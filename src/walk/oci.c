@@ -1,0 +1,351 @@
+/* oci.c: a folder holding an OCI image layout (oci-layout, index.json, blobs/<alg>/<hex>),
+ * the form in which ORAS, KitOps, CNCF ModelPack and Docker model artifacts sit on disk. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "core/ctx.h"
+#include "core/str.h"
+#include "scan/jsonutil.h"
+#include "walk/walk.h"
+
+/* The distribution spec lets registries refuse manifests above 4 MiB; no client reads more,
+ * so a larger "manifest" is not one. */
+#define OCI_JSON_MAX (4u << 20)
+
+/* What a descriptor's blob is to the walk of the layout. */
+enum {
+	SEEN_NAMED = 1,        /* some descriptor names it */
+	SEEN_OPENED = 2        /* read as an index or manifest already (stops loops) */
+};
+
+struct oci {
+	struct mv_run *run;
+	struct mv_item **items;          /* the items of this input, sorted by name */
+	size_t nitems;
+	unsigned char *seen;             /* SEEN_* per item */
+	unsigned max_depth;
+};
+
+static int
+cmp_item_name(const void *a, const void *b)
+{
+	const struct mv_item *x = *(struct mv_item *const *)a, *y = *(struct mv_item *const *)b;
+
+	return strcmp(x->top.name, y->top.name);
+}
+
+static long
+find(const struct oci *o, const char *name)
+{
+	size_t lo = 0, hi = o->nitems;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, o->items[mid]->top.name);
+
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+static void
+report(struct mv_item *at, enum mv_rule r, const char *fmt, ...) MV_PRINTF(3, 4);
+
+static void
+report(struct mv_item *at, enum mv_rule r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)mv_findings_vadd(&at->walk, r, at->top.path, -1, fmt, ap);
+	va_end(ap);
+}
+
+/* Read the JSON document of item i (a regular file the directory walk vetted: never a link
+ * out of the package). NULL with a finding on it when it is no usable JSON object. */
+static json_t *
+load(struct oci *o, struct mv_item *it, const char *what)
+{
+	struct stat st;
+	unsigned char *buf = NULL;
+	json_t *j = NULL;
+	char err[256];
+	size_t got = 0;
+	int fd = -1, dup = 0;
+
+	if (it->top.type != MV_ENTRY_FILE || it->fspath == NULL) {
+		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not a regular file of the layout; not read",
+		    what);
+		return NULL;
+	}
+	if ((fd = open(it->fspath, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+		report(it, MV_R_WALK_READ_ERROR, "cannot read %s: %s", what, strerror(errno));
+		goto done;
+	}
+	if (st.st_size > (off_t)OCI_JSON_MAX) {
+		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is %lld bytes, more than the %u a registry "
+		    "accepts; not read", what, (long long)st.st_size, OCI_JSON_MAX);
+		goto done;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		report(it, MV_R_ANALYSIS_INCOMPLETE, "out of memory reading %s", what);
+		goto done;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n <= 0) {
+			report(it, MV_R_WALK_READ_ERROR, "cannot read %s: %s", what,
+			    n < 0 ? strerror(errno) : "shorter than its size");
+			goto done;
+		}
+		got += (size_t)n;
+	}
+	if (mv_json_load(buf, got, o->max_depth, 0, &j, &dup, err, sizeof(err)) != MV_OK) {
+		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not valid JSON: %s", what, err);
+		goto done;
+	}
+	if (dup)
+		report(it, MV_R_OCI_LAYOUT_INVALID, "%s repeats an object key: clients may read "
+		    "different values", what);
+	if (!json_is_object(j)) {
+		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not a JSON object", what);
+		json_decref(j);
+		j = NULL;
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return j;
+}
+
+/* The registered algorithms and their encodings (image-spec descriptor.md): lowercase hex of
+ * a fixed length. Anything else cannot name a blob here, and a '/' or '..' in it would name a
+ * path outside blobs/. */
+static int
+digest_ok(const char *d, char *alg, size_t alglen, const char **hex)
+{
+	const char *colon = strchr(d, ':');
+	size_t n, want;
+
+	if (colon == NULL || (size_t)(colon - d) >= alglen)
+		return 0;
+	memcpy(alg, d, (size_t)(colon - d));
+	alg[colon - d] = '\0';
+	if (strcmp(alg, "sha256") == 0)
+		want = 64;
+	else if (strcmp(alg, "sha512") == 0)
+		want = 128;
+	else
+		return 0;
+	*hex = colon + 1;
+	for (n = 0; (*hex)[n]; n++)
+		if (!(((*hex)[n] >= '0' && (*hex)[n] <= '9') || ((*hex)[n] >= 'a' && (*hex)[n] <= 'f')))
+			return 0;
+	return n == want;
+}
+
+static const char *
+title_of(json_t *desc)
+{
+	json_t *ann = json_object_get(desc, "annotations");
+	const char *keys[] = {"org.opencontainers.image.title", "org.cncf.model.filepath"};
+
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *t = json_string_value(json_object_get(ann, keys[k]));
+
+		if (t && *t)
+			return t;
+	}
+	return NULL;
+}
+
+static int
+is_index(const char *mt)
+{
+	return strcmp(mt, "application/vnd.oci.image.index.v1+json") == 0 ||
+	    strcmp(mt, "application/vnd.docker.distribution.manifest.list.v2+json") == 0;
+}
+
+static int
+is_manifest(const char *mt)
+{
+	return strcmp(mt, "application/vnd.oci.image.manifest.v1+json") == 0 ||
+	    strcmp(mt, "application/vnd.docker.distribution.manifest.v2+json") == 0;
+}
+
+static void open_document(struct oci *o, long i, int index, unsigned depth);
+
+/* One descriptor of the document held by item from: its blob must be in the layout with the
+ * size it gives. Index and manifest blobs are read in turn. */
+static void
+descriptor(struct oci *o, struct mv_item *from, json_t *d, const char *field, unsigned depth)
+{
+	const char *mt = json_string_value(json_object_get(d, "mediaType"));
+	const char *digest = json_string_value(json_object_get(d, "digest"));
+	json_t *size = json_object_get(d, "size");
+	const char *hex, *title;
+	char alg[16], *name;
+	struct mv_item *blob;
+	long i;
+
+	if (!json_is_object(d) || mt == NULL || digest == NULL || !json_is_integer(size) ||
+	    json_integer_value(size) < 0) {
+		report(from, MV_R_OCI_LAYOUT_INVALID, "a descriptor in %s lacks a mediaType, digest "
+		    "or size", field);
+		return;
+	}
+	if (!digest_ok(digest, alg, sizeof(alg), &hex)) {
+		report(from, MV_R_OCI_DIGEST_INVALID, "descriptor in %s names '%s': not a sha256 or "
+		    "sha512 digest, so it names no blob of the layout", field, digest);
+		return;
+	}
+	if ((name = mv_asprintf("blobs/%s/%s", alg, hex)) == NULL) {
+		report(from, MV_R_ANALYSIS_INCOMPLETE, "out of memory");
+		return;
+	}
+	title = title_of(d);
+	i = find(o, name);
+	free(name);
+	if (i < 0) {
+		report(from, MV_R_OCI_BLOB_MISSING, "%s names %s%s%s%s (%s, %lld bytes), which the "
+		    "layout does not hold", field, digest, title ? " '" : "", title ? title : "",
+		    title ? "'" : "", mt, (long long)json_integer_value(size));
+		return;
+	}
+	blob = o->items[i];
+	o->seen[i] |= SEEN_NAMED;
+	if (title && blob->top.title == NULL)
+		blob->top.title = mv_strdup(title);
+	if (blob->top.type == MV_ENTRY_FILE && blob->top.size != (uint64_t)json_integer_value(size))
+		report(blob, MV_R_OCI_BLOB_SIZE, "%s of %s gives %lld bytes for it; the blob holds "
+		    "%llu", field, from->top.name, (long long)json_integer_value(size),
+		    (unsigned long long)blob->top.size);
+	if (is_index(mt) || is_manifest(mt))
+		open_document(o, i, is_index(mt), depth + 1);
+}
+
+static void
+descriptors(struct oci *o, struct mv_item *it, json_t *doc, const char *field, int required,
+    unsigned depth)
+{
+	json_t *a = json_object_get(doc, field), *d;
+	size_t k;
+
+	if (a == NULL && !required)
+		return;
+	if (!json_is_array(a)) {
+		report(it, MV_R_OCI_LAYOUT_INVALID, "'%s' is %s, not an array of descriptors", field,
+		    a ? "something else" : "missing");
+		return;
+	}
+	json_array_foreach(a, k, d)
+		descriptor(o, it, d, field, depth);
+}
+
+/* An image index (manifests[]) or an image manifest (config, layers[]). */
+static void
+open_document(struct oci *o, long i, int index, unsigned depth)
+{
+	struct mv_item *it = o->items[i];
+	json_t *doc, *v;
+
+	if (o->seen[i] & SEEN_OPENED)
+		return;
+	o->seen[i] |= SEEN_OPENED;
+	if (depth > o->max_depth) {
+		report(it, MV_R_LIMIT_DEPTH_EXCEEDED, "indexes nested more than %u deep (--max-depth);"
+		    " not read", o->max_depth);
+		return;
+	}
+	if ((doc = load(o, it, index ? "the image index" : "the image manifest")) == NULL)
+		return;
+	v = json_object_get(doc, "schemaVersion");
+	if (!json_is_integer(v) || json_integer_value(v) != 2)
+		report(it, MV_R_OCI_LAYOUT_INVALID, "schemaVersion is not 2");
+	if (index) {
+		descriptors(o, it, doc, "manifests", 1, depth);
+	} else {
+		v = json_object_get(doc, "config");
+		if (v)
+			descriptor(o, it, v, "config", depth);
+		else
+			report(it, MV_R_OCI_LAYOUT_INVALID, "the manifest has no config descriptor");
+		descriptors(o, it, doc, "layers", 1, depth);
+	}
+	json_decref(doc);
+}
+
+static int
+has_file(const char *dir, const char *name)
+{
+	char *p = mv_path_join(dir, name);
+	struct stat st;
+	int ok = p && lstat(p, &st) == 0;
+
+	free(p);
+	return ok;
+}
+
+mv_status
+mv_oci_check(struct mv_run *run, const char *root, size_t first)
+{
+	struct oci o = {.run = run};
+	json_t *layout;
+	const char *ver;
+	long li, ii;
+	mv_status st = MV_OK;
+
+	if (!has_file(root, "oci-layout") || run->nitems <= first)
+		return MV_OK;
+	o.nitems = run->nitems - first;
+	o.max_depth = (unsigned)run->limit[MV_LIMIT_DEPTH];
+	if ((o.items = malloc(o.nitems * sizeof(*o.items))) == NULL ||
+	    (o.seen = calloc(o.nitems, 1)) == NULL) {
+		st = MV_ERR_NOMEM;
+		goto done;
+	}
+	memcpy(o.items, run->items + first, o.nitems * sizeof(*o.items));
+	qsort(o.items, o.nitems, sizeof(*o.items), cmp_item_name);
+	if ((li = find(&o, "oci-layout")) < 0)
+		goto done;      /* left out with --ignore-paths */
+	if ((layout = load(&o, o.items[li], "oci-layout")) != NULL) {
+		ver = json_string_value(json_object_get(layout, "imageLayoutVersion"));
+		if (ver == NULL || strcmp(ver, "1.0.0") != 0)
+			report(o.items[li], MV_R_OCI_LAYOUT_INVALID, "imageLayoutVersion is %s%s%s, "
+			    "not 1.0.0", ver ? "'" : "", ver ? ver : "missing", ver ? "'" : "");
+		json_decref(layout);
+	}
+	if ((ii = find(&o, "index.json")) < 0) {
+		report(o.items[li], MV_R_OCI_LAYOUT_INVALID, "the layout has no index.json, so "
+		    "nothing says what it holds");
+		goto done;
+	}
+	open_document(&o, ii, 1, 0);
+	for (size_t k = 0; k < o.nitems; k++) {
+		struct mv_item *it = o.items[k];
+
+		if (!(o.seen[k] & SEEN_NAMED) && strncmp(it->top.name, "blobs/", 6) == 0)
+			report(it, MV_R_OCI_BLOB_UNREFERENCED, "no descriptor reachable from "
+			    "index.json names this blob; OCI clients never load it");
+	}
+done:
+	free(o.items);
+	free(o.seen);
+	return st;
+}

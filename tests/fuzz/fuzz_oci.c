@@ -1,0 +1,115 @@
+/* fuzz_oci.c: the OCI image layout reader (walk/oci.c). The input is index.json, then
+ * optionally a NUL and a manifest, which is stored as the blob sha256:abab...ab (a name the
+ * input can point at; its content never matches it, which is a finding, not a failure). The
+ * layout is laid out once in a temporary folder and rewritten for each input. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mavis.h"
+#include "core/str.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FAKE "abababababababababababababababababababababababababababababababab"
+
+static char *root;
+
+static void
+put(const char *rel, const void *p, size_t n)
+{
+	char *path = mv_asprintf("%s/%s", root, rel);
+	FILE *fp = path ? fopen(path, "wb") : NULL;
+
+	if (fp == NULL || fwrite(p, 1, n, fp) != n || fclose(fp) != 0)
+		abort();
+	free(path);
+}
+
+static void
+setup(void)
+{
+	char tmpl[] = "/tmp/mavis-fuzz-oci.XXXXXX";
+	char *blobs;
+	const char layout[] = "{\"imageLayoutVersion\": \"1.0.0\"}";
+	/* A layer the manifests of the seeds may name: sha256 of "layer". */
+	const char layer[] = "layer";
+
+	if (mkdtemp(tmpl) == NULL || (root = mv_strdup(tmpl)) == NULL)
+		abort();
+	if ((blobs = mv_asprintf("%s/blobs", root)) == NULL || mkdir(blobs, 0700) != 0)
+		abort();
+	free(blobs);
+	if ((blobs = mv_asprintf("%s/blobs/sha256", root)) == NULL || mkdir(blobs, 0700) != 0)
+		abort();
+	free(blobs);
+	put("oci-layout", layout, sizeof(layout) - 1);
+	put("blobs/sha256/"
+	    "dac1d7cfa95021764849fd102524e141488c5e3a90f861dbb5a12d9ac8584f85", layer,
+	    sizeof(layer) - 1);
+}
+
+static void
+teardown(void)
+{
+	const char *rels[] = {"blobs/sha256/" FAKE,
+	    "blobs/sha256/dac1d7cfa95021764849fd102524e141488c5e3a90f861dbb5a12d9ac8584f85",
+	    "blobs/sha256", "blobs", "oci-layout", "index.json"};
+
+	for (size_t i = 0; i < sizeof(rels) / sizeof(rels[0]); i++) {
+		char *p = mv_asprintf("%s/%s", root, rels[i]);
+
+		if (p && unlink(p) != 0)
+			(void)rmdir(p);
+		free(p);
+	}
+	(void)rmdir(root);
+	free(root);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct mv_ctx *ctx;
+	const uint8_t *nul = memchr(data, 0, size);
+	size_t ilen = nul ? (size_t)(nul - data) : size;
+	const char *inputs[1];
+	struct mv_result *res = NULL;
+
+	if (root == NULL) {
+		setup();
+		atexit(teardown);
+		if ((ctx = mv_ctx_new()) == NULL ||
+		    mv_ctx_set_limit(ctx, MV_LIMIT_DEPTH, 3) != MV_OK ||
+		    mv_ctx_set_limit(ctx, MV_LIMIT_ENTRIES, 64) != MV_OK)
+			abort();
+		mv_ctx_set_jobs(ctx, 1);
+	}
+	put("index.json", data, ilen);
+	if (nul)
+		put("blobs/sha256/" FAKE, nul + 1, size - ilen - 1);
+	else
+		put("blobs/sha256/" FAKE, "", 0);
+	inputs[0] = root;
+	if (mv_run(ctx, inputs, 1, &res) != MV_OK)
+		abort();        /* a layout of files that are all there never fails a run */
+	for (size_t i = 0; i < mv_result_finding_count(res); i++) {
+		const struct mv_finding *f = mv_result_finding(res, i);
+
+		if (strpbrk(f->evidence, "\n\r") || !mv_utf8_valid(f->evidence, strlen(f->evidence)))
+			abort();
+		/* Findings are about files of the layout, never about a path a digest made up. */
+		if (strncmp(f->path, root, strlen(root)) != 0)
+			abort();
+	}
+	for (size_t i = 0; i < mv_result_entry_count(res); i++)
+		if (strncmp(mv_result_entry(res, i)->path, root, strlen(root)) != 0)
+			abort();
+	mv_result_free(res);
+	return 0;
+}
