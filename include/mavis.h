@@ -510,6 +510,10 @@ MV_EXPORT MV_CHECK mv_status mv_policy_load(struct mv_ctx *ctx, struct mv_policy
 /* The lowest severity that fails; overrides the file's fail-on. */
 MV_EXPORT void mv_policy_set_fail_on(struct mv_policy *pol, enum mv_severity sev);
 MV_EXPORT enum mv_severity mv_policy_fail_on(const struct mv_policy *pol);
+/* The trust material the policy names ("trust key", "trust cert-chain"), paths resolved
+ * against the policy's folder; NULL and 0 when it names none. Valid until the free. */
+MV_EXPORT const char *mv_policy_trust_key(const struct mv_policy *pol);
+MV_EXPORT size_t mv_policy_trust_roots(const struct mv_policy *pol, const char *const **roots);
 MV_EXPORT void mv_policy_free(struct mv_policy *pol);
 
 /* What a scan learnt about the signature of one input. */

@@ -209,6 +209,11 @@ cmd_scan(int argc, char **argv)
 	}
 	if (fail_on)
 		mv_policy_set_fail_on(pol, sev);
+	/* Trust material on the command line replaces the policy's. */
+	if (vo.public_key == NULL && vo.nroots == 0) {
+		vo.public_key = mv_policy_trust_key(pol);
+		vo.nroots = mv_policy_trust_roots(pol, &vo.roots);
+	}
 	mv_ctx_set_flags(ctx, flags | MV_RUN_ANALYSE);
 	if (cli_out_open(&out, output) != 0)
 		goto done;

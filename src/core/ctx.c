@@ -1,6 +1,7 @@
 /* ctx.c: contexts, limits, status and severity names. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,8 +271,18 @@ mv_ctx_set_signatures(struct mv_ctx *ctx, const char *dir)
  * Without --signatures: $MAVIS_SIGNATURES, else the installed folder. A mavis run from its
  * build tree before make install has no installed folder yet and takes the one of the source
  * tree it was built from, so that ./mavis scan works straight after make; an installed mavis
- * never gets there.
+ * never gets there. Which of the two is looked up once: the walker asks for every file.
  */
+static const char *builtin_sigdir;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void
+builtin_find(void)
+{
+	builtin_sigdir = access(MV_SIGDIR "/rules.tsv", R_OK) != 0 &&
+	    access(MV_SRCSIGDIR "/rules.tsv", R_OK) == 0 ? MV_SRCSIGDIR : MV_SIGDIR;
+}
+
 const char *
 mv_sigdir_default(void)
 {
@@ -279,10 +290,8 @@ mv_sigdir_default(void)
 
 	if (env && *env)
 		return env;
-	if (access(MV_SIGDIR "/rules.tsv", R_OK) != 0 &&
-	    access(MV_SRCSIGDIR "/rules.tsv", R_OK) == 0)
-		return MV_SRCSIGDIR;
-	return MV_SIGDIR;
+	pthread_once(&builtin_once, builtin_find);
+	return builtin_sigdir;
 }
 
 const char *

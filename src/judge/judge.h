@@ -51,6 +51,9 @@ struct mv_policy {
 	struct mv_pol_forbid *forbid;
 	size_t nforbid;
 	size_t require_signature;              /* line of "require signature", or 0 */
+	char *trust_key;                       /* "trust key FILE", resolved, or NULL */
+	char **trust_roots;                    /* "trust cert-chain FILE" lines, resolved */
+	size_t ntrust_roots;
 };
 
 struct mv_judgement {

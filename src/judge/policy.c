@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/ctx.h"
 #include "core/str.h"
@@ -42,11 +43,28 @@ mv_policy_free(struct mv_policy *pol)
 	}
 	for (size_t i = 0; i < pol->nforbid; i++)
 		free(pol->forbid[i].format);
+	for (size_t i = 0; i < pol->ntrust_roots; i++)
+		free(pol->trust_roots[i]);
+	free(pol->trust_roots);
+	free(pol->trust_key);
 	free(pol->sev);
 	free(pol->sup);
 	free(pol->forbid);
 	free(pol->file);
 	free(pol);
+}
+
+const char *
+mv_policy_trust_key(const struct mv_policy *pol)
+{
+	return pol->trust_key;
+}
+
+size_t
+mv_policy_trust_roots(const struct mv_policy *pol, const char *const **roots)
+{
+	*roots = (const char *const *)pol->trust_roots;
+	return pol->ntrust_roots;
 }
 
 void
@@ -153,6 +171,55 @@ grow(void *v, size_t n, size_t size)
 	return realloc(v, (n + 1) * size);
 }
 
+/*
+ * "trust key FILE" and "trust cert-chain FILE": the trust material a registry or a release
+ * gate keeps beside its policy, so every scan verifies signatures without options. A relative
+ * FILE is taken from the policy's folder, as a policy moves with its keys; it must be
+ * readable now, so that a typo stops the scan before the walk.
+ */
+static mv_status
+trust(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, char **w,
+    int n)
+{
+	const char *slash = strrchr(file, '/');
+	int key = n == 3 && strcmp(w[1], "key") == 0;
+	char *path;
+	void *v;
+
+	if (n != 3 || (!key && strcmp(w[1], "cert-chain") != 0))
+		return fail(ctx, file, line, "trust takes: trust key FILE, or trust cert-chain FILE",
+		    NULL);
+	if (key && pol->trust_key != NULL)
+		return fail(ctx, file, line, "trust key given twice", NULL);
+	if (!key && pol->ntrust_roots >= 16)
+		return fail(ctx, file, line, "more than 16 trust cert-chain lines", NULL);
+	if (key ? pol->ntrust_roots > 0 : pol->trust_key != NULL)
+		return fail(ctx, file, line, "trust a key or certificate roots, not both", NULL);
+	if (w[2][0] == '/' || slash == NULL)
+		path = mv_strdup(w[2]);
+	else
+		path = mv_asprintf("%.*s/%s", (int)(slash - file), file, w[2]);
+	if (path == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	if (access(path, R_OK) != 0) {
+		mv_status st = fail(ctx, file, line, "cannot read the trust file", path);
+
+		free(path);
+		return st;
+	}
+	if (key) {
+		pol->trust_key = path;
+		return MV_OK;
+	}
+	if ((v = grow(pol->trust_roots, pol->ntrust_roots, sizeof(char *))) == NULL) {
+		free(path);
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	}
+	pol->trust_roots = v;
+	pol->trust_roots[pol->ntrust_roots++] = path;
+	return MV_OK;
+}
+
 static mv_status
 directive(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, char **w,
     int n)
@@ -249,8 +316,10 @@ directive(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t li
 		pol->nforbid++;
 		return MV_OK;
 	}
+	if (strcmp(w[0], "trust") == 0)
+		return trust(ctx, pol, file, line, w, n);
 	return fail(ctx, file, line, "unknown directive (fail-on, severity, suppress, require, "
-	    "forbid):", w[0]);
+	    "forbid, trust):", w[0]);
 }
 
 mv_status

@@ -94,6 +94,26 @@ status "forbid" 1 'policy.format.forbidden' scan --no-progress --policy forbid.p
 status "forbid-clean" 0 'PASS' scan --no-progress --policy forbid.policy clean
 status "require" 1 'policy.signature.required' scan --no-progress --policy require.policy clean
 
+# Trust material named by the policy, found beside it: a signed copy passes a policy that
+# requires a signature, fails once a file changes, and --key replaces the policy's key.
+mkdir trust && cp -R clean trust/signed
+"$MAVIS" keygen --out trust/vendor > /dev/null && "$MAVIS" keygen --out trust/other > /dev/null &&
+    "$MAVIS" sign --no-progress --key trust/vendor.key trust/signed > /dev/null ||
+    bad "trust: cannot make a signed package"
+printf 'require signature\ntrust key vendor.pub\n' > trust/release.policy
+printf 'trust key nosuch.pub\n' > trust/nokey.policy
+printf 'trust key vendor.pub\ntrust cert-chain other.pub\n' > trust/both.policy
+status "trust-policy" 0 'verified' scan --no-progress --policy trust/release.policy trust/signed
+status "trust-override" 1 'signature\.' \
+    scan --no-progress --policy trust/release.policy --key trust/other.pub trust/signed
+status "trust-missing" 2 'nokey\.policy:1: cannot read the trust file' \
+    scan --no-progress --policy trust/nokey.policy clean
+status "trust-both" 2 'both\.policy:2: trust a key or certificate roots, not both' \
+    scan --no-progress --policy trust/both.policy clean
+echo tampered >> "$(find trust/signed -type f ! -name model.sig | sort | head -1)"
+status "trust-tampered" 1 'integrity\.digest\.mismatch' \
+    scan --no-progress --policy trust/release.policy trust/signed
+
 # Incomplete analysis is exit 2, and no suppression changes that.
 status "incomplete" 2 'INCOMPLETE' scan --no-progress --max-entries 1 clean
 status "incomplete-json" 2 '"outcome": "incomplete"' \
