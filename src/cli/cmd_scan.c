@@ -2,9 +2,11 @@
  * a policy, map it onto ETSI TS 104 223, and write the report. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -213,6 +215,22 @@ cmd_scan(int argc, char **argv)
 	if (vo.public_key == NULL && vo.nroots == 0) {
 		vo.public_key = mv_policy_trust_key(pol);
 		vo.nroots = mv_policy_trust_roots(pol, &vo.roots);
+	}
+	/* A key that cannot be read is an error now, not only once a signature turns up: a
+	 * gate given a wrong path would otherwise pass every unsigned package in silence. */
+	if (vo.public_key) {
+		char ktype[32], hint[65];
+
+		if (mv_key_fingerprint(ctx, vo.public_key, NULL, 0, ktype, hint) != MV_OK) {
+			rc = cli_error("%s", mv_ctx_error(ctx));
+			goto done;
+		}
+	}
+	for (size_t i = 0; i < vo.nroots; i++) {
+		if (access(vo.roots[i], R_OK) != 0) {
+			rc = cli_error("%s: %s", vo.roots[i], strerror(errno));
+			goto done;
+		}
 	}
 	mv_ctx_set_flags(ctx, flags | MV_RUN_ANALYSE);
 	if (cli_out_open(&out, output) != 0)

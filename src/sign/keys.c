@@ -425,7 +425,11 @@ mv_key_fingerprint(struct mv_ctx *ctx, const char *path, const char *passphrase,
 		OPENSSL_cleanse(data, len);
 		free(data);
 		data = NULL;
-		if ((st = mv_key_load_private(ctx, path, passphrase, passphrase_len, &k)) != MV_OK)
+		st = mv_key_load_private(ctx, path, passphrase, passphrase_len, &k);
+		if (st == MV_ERR_FORMAT)
+			return mv_ctx_fail(ctx, st, "%s: not a PEM public key (BEGIN PUBLIC KEY) nor "
+			    "a private key", path);
+		if (st != MV_OK)
 			return st;
 	}
 	snprintf(type, 32, "%s", mv_key_type_name(k));

@@ -128,6 +128,10 @@ status "bad-format" 2 "'pdf' is not text, json, sarif or cyclonedx" scan -f pdf 
 status "bad-fail-on" 2 "'severe' is not info" scan --fail-on severe clean
 status "no-input" 2 'nosuch: No such file' scan --no-progress nosuch
 status "no-path" 2 'no PATH given' scan
+# Trust material that cannot be used stops the scan even when no signature turns up.
+status "bad-key" 2 'nosuch\.pub: No such file' scan --no-progress --key nosuch.pub clean
+status "not-a-key" 2 'bad\.policy: not a PEM public key' scan --no-progress --key bad.policy clean
+status "bad-roots" 2 'nosuch\.pem: No such file' scan --no-progress --cert-chain nosuch.pem clean
 
 # --output: the whole report or nothing.
 status "output" 0 - scan --no-progress -f json -o report.json clean
