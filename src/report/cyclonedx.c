@@ -17,6 +17,7 @@
 #include "hash/digest.h"
 #include "judge/judge.h"
 #include "report/inventory.h"
+#include "report/jsonw.h"
 #include "report/modelcard.h"
 #include "report/report.h"
 
@@ -50,27 +51,6 @@ prop(const char *name, const char *value)
 	json_object_set_new(o, "name", json_string(name));
 	json_object_set_new(o, "value", mv_json_bytes(value));
 	return o;
-}
-
-static json_t *
-hashes(const struct mv_entry *e)
-{
-	json_t *a = json_array();
-	char hex[2 * MV_DIGEST_MAX + 1];
-
-	for (unsigned k = 0; a && k < e->ndigest; k++) {
-		const char *alg = cdx_alg(e->digest[k].alg);
-		json_t *h;
-
-		if (alg == NULL || e->digest[k].len == 0)
-			continue;
-		mv_digest_hex(&e->digest[k], hex);
-		h = json_object();
-		json_object_set_new(h, "alg", json_string(alg));
-		json_object_set_new(h, "content", json_string(hex));
-		json_array_append_new(a, h);
-	}
-	return a;
 }
 
 /* The entry's path as the package shows it: relative to its input, nesting kept. */
@@ -206,7 +186,7 @@ model_component(struct bom *b, size_t input, json_t *components, size_t *ndata)
 	const struct mv_result *res = b->res;
 	const char *in = mv_result_input(res, input), *note = NULL;
 	struct mv_modelcard *card = model_card(res, input, &note);
-	json_t *c = json_object(), *files = json_array(), *props = json_array();
+	json_t *c = json_object(), *props = json_array();
 	char ref[64], name[1024];
 
 	snprintf(ref, sizeof(ref), "model-%zu", input + 1);
@@ -296,33 +276,6 @@ model_component(struct bom *b, size_t input, json_t *components, size_t *ndata)
 		if (s->signer)
 			json_array_append_new(props, prop("mavis:signer", s->signer));
 	}
-	for (size_t i = 0; i < mv_result_entry_count(res); i++) {
-		const struct mv_entry *e = mv_result_entry(res, i);
-		json_t *f, *fp;
-		char fref[64], size[32];
-
-		if (e->input != in || !is_file(e))
-			continue;
-		f = json_object();
-		fp = json_array();
-		snprintf(fref, sizeof(fref), "file-%zu", i + 1);
-		json_object_set_new(f, "type", json_string("file"));
-		json_object_set_new(f, "bom-ref", json_string(fref));
-		json_object_set_new(f, "name", mv_json_bytes(rel_name(e)));
-		json_object_set_new(f, "hashes", hashes(e));
-		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
-		json_array_append_new(fp, prop("mavis:size", size));
-		if (e->format)
-			json_array_append_new(fp, prop("mavis:format", e->format));
-		if (e->depth)
-			json_array_append_new(fp, prop("mavis:path", e->path));
-		json_object_set_new(f, "properties", fp);
-		json_array_append_new(files, f);
-	}
-	if (json_array_size(files))
-		json_object_set_new(c, "components", files);
-	else
-		json_decref(files);
 	json_object_set_new(c, "properties", props);
 	mv_modelcard_free(card);
 	return c;
@@ -453,28 +406,119 @@ timestamp(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* A name-value property, streamed. */
+static void
+jw_prop(struct mv_jw *w, const char *name, const char *value)
+{
+	mv_jw_open(w, '{');
+	mv_jw_key(w, "name");
+	mv_jw_str(w, name);
+	mv_jw_key(w, "value");
+	mv_jw_str(w, value);
+	mv_jw_close(w, '}');
+}
+
+/* The files of input in as components of its model: one per file of the package, so they
+ * are streamed rather than built. Nothing when it has none. */
+static void
+file_components(struct mv_jw *w, const struct mv_result *res, const char *in)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < mv_result_entry_count(res); i++) {
+		const struct mv_entry *e = mv_result_entry(res, i);
+		char fref[64], size[32], hex[2 * MV_DIGEST_MAX + 1];
+
+		if (e->input != in || !is_file(e))
+			continue;
+		if (!any) {
+			mv_jw_key(w, "components");
+			mv_jw_open(w, '[');
+			any = 1;
+		}
+		snprintf(fref, sizeof(fref), "file-%zu", i + 1);
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
+		mv_jw_open(w, '{');
+		mv_jw_key(w, "type");
+		mv_jw_str(w, "file");
+		mv_jw_key(w, "bom-ref");
+		mv_jw_str(w, fref);
+		mv_jw_key(w, "name");
+		mv_jw_str(w, rel_name(e));
+		mv_jw_key(w, "hashes");
+		mv_jw_open(w, '[');
+		for (unsigned k = 0; k < e->ndigest; k++) {
+			const char *alg = cdx_alg(e->digest[k].alg);
+
+			if (alg == NULL || e->digest[k].len == 0)
+				continue;
+			mv_digest_hex(&e->digest[k], hex);
+			mv_jw_open(w, '{');
+			mv_jw_key(w, "alg");
+			mv_jw_str(w, alg);
+			mv_jw_key(w, "content");
+			mv_jw_str(w, hex);
+			mv_jw_close(w, '}');
+		}
+		mv_jw_close(w, ']');
+		mv_jw_key(w, "properties");
+		mv_jw_open(w, '[');
+		jw_prop(w, "mavis:size", size);
+		if (e->format)
+			jw_prop(w, "mavis:format", e->format);
+		if (e->depth)
+			jw_prop(w, "mavis:path", e->path);
+		mv_jw_close(w, ']');
+		mv_jw_close(w, '}');
+	}
+	if (any)
+		mv_jw_close(w, ']');
+}
+
+/* A model component (c, taken) with its files streamed in before its properties. */
+static void
+write_model(struct mv_jw *w, const struct mv_result *res, const char *in, json_t *c)
+{
+	const char *key;
+	json_t *v;
+
+	if (c == NULL) {
+		w->failed = 1;
+		return;
+	}
+	mv_jw_open(w, '{');
+	json_object_foreach(c, key, v) {
+		if (strcmp(key, "properties") == 0)
+			file_components(w, res, in);
+		mv_jw_key(w, key);
+		mv_jw_json(w, json_incref(v));
+	}
+	mv_jw_close(w, '}');
+	json_decref(c);
+}
+
 mv_status
 mv_report_cyclonedx(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 {
 	const struct mv_result *res = mv_judgement_result(j);
 	const struct mv_rules *rules = mv_judgement_rules(j);
 	struct bom b = {.j = j, .res = res};
-	json_t *top = json_object(), *meta = json_object(), *tools = json_object(),
-	    *tcomps = json_array(), *tool = json_object(), *comps = json_array(),
-	    *vulns = json_array(), *mprops = json_array(), *data = json_array();
+	json_t *meta = json_object(), *tools = json_object(), *tcomps = json_array(),
+	    *tool = json_object(), *vulns = json_array(), *mprops = json_array(),
+	    *data = json_array();
+	struct mv_jw *w = malloc(sizeof(*w));
 	char serial[64], uuid[37], ts[32], buf[256];
 	size_t ndata = 0, met, not_met, not_ev, not_scan;
 	mv_status st;
 
 	if ((b.sorted = calloc(mv_result_entry_count(res) + 1, sizeof(*b.sorted))) == NULL ||
-	    top == NULL || meta == NULL || tools == NULL || tcomps == NULL || tool == NULL ||
-	    comps == NULL || vulns == NULL || mprops == NULL || data == NULL) {
+	    w == NULL || meta == NULL || tools == NULL || tcomps == NULL || tool == NULL ||
+	    vulns == NULL || mprops == NULL || data == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		json_decref(meta);
 		json_decref(tools);
 		json_decref(tcomps);
 		json_decref(tool);
-		json_decref(comps);
 		json_decref(vulns);
 		json_decref(mprops);
 		json_decref(data);
@@ -487,11 +531,6 @@ mv_report_cyclonedx(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 	uuid_v4(uuid);
 	snprintf(serial, sizeof(serial), "urn:uuid:%s", uuid);
 	timestamp(ts);
-	json_object_set_new(top, "$schema", json_string("http://cyclonedx.org/schema/bom-1.6.schema.json"));
-	json_object_set_new(top, "bomFormat", json_string("CycloneDX"));
-	json_object_set_new(top, "specVersion", json_string("1.6"));
-	json_object_set_new(top, "serialNumber", json_string(serial));
-	json_object_set_new(top, "version", json_integer(1));
 	json_object_set_new(meta, "timestamp", json_string(ts));
 	json_object_set_new(tool, "type", json_string("application"));
 	json_object_set_new(tool, "name", json_string("mavis"));
@@ -524,20 +563,39 @@ mv_report_cyclonedx(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 	}
 	json_array_append_new(mprops, prop("mavis:disclaimer", MV_MAPPING_DISCLAIMER));
 	json_object_set_new(meta, "properties", mprops);
-	json_object_set_new(top, "metadata", meta);
-	for (size_t i = 0; i < mv_result_input_count(res); i++)
-		json_array_append_new(comps, model_component(&b, i, data, &ndata));
-	json_array_extend(comps, data);
-	json_decref(data);
-	json_object_set_new(top, "components", comps);
 	for (size_t i = 0; i < mv_judgement_count(j); i++)
 		json_array_append_new(vulns, vulnerability(&b, mv_judgement_get(j, i), i));
-	json_object_set_new(top, "vulnerabilities", vulns);
-	st = mv_json_dump(top, out);
+	/* The file components, one per file of the package, are streamed. */
+	mv_jw_init(w, out);
+	mv_jw_open(w, '{');
+	mv_jw_key(w, "$schema");
+	mv_jw_str(w, "http://cyclonedx.org/schema/bom-1.6.schema.json");
+	mv_jw_key(w, "bomFormat");
+	mv_jw_str(w, "CycloneDX");
+	mv_jw_key(w, "specVersion");
+	mv_jw_str(w, "1.6");
+	mv_jw_key(w, "serialNumber");
+	mv_jw_str(w, serial);
+	mv_jw_key(w, "version");
+	mv_jw_int(w, 1);
+	mv_jw_key(w, "metadata");
+	mv_jw_json(w, meta);
+	mv_jw_key(w, "components");
+	mv_jw_open(w, '[');
+	for (size_t i = 0; i < mv_result_input_count(res); i++)
+		write_model(w, res, mv_result_input(res, i), model_component(&b, i, data, &ndata));
+	for (size_t i = 0; i < json_array_size(data); i++)
+		mv_jw_json(w, json_incref(json_array_get(data, i)));
+	mv_jw_close(w, ']');
+	mv_jw_key(w, "vulnerabilities");
+	mv_jw_json(w, vulns);
+	mv_jw_close(w, '}');
+	json_decref(data);
+	st = mv_jw_finish(w);
 	if (st != MV_OK)
 		st = mv_ctx_fail(ctx, st, "cannot write the report");
 done:
-	json_decref(top);
+	free(w);
 	free(b.sorted);
 	return st;
 }

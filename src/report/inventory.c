@@ -7,6 +7,7 @@
 #include "core/ctx.h"
 #include "core/str.h"
 #include "report/inventory.h"
+#include "report/jsonw.h"
 
 const char *
 mv_entry_type_name(enum mv_entry_type type)
@@ -41,60 +42,88 @@ mv_json_bytes(const char *s)
 	return j;
 }
 
-static json_t *
-digests(const struct mv_digest *d, unsigned n)
+static void
+digests(struct mv_jw *w, const struct mv_digest *d, unsigned n)
 {
-	json_t *o = json_object();
 	char hex[2 * MV_DIGEST_MAX + 1];
 
-	for (unsigned i = 0; o && i < n; i++) {
+	mv_jw_open(w, '{');
+	for (unsigned i = 0; i < n; i++) {
 		if (d[i].len == 0)
 			continue;
 		mv_digest_hex(&d[i], hex);
-		json_object_set_new(o, mv_hash_name(d[i].alg), json_string(hex));
+		mv_jw_key(w, mv_hash_name(d[i].alg));
+		mv_jw_str(w, hex);
 	}
-	return o;
+	mv_jw_close(w, '}');
 }
 
-json_t *
-mv_json_entry(const struct mv_entry *e)
+void
+mv_jw_entry(struct mv_jw *w, const struct mv_entry *e)
 {
-	json_t *o = json_object();
-
-	if (o == NULL)
-		return NULL;
-	json_object_set_new(o, "path", mv_json_bytes(e->path));
-	json_object_set_new(o, "name", mv_json_bytes(e->name));
-	json_object_set_new(o, "input", mv_json_bytes(e->input));
-	json_object_set_new(o, "type", json_string(mv_entry_type_name(e->type)));
-	json_object_set_new(o, "depth", json_integer(e->depth));
-	json_object_set_new(o, "size", json_integer((json_int_t)e->size));
-	if (e->format)
-		json_object_set_new(o, "format", json_string(e->format));
-	if (e->link)
-		json_object_set_new(o, "link", mv_json_bytes(e->link));
-	if (e->title)
-		json_object_set_new(o, "title", mv_json_bytes(e->title));
-	if (e->ndigest)
-		json_object_set_new(o, "digests", digests(e->digest, e->ndigest));
-	if (e->nshard) {
-		json_t *a = json_array();
-
-		for (size_t k = 0; a && k < e->nshard; k++) {
-			json_t *s = json_object();
-
-			json_object_set_new(s, "start", json_integer((json_int_t)e->shard[k].start));
-			json_object_set_new(s, "end", json_integer((json_int_t)e->shard[k].end));
-			json_object_set_new(s, "digests", digests(e->shard[k].digest, MV_HASH_MAX));
-			json_array_append_new(a, s);
-		}
-		json_object_set_new(o, "shards", a);
+	mv_jw_open(w, '{');
+	mv_jw_key(w, "path");
+	mv_jw_str(w, e->path);
+	mv_jw_key(w, "name");
+	mv_jw_str(w, e->name);
+	mv_jw_key(w, "input");
+	mv_jw_str(w, e->input);
+	mv_jw_key(w, "type");
+	mv_jw_str(w, mv_entry_type_name(e->type));
+	mv_jw_key(w, "depth");
+	mv_jw_int(w, e->depth);
+	mv_jw_key(w, "size");
+	mv_jw_int(w, (long long)e->size);
+	if (e->format) {
+		mv_jw_key(w, "format");
+		mv_jw_str(w, e->format);
 	}
-	if (e->flags & MV_ENTRY_CONTAINER)
-		json_object_set_new(o, "archive", json_true());
-	if (e->flags & MV_ENTRY_INCOMPLETE)
-		json_object_set_new(o, "incomplete", json_true());
-	return o;
+	if (e->link) {
+		mv_jw_key(w, "link");
+		mv_jw_str(w, e->link);
+	}
+	if (e->title) {
+		mv_jw_key(w, "title");
+		mv_jw_str(w, e->title);
+	}
+	if (e->ndigest) {
+		mv_jw_key(w, "digests");
+		digests(w, e->digest, e->ndigest);
+	}
+	if (e->nshard) {
+		mv_jw_key(w, "shards");
+		mv_jw_open(w, '[');
+		for (size_t k = 0; k < e->nshard; k++) {
+			mv_jw_open(w, '{');
+			mv_jw_key(w, "start");
+			mv_jw_int(w, (long long)e->shard[k].start);
+			mv_jw_key(w, "end");
+			mv_jw_int(w, (long long)e->shard[k].end);
+			mv_jw_key(w, "digests");
+			digests(w, e->shard[k].digest, MV_HASH_MAX);
+			mv_jw_close(w, '}');
+		}
+		mv_jw_close(w, ']');
+	}
+	if (e->flags & MV_ENTRY_CONTAINER) {
+		mv_jw_key(w, "archive");
+		mv_jw_bool(w, 1);
+	}
+	if (e->flags & MV_ENTRY_INCOMPLETE) {
+		mv_jw_key(w, "incomplete");
+		mv_jw_bool(w, 1);
+	}
+	mv_jw_close(w, '}');
+}
+
+void
+mv_jw_entries(struct mv_jw *w, const struct mv_result *res)
+{
+	mv_jw_key(w, "entries");
+	mv_jw_open(w, '[');
+	for (size_t i = 0; i < mv_result_entry_count(res); i++)
+		mv_jw_entry(w, mv_result_entry(res, i));
+	mv_jw_close(w, ']');
 }
 
 json_t *
@@ -113,99 +142,43 @@ mv_json_finding(const struct mv_finding *f)
 	return o;
 }
 
-json_t *
-mv_json_inventory(const struct mv_result *res)
-{
-	json_t *o = json_object(), *ins = json_array(), *ents = json_array(), *fs = json_array();
-
-	if (o == NULL || ins == NULL || ents == NULL || fs == NULL) {
-		json_decref(o);
-		json_decref(ins);
-		json_decref(ents);
-		json_decref(fs);
-		return NULL;
-	}
-	for (size_t i = 0; i < mv_result_input_count(res); i++)
-		json_array_append_new(ins, mv_json_bytes(mv_result_input(res, i)));
-	for (size_t i = 0; i < mv_result_entry_count(res); i++)
-		json_array_append_new(ents, mv_json_entry(mv_result_entry(res, i)));
-	for (size_t i = 0; i < mv_result_finding_count(res); i++)
-		json_array_append_new(fs, mv_json_finding(mv_result_finding(res, i)));
-	json_object_set_new(o, "inputs", ins);
-	json_object_set_new(o, "entries", ents);
-	json_object_set_new(o, "findings", fs);
-	json_object_set_new(o, "incomplete", json_boolean(mv_result_incomplete(res)));
-	return o;
-}
-
-/* json_dumpf hands every token to fwrite on its own; gathering them first roughly halves
- * the cost of writing a report of 10,000 entries. */
-struct dumpbuf {
-	FILE *out;
-	size_t n;
-	int failed;
-	char b[64 * 1024];
-};
-
-static int
-dump_flush(struct dumpbuf *d)
-{
-	if (d->n && fwrite(d->b, 1, d->n, d->out) != d->n)
-		d->failed = 1;
-	d->n = 0;
-	return d->failed ? -1 : 0;
-}
-
-static int
-dump_put(const char *p, size_t n, void *arg)
-{
-	struct dumpbuf *d = arg;
-
-	if (n > sizeof(d->b) - d->n && dump_flush(d) != 0)
-		return -1;
-	if (n > sizeof(d->b))
-		return fwrite(p, 1, n, d->out) == n ? 0 : -1;
-	memcpy(d->b + d->n, p, n);
-	d->n += n;
-	return 0;
-}
-
-mv_status
-mv_json_dump(json_t *j, FILE *out)
-{
-	struct dumpbuf *d = malloc(sizeof(*d));
-	mv_status st = MV_OK;
-
-	if (d == NULL)
-		return MV_ERR_NOMEM;
-	d->out = out;
-	d->n = 0;
-	d->failed = 0;
-	if (json_dump_callback(j, dump_put, d, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-	    dump_put("\n", 1, d) != 0 || dump_flush(d) != 0)
-		st = MV_ERR_IO;
-	free(d);
-	return st;
-}
-
+/* {"mavis": ..., "kind": "inventory", "inputs": [...], "entries": [...], "findings": [...],
+ * "incomplete": bool}: what mavis hash --format json prints, streamed. */
 mv_status
 mv_inventory_write_json(struct mv_ctx *ctx, const struct mv_result *res, FILE *out)
 {
-	json_t *top = json_object(), *inv = mv_json_inventory(res);
+	struct mv_jw *w = malloc(sizeof(*w));
+	json_t *ins = json_array(), *fs = json_array();
 	mv_status st;
 
-	if (top == NULL || inv == NULL) {
-		json_decref(top);
-		json_decref(inv);
+	if (w == NULL || ins == NULL || fs == NULL) {
+		free(w);
+		json_decref(ins);
+		json_decref(fs);
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	}
-	json_object_set_new(top, "mavis", json_string(mv_version()));
-	json_object_set_new(top, "schema_version", json_integer(MV_JSON_SCHEMA_VERSION));
-	json_object_set_new(top, "kind", json_string("inventory"));
-	json_object_update(top, inv);
-	json_decref(inv);
-	st = mv_json_dump(top, out);
-	json_decref(top);
+	for (size_t i = 0; i < mv_result_input_count(res); i++)
+		json_array_append_new(ins, mv_json_bytes(mv_result_input(res, i)));
+	for (size_t i = 0; i < mv_result_finding_count(res); i++)
+		json_array_append_new(fs, mv_json_finding(mv_result_finding(res, i)));
+	mv_jw_init(w, out);
+	mv_jw_open(w, '{');
+	mv_jw_key(w, "mavis");
+	mv_jw_str(w, mv_version());
+	mv_jw_key(w, "schema_version");
+	mv_jw_int(w, MV_JSON_SCHEMA_VERSION);
+	mv_jw_key(w, "kind");
+	mv_jw_str(w, "inventory");
+	mv_jw_key(w, "inputs");
+	mv_jw_json(w, ins);
+	mv_jw_entries(w, res);
+	mv_jw_key(w, "findings");
+	mv_jw_json(w, fs);
+	mv_jw_key(w, "incomplete");
+	mv_jw_bool(w, mv_result_incomplete(res));
+	mv_jw_close(w, '}');
+	st = mv_jw_finish(w);
+	free(w);
 	if (st != MV_OK)
 		return mv_ctx_fail(ctx, st, "cannot write the report");
 	return MV_OK;

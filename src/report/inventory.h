@@ -10,11 +10,12 @@
 
 /* A JSON string from arbitrary bytes: as is when valid UTF-8, else escaped (\xNN). */
 json_t *mv_json_bytes(const char *s);
-json_t *mv_json_entry(const struct mv_entry *e);
 json_t *mv_json_finding(const struct mv_finding *f);
-/* {"inputs": [...], "entries": [...], "findings": [...], "incomplete": bool} */
-json_t *mv_json_inventory(const struct mv_result *res);
-/* Dump with a trailing newline; MV_ERR_IO when the stream fails. */
-mv_status mv_json_dump(json_t *j, FILE *out);
+
+struct mv_jw;
+/* One entry of the inventory as an object, and the member "entries" with every entry of
+ * the run: streamed, since a package may hold a million. */
+void mv_jw_entry(struct mv_jw *w, const struct mv_entry *e);
+void mv_jw_entries(struct mv_jw *w, const struct mv_result *res);
 
 #endif

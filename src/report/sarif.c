@@ -10,6 +10,7 @@
 #include "core/str.h"
 #include "judge/judge.h"
 #include "report/inventory.h"
+#include "report/jsonw.h"
 #include "report/report.h"
 
 #define MV_SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"

@@ -2,9 +2,12 @@
  * findings, the signatures, the principle mapping and the verdict. */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "core/ctx.h"
 #include "judge/judge.h"
 #include "report/inventory.h"
+#include "report/jsonw.h"
 #include "report/report.h"
 
 static json_t *
@@ -36,39 +39,50 @@ mv_report_json(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 {
 	const struct mv_result *res = mv_judgement_result(j);
 	const struct mv_rules *rules = mv_judgement_rules(j);
-	json_t *top = json_object(), *sig = json_object(), *ins = json_array(),
-	    *ents = json_array(), *fs = json_array();
+	json_t *sig = json_object(), *ins = json_array(), *fs = json_array();
+	struct mv_jw *w = malloc(sizeof(*w));
 	mv_status st;
 
-	if (top == NULL || sig == NULL || ins == NULL || ents == NULL || fs == NULL) {
-		json_decref(top);
+	if (w == NULL || sig == NULL || ins == NULL || fs == NULL) {
+		free(w);
 		json_decref(sig);
 		json_decref(ins);
-		json_decref(ents);
 		json_decref(fs);
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	}
-	json_object_set_new(top, "mavis", json_string(mv_version()));
-	json_object_set_new(top, "schema_version", json_integer(MV_JSON_SCHEMA_VERSION));
-	json_object_set_new(top, "kind", json_string("scan"));
 	json_object_set_new(sig, "path", mv_json_bytes(mv_rules_dir(rules)));
 	json_object_set_new(sig, "sha256", json_string(mv_rules_digest(rules)));
-	json_object_set_new(top, "signatures", sig);
 	for (size_t i = 0; i < mv_result_input_count(res); i++)
 		json_array_append_new(ins, mv_json_bytes(mv_result_input(res, i)));
-	json_object_set_new(top, "inputs", ins);
-	for (size_t i = 0; i < mv_result_entry_count(res); i++)
-		json_array_append_new(ents, mv_json_entry(mv_result_entry(res, i)));
-	json_object_set_new(top, "entries", ents);
-	json_object_set_new(top, "incomplete", json_boolean(mv_result_incomplete(res)));
 	for (size_t i = 0; i < mv_judgement_count(j); i++)
 		json_array_append_new(fs, judged(mv_judgement_get(j, i)));
-	json_object_set_new(top, "findings", fs);
-	json_object_set_new(top, "verification", mv_json_verification(j));
-	json_object_set_new(top, "principles", mv_json_principles(j));
-	json_object_set_new(top, "verdict", mv_json_verdict(j));
-	st = mv_json_dump(top, out);
-	json_decref(top);
+	/* The entries, the bulk of the document, are streamed; the rest is small. */
+	mv_jw_init(w, out);
+	mv_jw_open(w, '{');
+	mv_jw_key(w, "mavis");
+	mv_jw_str(w, mv_version());
+	mv_jw_key(w, "schema_version");
+	mv_jw_int(w, MV_JSON_SCHEMA_VERSION);
+	mv_jw_key(w, "kind");
+	mv_jw_str(w, "scan");
+	mv_jw_key(w, "signatures");
+	mv_jw_json(w, sig);
+	mv_jw_key(w, "inputs");
+	mv_jw_json(w, ins);
+	mv_jw_entries(w, res);
+	mv_jw_key(w, "incomplete");
+	mv_jw_bool(w, mv_result_incomplete(res));
+	mv_jw_key(w, "findings");
+	mv_jw_json(w, fs);
+	mv_jw_key(w, "verification");
+	mv_jw_json(w, mv_json_verification(j));
+	mv_jw_key(w, "principles");
+	mv_jw_json(w, mv_json_principles(j));
+	mv_jw_key(w, "verdict");
+	mv_jw_json(w, mv_json_verdict(j));
+	mv_jw_close(w, '}');
+	st = mv_jw_finish(w);
+	free(w);
 	if (st != MV_OK)
 		return mv_ctx_fail(ctx, st, "cannot write the report");
 	return MV_OK;

@@ -5,6 +5,7 @@
 #include "core/ctx.h"
 #include "judge/judge.h"
 #include "report/inventory.h"
+#include "report/jsonw.h"
 #include "report/report.h"
 
 static json_t *

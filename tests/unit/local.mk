@@ -29,6 +29,12 @@ TESTS += tests/unit/check_zipidx
 tests_unit_check_zipidx_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_zipidx_LDADD = $(UNIT_LIBS)
 
+# The streaming JSON writer of the reports against jansson's own layout.
+check_PROGRAMS += tests/unit/check_jsonw
+TESTS += tests/unit/check_jsonw
+tests_unit_check_jsonw_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_jsonw_LDADD = $(UNIT_LIBS)
+
 check_PROGRAMS += tests/unit/check_core tests/unit/check_hash
 TESTS += tests/unit/check_core tests/unit/check_hash
 tests_unit_check_core_CFLAGS = $(UNIT_FLAGS)
