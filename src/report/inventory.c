@@ -117,6 +117,27 @@ mv_jw_entry(struct mv_jw *w, const struct mv_entry *e)
 }
 
 void
+mv_jw_head(struct mv_jw *w, const char *kind, const struct mv_result *res, json_t *sig)
+{
+	mv_jw_open(w, '{');
+	mv_jw_key(w, "mavis");
+	mv_jw_str(w, mv_version());
+	mv_jw_key(w, "schema_version");
+	mv_jw_int(w, MV_JSON_SCHEMA_VERSION);
+	mv_jw_key(w, "kind");
+	mv_jw_str(w, kind);
+	if (sig) {
+		mv_jw_key(w, "signatures");
+		mv_jw_json(w, sig);
+	}
+	mv_jw_key(w, "inputs");
+	mv_jw_open(w, '[');
+	for (size_t i = 0; i < mv_result_input_count(res); i++)
+		mv_jw_str(w, mv_result_input(res, i));
+	mv_jw_close(w, ']');
+}
+
+void
 mv_jw_entries(struct mv_jw *w, const struct mv_result *res)
 {
 	mv_jw_key(w, "entries");
@@ -148,29 +169,18 @@ mv_status
 mv_inventory_write_json(struct mv_ctx *ctx, const struct mv_result *res, FILE *out)
 {
 	struct mv_jw *w = malloc(sizeof(*w));
-	json_t *ins = json_array(), *fs = json_array();
+	json_t *fs = json_array();
 	mv_status st;
 
-	if (w == NULL || ins == NULL || fs == NULL) {
+	if (w == NULL || fs == NULL) {
 		free(w);
-		json_decref(ins);
 		json_decref(fs);
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	}
-	for (size_t i = 0; i < mv_result_input_count(res); i++)
-		json_array_append_new(ins, mv_json_bytes(mv_result_input(res, i)));
 	for (size_t i = 0; i < mv_result_finding_count(res); i++)
 		json_array_append_new(fs, mv_json_finding(mv_result_finding(res, i)));
 	mv_jw_init(w, out);
-	mv_jw_open(w, '{');
-	mv_jw_key(w, "mavis");
-	mv_jw_str(w, mv_version());
-	mv_jw_key(w, "schema_version");
-	mv_jw_int(w, MV_JSON_SCHEMA_VERSION);
-	mv_jw_key(w, "kind");
-	mv_jw_str(w, "inventory");
-	mv_jw_key(w, "inputs");
-	mv_jw_json(w, ins);
+	mv_jw_head(w, "inventory", res, NULL);
 	mv_jw_entries(w, res);
 	mv_jw_key(w, "findings");
 	mv_jw_json(w, fs);

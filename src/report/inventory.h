@@ -16,6 +16,9 @@ struct mv_jw;
 /* One entry of the inventory as an object, and the member "entries" with every entry of
  * the run: streamed, since a package may hold a million. */
 void mv_jw_entry(struct mv_jw *w, const struct mv_entry *e);
+/* Open a document: mavis, schema_version, kind, the signatures folder (sig, taken, when not
+ * NULL) and the inputs. */
+void mv_jw_head(struct mv_jw *w, const char *kind, const struct mv_result *res, json_t *sig);
 void mv_jw_entries(struct mv_jw *w, const struct mv_result *res);
 
 #endif

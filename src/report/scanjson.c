@@ -39,36 +39,23 @@ mv_report_json(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 {
 	const struct mv_result *res = mv_judgement_result(j);
 	const struct mv_rules *rules = mv_judgement_rules(j);
-	json_t *sig = json_object(), *ins = json_array(), *fs = json_array();
+	json_t *sig = json_object(), *fs = json_array();
 	struct mv_jw *w = malloc(sizeof(*w));
 	mv_status st;
 
-	if (w == NULL || sig == NULL || ins == NULL || fs == NULL) {
+	if (w == NULL || sig == NULL || fs == NULL) {
 		free(w);
 		json_decref(sig);
-		json_decref(ins);
 		json_decref(fs);
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	}
 	json_object_set_new(sig, "path", mv_json_bytes(mv_rules_dir(rules)));
 	json_object_set_new(sig, "sha256", json_string(mv_rules_digest(rules)));
-	for (size_t i = 0; i < mv_result_input_count(res); i++)
-		json_array_append_new(ins, mv_json_bytes(mv_result_input(res, i)));
 	for (size_t i = 0; i < mv_judgement_count(j); i++)
 		json_array_append_new(fs, judged(mv_judgement_get(j, i)));
 	/* The entries, the bulk of the document, are streamed; the rest is small. */
 	mv_jw_init(w, out);
-	mv_jw_open(w, '{');
-	mv_jw_key(w, "mavis");
-	mv_jw_str(w, mv_version());
-	mv_jw_key(w, "schema_version");
-	mv_jw_int(w, MV_JSON_SCHEMA_VERSION);
-	mv_jw_key(w, "kind");
-	mv_jw_str(w, "scan");
-	mv_jw_key(w, "signatures");
-	mv_jw_json(w, sig);
-	mv_jw_key(w, "inputs");
-	mv_jw_json(w, ins);
+	mv_jw_head(w, "scan", res, sig);
 	mv_jw_entries(w, res);
 	mv_jw_key(w, "incomplete");
 	mv_jw_bool(w, mv_result_incomplete(res));
