@@ -86,3 +86,73 @@ tests_fuzz_fuzz_pickle_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_npy_SOURCES = tests/fuzz/fuzz_npy.c tests/fuzz/replay.c
 tests_fuzz_fuzz_npy_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_npy_LDADD = $(FUZZ_LIBS)
+
+# libFuzzer programs (configure CC=clang --enable-sanitizers --enable-libfuzzer): the same
+# harnesses without replay.c, e.g. tests/fuzz/lf_oci -max_total_time=60 tests/fuzz/corpus/oci.
+if LIBFUZZER
+noinst_PROGRAMS = tests/fuzz/lf_zipidx tests/fuzz/lf_walk tests/fuzz/lf_oci tests/fuzz/lf_bundle \
+	tests/fuzz/lf_envelope tests/fuzz/lf_statement tests/fuzz/lf_safetensors tests/fuzz/lf_gguf \
+	tests/fuzz/lf_onnx tests/fuzz/lf_savedmodel tests/fuzz/lf_template tests/fuzz/lf_keras \
+	tests/fuzz/lf_nemo tests/fuzz/lf_pickle tests/fuzz/lf_npy
+LIBFUZZER_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_lf_zipidx_SOURCES = tests/fuzz/fuzz_zipidx.c
+tests_fuzz_lf_walk_SOURCES = tests/fuzz/fuzz_walk.c
+tests_fuzz_lf_oci_SOURCES = tests/fuzz/fuzz_oci.c
+tests_fuzz_lf_bundle_SOURCES = tests/fuzz/fuzz_bundle.c
+tests_fuzz_lf_envelope_SOURCES = tests/fuzz/fuzz_envelope.c
+tests_fuzz_lf_statement_SOURCES = tests/fuzz/fuzz_statement.c
+tests_fuzz_lf_safetensors_SOURCES = tests/fuzz/fuzz_safetensors.c
+tests_fuzz_lf_gguf_SOURCES = tests/fuzz/fuzz_gguf.c
+tests_fuzz_lf_onnx_SOURCES = tests/fuzz/fuzz_onnx.c
+tests_fuzz_lf_savedmodel_SOURCES = tests/fuzz/fuzz_savedmodel.c
+tests_fuzz_lf_template_SOURCES = tests/fuzz/fuzz_template.c
+tests_fuzz_lf_keras_SOURCES = tests/fuzz/fuzz_keras.c
+tests_fuzz_lf_nemo_SOURCES = tests/fuzz/fuzz_nemo.c
+tests_fuzz_lf_pickle_SOURCES = tests/fuzz/fuzz_pickle.c
+tests_fuzz_lf_npy_SOURCES = tests/fuzz/fuzz_npy.c
+tests_fuzz_lf_zipidx_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_walk_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_oci_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_bundle_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_envelope_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_statement_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_safetensors_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_gguf_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_onnx_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_savedmodel_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_template_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_keras_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_nemo_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_pickle_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_npy_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_zipidx_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_walk_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_oci_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_bundle_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_envelope_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_statement_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_safetensors_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_gguf_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_onnx_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_savedmodel_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_template_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_keras_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_nemo_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_pickle_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_npy_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_zipidx_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_walk_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_oci_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_bundle_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_envelope_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_statement_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_safetensors_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_gguf_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_onnx_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_savedmodel_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_template_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_keras_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_nemo_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_pickle_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_npy_LDADD = $(FUZZ_LIBS)
+endif
