@@ -514,6 +514,10 @@ MV_EXPORT enum mv_severity mv_policy_fail_on(const struct mv_policy *pol);
  * against the policy's folder; NULL and 0 when it names none. Valid until the free. */
 MV_EXPORT const char *mv_policy_trust_key(const struct mv_policy *pol);
 MV_EXPORT size_t mv_policy_trust_roots(const struct mv_policy *pol, const char *const **roots);
+/* "trust sigstore": the trusted_root.json path, and the identity and issuer; NULL when not
+ * named. */
+MV_EXPORT const char *mv_policy_trust_sigstore(const struct mv_policy *pol,
+    const char **identity, const char **issuer);
 MV_EXPORT void mv_policy_free(struct mv_policy *pol);
 
 /* What a scan learnt about the signature of one input. */

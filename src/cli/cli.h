@@ -72,6 +72,10 @@ int cli_passphrase(const char *fd_arg, const char *env_name, char **out, size_t 
 void cli_secure_free(char *p, size_t n);
 /* A byte count with an optional k, M, G, T (or KiB...) suffix; 0 on success. */
 int cli_parse_size(const char *s, uint64_t *out);
+/* The trust material of verify (required: exactly one method) and scan (at most one): a
+ * key, certificate roots, or a Sigstore trusted root with the identity and its issuer.
+ * 0 or EXIT_ERROR (printed). */
+int cli_trust_check(const struct mv_verify_opts *vo, int required);
 /* An --ignore-paths value relative to the model root (new string, NULL without memory). */
 char *cli_model_rel(const char *model, const char *p);
 int cmd_scan(int argc, char **argv);

@@ -20,6 +20,9 @@ enum {
 	OPT_KEY,
 	OPT_CHAIN,
 	OPT_SIG,
+	OPT_TRUSTED_ROOT,
+	OPT_IDENTITY,
+	OPT_PROVIDER,
 };
 
 /* Root certificate files one scan may be given. */
@@ -35,6 +38,9 @@ static const struct option own[] = {
 	{"key", required_argument, NULL, OPT_KEY},
 	{"cert-chain", required_argument, NULL, OPT_CHAIN},
 	{"signature", required_argument, NULL, OPT_SIG},
+	{"trusted-root", required_argument, NULL, OPT_TRUSTED_ROOT},
+	{"identity", required_argument, NULL, OPT_IDENTITY},
+	{"identity-provider", required_argument, NULL, OPT_PROVIDER},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -99,8 +105,12 @@ usage(FILE *out, const struct mv_ctx *ctx)
 	    "      --principles      text: every provision with its evidence\n"
 	    "  -k, --key PUB         verify the signature with this PEM public key\n"
 	    "      --cert-chain ROOTS  verify it with these PEM root CA certificates\n"
-	    "                        (repeatable); without --key or --cert-chain a signature\n"
-	    "                        is reported as present but not verified\n"
+	    "                        (repeatable)\n"
+	    "      --trusted-root ROOT  Sigstore trusted_root.json (keyless, offline), with\n"
+	    "      --identity ID     the signer's e-mail or URI, and\n"
+	    "      --identity-provider URL  the OIDC issuer of that identity\n"
+	    "                        (without trust material here or in the policy, a\n"
+	    "                        signature is reported as present but not verified)\n"
 	    "      --signature FILE  the signature of the one PATH (default: model.sig in a\n"
 	    "                        folder or archive, PATH.sig beside a file)\n"
 	    "      --signatures DIR  rules and provision tables (default: $MAVIS_SIGNATURES,\n"
@@ -169,6 +179,9 @@ cmd_scan(int argc, char **argv)
 			vo.roots = roots;
 			break;
 		case OPT_SIG: vo.signature = optarg; break;
+		case OPT_TRUSTED_ROOT: vo.trusted_root = optarg; break;
+		case OPT_IDENTITY: vo.identity = optarg; break;
+		case OPT_PROVIDER: vo.issuer = optarg; break;
 		case OPT_HELP:
 			usage(stdout, ctx);
 			rc = EXIT_PASS;
@@ -193,10 +206,8 @@ cmd_scan(int argc, char **argv)
 		rc = cli_error("--signature names the signature of one PATH, not %zu", ninputs);
 		goto done;
 	}
-	if (vo.public_key && vo.nroots) {
-		rc = cli_error("give --key or --cert-chain, not both");
+	if (cli_trust_check(&vo, 0) != 0)
 		goto done;
-	}
 	if ((sums = calloc(ninputs, sizeof(*sums))) == NULL ||
 	    (reps = calloc(ninputs, sizeof(*reps))) == NULL) {
 		rc = cli_error("out of memory");
@@ -212,9 +223,10 @@ cmd_scan(int argc, char **argv)
 	if (fail_on)
 		mv_policy_set_fail_on(pol, sev);
 	/* Trust material on the command line replaces the policy's. */
-	if (vo.public_key == NULL && vo.nroots == 0) {
+	if (vo.public_key == NULL && vo.nroots == 0 && vo.trusted_root == NULL) {
 		vo.public_key = mv_policy_trust_key(pol);
 		vo.nroots = mv_policy_trust_roots(pol, &vo.roots);
+		vo.trusted_root = mv_policy_trust_sigstore(pol, &vo.identity, &vo.issuer);
 	}
 	/* A key that cannot be read is an error now, not only once a signature turns up: a
 	 * gate given a wrong path would otherwise pass every unsigned package in silence. */
@@ -226,9 +238,11 @@ cmd_scan(int argc, char **argv)
 			goto done;
 		}
 	}
-	for (size_t i = 0; i < vo.nroots; i++) {
-		if (access(vo.roots[i], R_OK) != 0) {
-			rc = cli_error("%s: %s", vo.roots[i], strerror(errno));
+	for (size_t i = 0; i < vo.nroots + (vo.trusted_root != NULL); i++) {
+		const char *f = i < vo.nroots ? vo.roots[i] : vo.trusted_root;
+
+		if (access(f, R_OK) != 0) {
+			rc = cli_error("%s: %s", f, strerror(errno));
 			goto done;
 		}
 	}

@@ -193,16 +193,9 @@ cmd_verify(int argc, char **argv)
 		    "one MODEL at a time");
 		goto done;
 	}
-	if ((vo.public_key != NULL) + (nroots != 0) + (vo.trusted_root != NULL) != 1) {
-		rc = cli_error("give one of --key PUB (key signatures), --cert-chain ROOTS "
-		    "(certificate signatures) or --trusted-root ROOT (Sigstore keyless)");
+	vo.nroots = nroots;
+	if (cli_trust_check(&vo, 1) != 0)
 		goto done;
-	}
-	if ((vo.trusted_root != NULL) != (vo.identity != NULL && vo.issuer != NULL) ||
-	    (vo.trusted_root == NULL && (vo.identity || vo.issuer))) {
-		rc = cli_error("--trusted-root goes with --identity and --identity-provider");
-		goto done;
-	}
 	if (nign && (rel = calloc(nign, sizeof(*rel))) == NULL) {
 		rc = cli_error("out of memory");
 		goto done;
@@ -213,7 +206,6 @@ cmd_verify(int argc, char **argv)
 			goto done;
 		}
 	vo.roots = roots;
-	vo.nroots = nroots;
 	vo.ignore = (const char *const *)rel;
 	vo.nignore = nign;
 	cli_progress_attach(ctx, progress && !quiet);

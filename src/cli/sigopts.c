@@ -137,3 +137,18 @@ cli_model_rel(const char *model, const char *p)
 	free(real);
 	return rel;
 }
+
+int
+cli_trust_check(const struct mv_verify_opts *vo, int required)
+{
+	int methods = (vo->public_key != NULL) + (vo->nroots != 0) + (vo->trusted_root != NULL);
+
+	if (methods > 1 || (required && methods == 0))
+		return cli_error("give %s --key PUB (key signatures), --cert-chain ROOTS "
+		    "(certificate signatures) or --trusted-root ROOT (Sigstore keyless)",
+		    required ? "one of" : "at most one of");
+	if ((vo->trusted_root != NULL) != (vo->identity != NULL && vo->issuer != NULL) ||
+	    (vo->trusted_root == NULL && (vo->identity || vo->issuer)))
+		return cli_error("--trusted-root goes with --identity and --identity-provider");
+	return 0;
+}

@@ -54,6 +54,7 @@ struct mv_policy {
 	char *trust_key;                       /* "trust key FILE", resolved, or NULL */
 	char **trust_roots;                    /* "trust cert-chain FILE" lines, resolved */
 	size_t ntrust_roots;
+	char *trust_sigstore[3];               /* "trust sigstore ROOT IDENTITY ISSUER" */
 };
 
 struct mv_judgement {

@@ -47,6 +47,8 @@ mv_policy_free(struct mv_policy *pol)
 		free(pol->trust_roots[i]);
 	free(pol->trust_roots);
 	free(pol->trust_key);
+	for (int i = 0; i < 3; i++)
+		free(pol->trust_sigstore[i]);
 	free(pol->sev);
 	free(pol->sup);
 	free(pol->forbid);
@@ -65,6 +67,15 @@ mv_policy_trust_roots(const struct mv_policy *pol, const char *const **roots)
 {
 	*roots = (const char *const *)pol->trust_roots;
 	return pol->ntrust_roots;
+}
+
+const char *
+mv_policy_trust_sigstore(const struct mv_policy *pol, const char **identity,
+    const char **issuer)
+{
+	*identity = pol->trust_sigstore[1];
+	*issuer = pol->trust_sigstore[2];
+	return pol->trust_sigstore[0];
 }
 
 void
@@ -172,10 +183,10 @@ grow(void *v, size_t n, size_t size)
 }
 
 /*
- * "trust key FILE" and "trust cert-chain FILE": the trust material a registry or a release
- * gate keeps beside its policy, so every scan verifies signatures without options. A relative
- * FILE is taken from the policy's folder, as a policy moves with its keys; it must be
- * readable now, so that a typo stops the scan before the walk.
+ * "trust key FILE", "trust cert-chain FILE" and "trust sigstore ROOT IDENTITY ISSUER": the
+ * trust material a registry or a release gate keeps beside its policy, so every scan verifies
+ * signatures without options. A relative FILE is taken from the policy's folder, as a policy
+ * moves with its keys; it must be readable now, so that a typo stops the scan before the walk.
  */
 static mv_status
 trust(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, char **w,
@@ -183,18 +194,22 @@ trust(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, 
 {
 	const char *slash = strrchr(file, '/');
 	int key = n == 3 && strcmp(w[1], "key") == 0;
+	int keyless = n == 5 && strcmp(w[1], "sigstore") == 0;
+	int methods = (pol->trust_key != NULL) + (pol->ntrust_roots > 0) +
+	    (pol->trust_sigstore[0] != NULL);
 	char *path;
 	void *v;
 
-	if (n != 3 || (!key && strcmp(w[1], "cert-chain") != 0))
-		return fail(ctx, file, line, "trust takes: trust key FILE, or trust cert-chain FILE",
-		    NULL);
-	if (key && pol->trust_key != NULL)
-		return fail(ctx, file, line, "trust key given twice", NULL);
-	if (!key && pol->ntrust_roots >= 16)
+	if (!keyless && (n != 3 || (!key && strcmp(w[1], "cert-chain") != 0)))
+		return fail(ctx, file, line, "trust takes: trust key FILE, trust cert-chain FILE, "
+		    "or trust sigstore TRUSTED_ROOT IDENTITY ISSUER", NULL);
+	if ((key && pol->trust_key != NULL) || (keyless && pol->trust_sigstore[0] != NULL))
+		return fail(ctx, file, line, "trust given twice for", w[1]);
+	if (!key && !keyless && pol->ntrust_roots >= 16)
 		return fail(ctx, file, line, "more than 16 trust cert-chain lines", NULL);
-	if (key ? pol->ntrust_roots > 0 : pol->trust_key != NULL)
-		return fail(ctx, file, line, "trust a key or certificate roots, not both", NULL);
+	if (methods > 0 && !(!key && !keyless && pol->ntrust_roots > 0))
+		return fail(ctx, file, line, "trust one of a key, certificate roots or a Sigstore "
+		    "root, not several", NULL);
 	if (w[2][0] == '/' || slash == NULL)
 		path = mv_strdup(w[2]);
 	else
@@ -209,6 +224,13 @@ trust(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, 
 	}
 	if (key) {
 		pol->trust_key = path;
+		return MV_OK;
+	}
+	if (keyless) {
+		pol->trust_sigstore[0] = path;
+		if ((pol->trust_sigstore[1] = mv_strdup(w[3])) == NULL ||
+		    (pol->trust_sigstore[2] = mv_strdup(w[4])) == NULL)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		return MV_OK;
 	}
 	if ((v = grow(pol->trust_roots, pol->ntrust_roots, sizeof(char *))) == NULL) {

@@ -35,5 +35,15 @@ for opt in $("$mavis" hash --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); d
 	    "$top_srcdir/man/mavis-hash.1" || fail "mavis-hash(1) does not describe $opt"
 done
 
+# Every own option of mavis scan (those before its walk options) is in mavis-scan(1).
+out=$("$MANDOC" -Tlint -Wwarning "$top_srcdir/man/mavis-scan.1" 2>&1)
+[ $? -eq 0 ] && [ -z "$out" ] || { fail "mavis-scan.1 is not lint-clean"; echo "$out"; }
+for opt in $("$mavis" scan --help | sed '/^walking:/,$d' | grep -o -- '--[a-z][a-z0-9-]*' |
+    sort -u); do
+	name=${opt#--}
+	grep -q "^\.It Fl Fl $name\( \|$\)\|^\.It Fl [a-z] , Fl Fl $name\( \|$\)" \
+	    "$top_srcdir/man/mavis-scan.1" || fail "mavis-scan(1) does not describe $opt"
+done
+
 [ "$fails" -eq 0 ] || exit 1
-echo "man.sh: mavis.1 and mavis-hash.1 are clean and complete"
+echo "man.sh: mavis.1, mavis-hash.1 and mavis-scan.1 are clean and complete"

@@ -108,7 +108,7 @@ status "trust-override" 1 'signature\.' \
     scan --no-progress --policy trust/release.policy --key trust/other.pub trust/signed
 status "trust-missing" 2 'nokey\.policy:1: cannot read the trust file' \
     scan --no-progress --policy trust/nokey.policy clean
-status "trust-both" 2 'both\.policy:2: trust a key or certificate roots, not both' \
+status "trust-both" 2 'both\.policy:2: trust one of a key, certificate roots or a Sigstore root' \
     scan --no-progress --policy trust/both.policy clean
 echo tampered >> "$(find trust/signed -type f ! -name model.sig | sort | head -1)"
 status "trust-tampered" 1 'integrity\.digest\.mismatch' \

@@ -147,6 +147,26 @@ open(sys.argv[2], "wb").write(base64.b64decode(s["trusted_root.json"]))' "$seeds
 			--ignore-paths ignore-me "$vectors/oms/v1.1.0-sigstore"
 		expect 2 "keyless: identity required" "$mavis" verify --no-progress \
 			--trusted-root "$work/root.json" "$vectors/oms/v1.1.0-sigstore"
+		# mavis scan verifies keyless signatures the same way.
+		expect 0 "scan: keyless vector" "$mavis" scan --no-progress --exclude ignore-me \
+			--trusted-root "$work/root.json" --identity stefanb@us.ibm.com \
+			--identity-provider https://sigstore.verify.ibm.com/oauth2 \
+			"$vectors/oms/v1.1.0-sigstore"
+		grep_out "scan: keyless signer named" "verified .*Sigstore identity stefanb@us.ibm.com"
+		expect 1 "scan: keyless, another identity" "$mavis" scan --no-progress \
+			--exclude ignore-me --trusted-root "$work/root.json" --identity eve@example.com \
+			--identity-provider https://sigstore.verify.ibm.com/oauth2 \
+			"$vectors/oms/v1.1.0-sigstore"
+		expect 2 "scan: keyless, identity required" "$mavis" scan --no-progress \
+			--trusted-root "$work/root.json" "$vectors/oms/v1.1.0-sigstore"
+		expect 2 "scan: one trust method" "$mavis" scan --no-progress \
+			--key "$keys/signing-key-pub.pem" --trusted-root "$work/root.json" \
+			--identity eve@example.com --identity-provider https://example.com \
+			"$vectors/oms/v1.1.0-sigstore"
+		printf 'require signature\ntrust sigstore %s stefanb@us.ibm.com %s\n' \
+			"$work/root.json" https://sigstore.verify.ibm.com/oauth2 > "$work/keyless.policy"
+		expect 0 "scan: keyless trust in the policy" "$mavis" scan --no-progress \
+			--exclude ignore-me --policy "$work/keyless.policy" "$vectors/oms/v1.1.0-sigstore"
 	else
 		echo "SKIP - keyless: @sigstore/tuf is not installed (npm ci --prefix tests/interop)"
 	fi
