@@ -4,7 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,7 +28,6 @@ enum {
 };
 
 struct oci {
-	struct mv_run *run;
 	struct mv_item **items;          /* the items of this input, sorted by name */
 	size_t nitems;
 	unsigned char *seen;             /* SEEN_* per item */
@@ -75,7 +74,7 @@ report(struct mv_item *at, enum mv_rule r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Read the JSON document of item i (a regular file the directory walk vetted: never a link
+/* Read the JSON document of item it (a regular file the directory walk vetted: never a link
  * out of the package). NULL with a finding on it when it is no usable JSON object. */
 static json_t *
 load(struct oci *o, struct mv_item *it, const char *what)
@@ -305,7 +304,7 @@ has_file(const char *dir, const char *name)
 mv_status
 mv_oci_check(struct mv_run *run, const char *root, size_t first)
 {
-	struct oci o = {.run = run};
+	struct oci o = {0};
 	json_t *layout;
 	const char *ver;
 	long li, ii;

@@ -205,13 +205,22 @@ mv_sniff(const unsigned char *p, size_t n, uint64_t size)
 int
 mv_sniff_zip_tail(const unsigned char *tail, size_t n)
 {
-	/* The EOCD is 22 bytes plus a comment of up to 65535; search backwards. */
+	/* The EOCD is 22 bytes plus a comment of up to 65535; search backwards. Every file's
+	 * tail is searched, so the scan for 'P' is memrchr's (vectorised), not a byte loop. */
+	size_t end;
+
 	if (n < 22)
 		return 0;
-	for (size_t i = n - 22 + 1; i-- > 0;) {
-		if (tail[i] == 'P' && memcmp(tail + i, "PK\005\006", 4) == 0 &&
-		    (size_t)mv_le16(tail + i + 20) == n - i - 22)
+	for (end = n - 22 + 1; end > 0;) {
+		const unsigned char *p = memrchr(tail, 'P', end);
+		size_t i;
+
+		if (p == NULL)
+			return 0;
+		i = (size_t)(p - tail);
+		if (memcmp(p, "PK\005\006", 4) == 0 && (size_t)mv_le16(p + 20) == n - i - 22)
 			return 1;
+		end = i;
 	}
 	return 0;
 }
