@@ -503,6 +503,7 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 		} else if (ra) {
 			if (fmt_out)
 				*fmt_out = fmt;
+			mv_task_queue_archive(t, fmt);
 		} else {
 			open_nested(t, r, rec, fmt, path, name, depth);
 		}
@@ -976,8 +977,9 @@ mv_walk_archive(struct mv_task *t, const struct mv_rsrc *src)
 
 	memset(&in, 0, sizeof(in));
 	in.src = src;
+	/* The top pass may still be writing item->top: the finding alone marks the run
+	 * incomplete. */
 	if ((in.buf = malloc(MV_READ_BUF)) == NULL) {
-		item->top.flags |= MV_ENTRY_INCOMPLETE;
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, item->top.path, -1,
 		    "out of memory");
 		return;

@@ -129,8 +129,30 @@ check_blob(struct mv_task *t)
 	}
 }
 
-/* The pass over a top-level entry with random access to it: when it is an archive, its walk
- * is queued as a task of its own, once this task no longer touches the item's record. */
+/*
+ * The archive task reads only what is fixed before it is queued (the item's paths, name and
+ * format) and writes only its own lists (sub, members), so it runs beside the rest of the top
+ * pass. A large checkpoint is then hashed whole on one core while its members are read and
+ * hashed on another, instead of one after the other.
+ */
+void
+mv_task_queue_archive(struct mv_task *t, enum mv_format fmt)
+{
+	struct mv_item *item = t->item;
+
+	if (item->archive_queued)
+		return;
+	item->fmt = fmt;
+	item->archive_queued = 1;
+	if (mv_pool_submit(t->run->pool, mv_task_archive, item) != MV_OK) {
+		item->top.flags |= MV_ENTRY_INCOMPLETE;
+		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, item->top.path, -1,
+		    "out of memory");
+	}
+}
+
+/* The pass over a top-level entry with random access to it; an archive's walk was queued
+ * from it (mv_task_queue_archive) as soon as its format was known. */
 static void
 top_pass(struct mv_task *t, struct mv_blocks *in, const struct mv_rsrc *ra)
 {
@@ -140,14 +162,9 @@ top_pass(struct mv_task *t, struct mv_blocks *in, const struct mv_rsrc *ra)
 	mv_walk_top(t, in, ra, &fmt);
 	if (in->err[0])
 		read_failed(t, &item->top, in->err);
-	item->fmt = fmt;
+	if (!item->archive_queued)
+		item->fmt = fmt;
 	check_blob(t);
-	if ((item->top.flags & MV_ENTRY_CONTAINER) && !(item->top.flags & MV_ENTRY_INCOMPLETE) &&
-	    mv_pool_submit(t->run->pool, mv_task_archive, item) != MV_OK) {
-		item->top.flags |= MV_ENTRY_INCOMPLETE;
-		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, item->top.path, -1,
-		    "out of memory");
-	}
 }
 
 void

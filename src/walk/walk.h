@@ -37,6 +37,7 @@ struct mv_item {
 	struct mv_findings sub;         /* from inside, when it is an archive */
 	struct mv_recs members;         /* archive members, nested ones included */
 	atomic_uint shard_errors;       /* shard tasks that failed */
+	int archive_queued;             /* its member walk is queued (set by the top pass) */
 };
 
 struct mv_run {
@@ -116,6 +117,10 @@ int mv_run_count_bytes(struct mv_run *run, uint64_t n, const char *path);
 void mv_task_file(void *arg);
 /* Walk the archive of a top-level file (task for the pool). */
 void mv_task_archive(void *arg);
+/* Queue that walk for t->item, an archive of format fmt, from its top pass as soon as the
+ * format is known: the members are then read on another core while the top pass goes on
+ * hashing the whole file. Once per item. */
+void mv_task_queue_archive(struct mv_task *t, enum mv_format fmt);
 /* Read standard input or a named pipe in order, archives inside included (task). */
 void mv_task_stream(void *arg);
 
