@@ -9,7 +9,7 @@
 char *mv_strdup(const char *s);
 char *mv_strndup(const char *s, size_t n);
 char *mv_asprintf(const char *fmt, ...) MV_PRINTF(1, 2);
-char *mv_vasprintf(const char *fmt, va_list ap);
+char *mv_vasprintf(const char *fmt, va_list ap) MV_PRINTF(1, 0);
 /* One printable line from arbitrary bytes: valid UTF-8 kept, control characters, invalid
  * bytes and backslashes escaped (\n, \t, \\, \xNN). Returns a new string or NULL. */
 char *mv_str_escape(const char *s, size_t n);

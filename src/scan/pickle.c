@@ -24,6 +24,9 @@ abs_off(const struct mv_pickle *m, uint64_t off)
 	return m->depth ? m->nest_off : m->o.base + off;
 }
 
+static void vemit(struct mv_pickle *m, enum mv_rule r, uint64_t off, const char *fmt,
+    va_list ap) MV_PRINTF(4, 0);
+
 static void
 vemit(struct mv_pickle *m, enum mv_rule r, uint64_t off, const char *fmt, va_list ap)
 {

@@ -17,6 +17,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FAKE "abababababababababababababababababababababababababababababababab"
+/* sha256 of "layer": a blob the manifests of the seeds may name. */
+#define LAYER "dac1d7cfa95021764849fd102524e141488c5e3a90f861dbb5a12d9ac8584f85"
 
 static char *root;
 
@@ -37,7 +39,6 @@ setup(void)
 	char tmpl[] = "/tmp/mavis-fuzz-oci.XXXXXX";
 	char *blobs;
 	const char layout[] = "{\"imageLayoutVersion\": \"1.0.0\"}";
-	/* A layer the manifests of the seeds may name: sha256 of "layer". */
 	const char layer[] = "layer";
 
 	if (mkdtemp(tmpl) == NULL || (root = mv_strdup(tmpl)) == NULL)
@@ -49,18 +50,23 @@ setup(void)
 		abort();
 	free(blobs);
 	put("oci-layout", layout, sizeof(layout) - 1);
-	put("blobs/sha256/"
-	    "dac1d7cfa95021764849fd102524e141488c5e3a90f861dbb5a12d9ac8584f85", layer,
-	    sizeof(layer) - 1);
+	put("blobs/sha256/" LAYER, layer, sizeof(layer) - 1);
 }
 
 static void
 teardown(void)
 {
-	const char *rels[] = {"blobs/sha256/" FAKE,
-	    "blobs/sha256/dac1d7cfa95021764849fd102524e141488c5e3a90f861dbb5a12d9ac8584f85",
-	    "blobs/sha256", "blobs", "oci-layout", "index.json"};
+	/* Deepest first: the two blobs, then their folders and the layout's files. */
+	const char *blobs[] = {FAKE, LAYER};
+	const char *rels[] = {"blobs/sha256", "blobs", "oci-layout", "index.json"};
 
+	for (size_t i = 0; i < sizeof(blobs) / sizeof(blobs[0]); i++) {
+		char *p = mv_asprintf("%s/blobs/sha256/%s", root, blobs[i]);
+
+		if (p)
+			(void)unlink(p);
+		free(p);
+	}
 	for (size_t i = 0; i < sizeof(rels) / sizeof(rels[0]); i++) {
 		char *p = mv_asprintf("%s/%s", root, rels[i]);
 
