@@ -518,6 +518,10 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 	if (!complete)
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, path, -1,
 		    "not read to the end: %s", r->why);
+	/* Blobs of an OCI layout or a Hugging Face cache packed into an archive (docker save,
+	 * skopeo's oci-archive) are named by their digests as they are on disk. */
+	if (complete && member_name && mv_name_blob_digest(member_name))
+		mv_blob_verify(t->findings, rec, mv_name_blob_digest(member_name));
 	if (fmt_out && *fmt_out == MV_FMT_UNKNOWN)
 		*fmt_out = fmt;
 	stop = r->stop;

@@ -13,6 +13,7 @@
 
 #include "core/ctx.h"
 #include "core/str.h"
+#include "walk/name.h"
 #include "walk/walk.h"
 
 /* Deeper trees than this are hostile or broken; the walk reports and skips them. */
@@ -73,34 +74,6 @@ below(const char *real, const char *root)
 	return strncmp(real, root, n) == 0 && (real[n] == '\0' || real[n] == '/');
 }
 
-static int
-is_hex64(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return i == 64;
-}
-
-/* Content-addressed stores name a blob by its sha256: a Hugging Face cache keeps
- * <repo>/blobs/<sha256> (for files stored with LFS), an OCI layout blobs/sha256/<hex>. */
-static char *
-blob_digest_of(const char *real)
-{
-	const char *base = strrchr(real, '/');
-	size_t dirlen;
-
-	if (base == NULL || !is_hex64(base + 1))
-		return NULL;
-	dirlen = (size_t)(base - real);
-	if ((dirlen >= 6 && strncmp(base - 6, "/blobs", 6) == 0) ||
-	    (dirlen >= 13 && strncmp(base - 13, "/blobs/sha256", 13) == 0))
-		return mv_strdup(base + 1);
-	return NULL;
-}
-
 static mv_status
 add(struct mv_dirwalk *w, const char *rel, enum mv_entry_type type, const char *fspath,
     const char *link, const struct stat *st, struct mv_findings *pending)
@@ -126,7 +99,9 @@ add(struct mv_dirwalk *w, const char *rel, enum mv_entry_type type, const char *
 		char *real = realpath(fspath, NULL);
 
 		if (real) {
-			item->blob_digest = blob_digest_of(real);
+			const char *hex = mv_name_blob_digest(real);
+
+			item->blob_digest = hex ? mv_strdup(hex) : NULL;
 			free(real);
 		}
 	}

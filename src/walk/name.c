@@ -293,3 +293,34 @@ done:
 	free(folded);
 	return st;
 }
+
+static int
+is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 64;
+}
+
+const char *
+mv_name_blob_digest(const char *path)
+{
+	static const char *const dirs[] = {"blobs/sha256", "blobs"};
+	const char *base = strrchr(path, '/');
+	size_t dirlen;
+
+	if (base == NULL || !is_hex64(base + 1))
+		return NULL;
+	dirlen = (size_t)(base - path);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		size_t n = strlen(dirs[i]);
+
+		if (dirlen >= n && memcmp(base - n, dirs[i], n) == 0 &&
+		    (dirlen == n || base[-(ptrdiff_t)n - 1] == '/'))
+			return base + 1;
+	}
+	return NULL;
+}

@@ -30,6 +30,11 @@ mv_status mv_names_check(struct mv_names *nm, struct mv_findings *fl, const char
  * dropped, ASCII folded to lower case. Returns a new string or NULL. */
 char *mv_name_fold(const char *name, size_t len);
 
+/* The SHA-256 (64 lowercase hex digits, pointing into path) that a content-addressed store
+ * names a file by: DIR/blobs/HEX in a Hugging Face cache, DIR/blobs/sha256/HEX in an OCI
+ * layout, on disk or as a member name ("blobs/sha256/HEX"); NULL for any other path. */
+const char *mv_name_blob_digest(const char *path);
+
 /* Rules for a single path, with no archive state: 1 when it is absolute, 2 when it climbs
  * out with "..", 0 when neither. Backslashes count as separators. */
 int mv_name_escapes(const char *name, size_t len);

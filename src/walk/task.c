@@ -108,25 +108,28 @@ read_failed(struct mv_task *t, struct mv_entry *e, const char *why)
 	mv_findings_add(t->findings, MV_R_WALK_READ_ERROR, e->path, -1, "cannot read: %s", why);
 }
 
-/* A content-addressed file (a Hugging Face cache blob, an OCI layout blob) is named by its
- * SHA-256: check the name against what was read. */
+void
+mv_blob_verify(struct mv_findings *fl, const struct mv_entry *e, const char *name_hex)
+{
+	char hex[2 * MV_DIGEST_MAX + 1];
+
+	if (e->flags & MV_ENTRY_INCOMPLETE)
+		return;
+	for (unsigned i = 0; i < e->ndigest; i++) {
+		if (e->digest[i].alg != MV_HASH_SHA256)
+			continue;
+		mv_digest_hex(&e->digest[i], hex);
+		if (strcmp(hex, name_hex) != 0)
+			mv_findings_add(fl, MV_R_INTEGRITY_DIGEST_MISMATCH, e->path, -1,
+			    "content-addressed blob '%s' hashes to sha256 %s", name_hex, hex);
+	}
+}
+
 static void
 check_blob(struct mv_task *t)
 {
-	struct mv_item *item = t->item;
-	char hex[2 * MV_DIGEST_MAX + 1];
-
-	if (item->blob_digest == NULL || (item->top.flags & MV_ENTRY_INCOMPLETE))
-		return;
-	for (unsigned i = 0; i < item->top.ndigest; i++) {
-		if (item->top.digest[i].alg != MV_HASH_SHA256)
-			continue;
-		mv_digest_hex(&item->top.digest[i], hex);
-		if (strcmp(hex, item->blob_digest) != 0)
-			mv_findings_add(t->findings, MV_R_INTEGRITY_DIGEST_MISMATCH, item->top.path,
-			    -1, "content-addressed blob '%s' hashes to sha256 %s",
-			    item->blob_digest, hex);
-	}
+	if (t->item->blob_digest)
+		mv_blob_verify(t->findings, &t->item->top, t->item->blob_digest);
 }
 
 /*

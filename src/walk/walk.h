@@ -113,6 +113,11 @@ int mv_run_count_entry(struct mv_run *run, const char *path);
 /* Count bytes produced by decompression against MV_LIMIT_BYTES; 0 when over. */
 int mv_run_count_bytes(struct mv_run *run, uint64_t n, const char *path);
 
+/* A content-addressed file (a Hugging Face cache blob, an OCI layout blob, on disk or in an
+ * archive) is named by its SHA-256 (name_hex): check e's digest against it when the run
+ * computed SHA-256 and e was read to its end. */
+void mv_blob_verify(struct mv_findings *fl, const struct mv_entry *e, const char *name_hex);
+
 /* Read a whole top-level file or memory item (task for the pool). */
 void mv_task_file(void *arg);
 /* Walk the archive of a top-level file (task for the pool). */

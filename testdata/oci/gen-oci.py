@@ -15,6 +15,7 @@ import pickle
 import shutil
 import struct
 import sys
+import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = sys.argv[1] if len(sys.argv) > 1 else HERE
@@ -232,6 +233,28 @@ m, _ = lay.manifest(layers)
 lay.index([tag(m)])
 row("layer_pickle", "pickle.global.denied")
 seed("layer_pickle", lay)
+
+# ---- layouts packed into tars, as docker save and skopeo copy oci-archive: write them ----
+
+
+def pack(name, layout):
+    """layout as a tar with members ./oci-layout, ./blobs/sha256/..., in sorted order."""
+    root = os.path.join(OUT, layout)
+    with tarfile.open(os.path.join(OUT, name), "w", format=tarfile.PAX_FORMAT) as t:
+        for dirpath, dirnames, filenames in sorted(os.walk(root)):
+            dirnames.sort()
+            for fn in sorted(filenames):
+                full = os.path.join(dirpath, fn)
+                info = t.gettarinfo(full, "./" + os.path.relpath(full, root))
+                info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+                with open(full, "rb") as f:
+                    t.addfile(info, f)
+
+
+pack("ok_modelpack.tar", "ok_modelpack")
+row("ok_modelpack.tar", "-")
+pack("blob_tampered.tar", "blob_tampered")
+row("blob_tampered.tar", "integrity.digest.mismatch")
 
 with open(os.path.join(OUT, "expected.tsv"), "w") as f:
     f.write("# fixture\texpected rules (comma-separated), or - for nothing above info\n")
