@@ -1,6 +1,7 @@
 libmavis_internal_la_SOURCES += \
 	src/core/buf.c \
 	src/core/ctx.c \
+	src/core/file.c \
 	src/core/finding.c \
 	src/core/pool.c \
 	src/core/sigfile.c \
@@ -10,6 +11,7 @@ noinst_HEADERS += \
 	src/core/buf.h \
 	src/core/ctx.h \
 	src/core/cursor.h \
+	src/core/file.h \
 	src/core/finding.h \
 	src/core/pool.h \
 	src/core/sigfile.h \

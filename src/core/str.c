@@ -185,3 +185,14 @@ mv_parse_size(const char *s, int allow_suffix, uint64_t *out)
 	}
 	return -1;
 }
+
+int
+mv_is_lower_hex(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == len;
+}

@@ -9,6 +9,9 @@
 char *mv_strdup(const char *s);
 char *mv_strndup(const char *s, size_t n);
 char *mv_asprintf(const char *fmt, ...) MV_PRINTF(1, 2);
+/* True when s is exactly len lowercase hexadecimal digits (a digest as content-addressed
+ * stores name files). */
+int mv_is_lower_hex(const char *s, size_t len);
 char *mv_vasprintf(const char *fmt, va_list ap) MV_PRINTF(1, 0);
 /* One printable line from arbitrary bytes: valid UTF-8 kept, control characters, invalid
  * bytes and backslashes escaped (\n, \t, \\, \xNN). Returns a new string or NULL. */

@@ -195,6 +195,7 @@ trust(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, 
 	const char *slash = strrchr(file, '/');
 	int key = n == 3 && strcmp(w[1], "key") == 0;
 	int keyless = n == 5 && strcmp(w[1], "sigstore") == 0;
+	int roots = !key && !keyless;
 	int methods = (pol->trust_key != NULL) + (pol->ntrust_roots > 0) +
 	    (pol->trust_sigstore[0] != NULL);
 	char *path;
@@ -205,9 +206,10 @@ trust(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, 
 		    "or trust sigstore TRUSTED_ROOT IDENTITY ISSUER", NULL);
 	if ((key && pol->trust_key != NULL) || (keyless && pol->trust_sigstore[0] != NULL))
 		return fail(ctx, file, line, "trust given twice for", w[1]);
-	if (!key && !keyless && pol->ntrust_roots >= 16)
+	if (roots && pol->ntrust_roots >= 16)
 		return fail(ctx, file, line, "more than 16 trust cert-chain lines", NULL);
-	if (methods > 0 && !(!key && !keyless && pol->ntrust_roots > 0))
+	/* Another kind given already (more roots after roots are fine). */
+	if (methods > 0 && !(roots && pol->ntrust_roots > 0))
 		return fail(ctx, file, line, "trust one of a key, certificate roots or a Sigstore "
 		    "root, not several", NULL);
 	if (w[2][0] == '/' || slash == NULL)

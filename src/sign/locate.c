@@ -43,55 +43,6 @@ mv_sig_default_path(struct mv_ctx *ctx, const char *model, char **out)
 }
 
 mv_status
-mv_file_read(struct mv_ctx *ctx, const char *path, size_t max, unsigned char **out,
-    size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
-	unsigned char *buf = NULL;
-	size_t n = 0;
-
-	*out = NULL;
-	*len = 0;
-	if (fd < 0)
-		return mv_ctx_fail(ctx, errno == ENOENT ? MV_ERR_NOTFOUND : MV_ERR_IO, "%s: %s",
-		    path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return mv_ctx_fail(ctx, MV_ERR_IO, "%s: not a regular file", path);
-	}
-	if ((uint64_t)st.st_size > max) {
-		close(fd);
-		return mv_ctx_fail(ctx, MV_ERR_LIMIT, "%s: larger than %zu bytes", path, max);
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			close(fd);
-			free(buf);
-			return mv_ctx_fail(ctx, MV_ERR_IO, "%s: %s", path, strerror(e));
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return MV_OK;
-}
-
-mv_status
 mv_file_write_atomic(struct mv_ctx *ctx, const char *path, const void *p, size_t n)
 {
 	char *tmp = mv_asprintf("%s.tmp-XXXXXX", path);

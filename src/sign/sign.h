@@ -9,6 +9,7 @@
 
 #include "mavis.h"
 #include "core/buf.h"
+#include "core/file.h"
 
 /* The exact strings of the format (oms.md 1.2 to 1.4). */
 #define MV_OMS_MEDIA_V03 "application/vnd.dev.sigstore.bundle.v0.3+json"
@@ -290,9 +291,6 @@ mv_status mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *t
 /* Where a model's signature is by default: MODEL/model.sig for a folder, MODEL.sig for a file
  * or an archive. New string. */
 char *mv_sig_default_for(const char *model, int is_dir);
-/* Read a whole file of at most max bytes. */
-mv_status mv_file_read(struct mv_ctx *ctx, const char *path, size_t max, unsigned char **out,
-    size_t *len);
 /* Is the member nm (normalised) name itself, or top/name ("*": any one folder)? */
 int mv_member_is(const char *nm, const char *top, const char *name);
 /* Read the first regular member of an archive that mv_member_is(top, name); *member receives

@@ -430,6 +430,7 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 	struct mv_entry *rec = &own->v[idx];
 	char *path = mv_strdup(rec->path), *name = mv_strdup(rec->name);
 	uint64_t size_hint = rec->size ? rec->size : UINT64_MAX;
+	const char *blob;
 	int complete, stop;
 
 	if (fmt_out)
@@ -520,8 +521,8 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 		    "not read to the end: %s", r->why);
 	/* Blobs of an OCI layout or a Hugging Face cache packed into an archive (docker save,
 	 * skopeo's oci-archive) are named by their digests as they are on disk. */
-	if (complete && member_name && mv_name_blob_digest(member_name))
-		mv_blob_verify(t->findings, rec, mv_name_blob_digest(member_name));
+	if (complete && member_name && (blob = mv_name_blob_digest(member_name)) != NULL)
+		mv_blob_verify(t->findings, rec, blob);
 	if (fmt_out && *fmt_out == MV_FMT_UNKNOWN)
 		*fmt_out = fmt;
 	stop = r->stop;

@@ -294,17 +294,6 @@ done:
 	return st;
 }
 
-static int
-is_hex64(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return i == 64;
-}
-
 const char *
 mv_name_blob_digest(const char *path)
 {
@@ -312,7 +301,7 @@ mv_name_blob_digest(const char *path)
 	const char *base = strrchr(path, '/');
 	size_t dirlen;
 
-	if (base == NULL || !is_hex64(base + 1))
+	if (base == NULL || !mv_is_lower_hex(base + 1, 64))
 		return NULL;
 	dirlen = (size_t)(base - path);
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {

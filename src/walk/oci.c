@@ -2,17 +2,15 @@
  * the form in which ORAS, KitOps, CNCF ModelPack and Docker model artifacts sit on disk. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "core/ctx.h"
+#include "core/file.h"
 #include "core/str.h"
 #include "scan/jsonutil.h"
 #include "walk/walk.h"
@@ -28,6 +26,7 @@ enum {
 };
 
 struct oci {
+	struct mv_ctx *ctx;              /* for the file reader's error text */
 	struct mv_item **items;          /* the items of this input, sorted by name */
 	size_t nitems;
 	unsigned char *seen;             /* SEEN_* per item */
@@ -79,42 +78,28 @@ report(struct mv_item *at, enum mv_rule r, const char *fmt, ...)
 static json_t *
 load(struct oci *o, struct mv_item *it, const char *what)
 {
-	struct stat st;
 	unsigned char *buf = NULL;
 	json_t *j = NULL;
 	char err[256];
-	size_t got = 0;
-	int fd = -1, dup = 0;
+	size_t len = 0;
+	int dup = 0;
+	mv_status st;
 
 	if (it->top.type != MV_ENTRY_FILE || it->fspath == NULL) {
 		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not a regular file of the layout; not read",
 		    what);
 		return NULL;
 	}
-	if ((fd = open(it->fspath, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
-		report(it, MV_R_WALK_READ_ERROR, "cannot read %s: %s", what, strerror(errno));
-		goto done;
+	if ((st = mv_file_read(o->ctx, it->fspath, OCI_JSON_MAX, &buf, &len)) != MV_OK) {
+		if (st == MV_ERR_LIMIT)
+			report(it, MV_R_OCI_LAYOUT_INVALID, "%s is larger than the %u bytes a "
+			    "registry accepts; not read", what, OCI_JSON_MAX);
+		else
+			report(it, st == MV_ERR_NOMEM ? MV_R_ANALYSIS_INCOMPLETE : MV_R_WALK_READ_ERROR,
+			    "cannot read %s: %s", what, mv_ctx_error(o->ctx));
+		return NULL;
 	}
-	if (st.st_size > (off_t)OCI_JSON_MAX) {
-		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is %lld bytes, more than the %u a registry "
-		    "accepts; not read", what, (long long)st.st_size, OCI_JSON_MAX);
-		goto done;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		report(it, MV_R_ANALYSIS_INCOMPLETE, "out of memory reading %s", what);
-		goto done;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n <= 0) {
-			report(it, MV_R_WALK_READ_ERROR, "cannot read %s: %s", what,
-			    n < 0 ? strerror(errno) : "shorter than its size");
-			goto done;
-		}
-		got += (size_t)n;
-	}
-	if (mv_json_load(buf, got, o->max_depth, 0, &j, &dup, err, sizeof(err)) != MV_OK) {
+	if (mv_json_load(buf, len, o->max_depth, 0, &j, &dup, err, sizeof(err)) != MV_OK) {
 		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not valid JSON: %s", what, err);
 		goto done;
 	}
@@ -127,8 +112,6 @@ load(struct oci *o, struct mv_item *it, const char *what)
 		j = NULL;
 	}
 done:
-	if (fd >= 0)
-		close(fd);
 	free(buf);
 	return j;
 }
@@ -140,7 +123,7 @@ static int
 digest_ok(const char *d, char *alg, size_t alglen, const char **hex)
 {
 	const char *colon = strchr(d, ':');
-	size_t n, want;
+	size_t want;
 
 	if (colon == NULL || (size_t)(colon - d) >= alglen)
 		return 0;
@@ -153,10 +136,7 @@ digest_ok(const char *d, char *alg, size_t alglen, const char **hex)
 	else
 		return 0;
 	*hex = colon + 1;
-	for (n = 0; (*hex)[n]; n++)
-		if (!(((*hex)[n] >= '0' && (*hex)[n] <= '9') || ((*hex)[n] >= 'a' && (*hex)[n] <= 'f')))
-			return 0;
-	return n == want;
+	return mv_is_lower_hex(*hex, want);
 }
 
 static const char *
@@ -304,7 +284,7 @@ has_file(const char *dir, const char *name)
 mv_status
 mv_oci_check(struct mv_run *run, const char *root, size_t first)
 {
-	struct oci o = {0};
+	struct oci o = {.ctx = run->ctx};
 	json_t *layout;
 	const char *ver;
 	long li, ii;
