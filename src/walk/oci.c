@@ -30,7 +30,8 @@ struct oci {
 	struct mv_item **items;          /* the items of this input, sorted by name */
 	size_t nitems;
 	unsigned char *seen;             /* SEEN_* per item */
-	unsigned max_depth;
+	unsigned max_depth;              /* indexes within indexes (--max-depth) */
+	unsigned json_depth;             /* nesting inside one document (--max-json-depth) */
 };
 
 static int
@@ -99,7 +100,7 @@ load(struct oci *o, struct mv_item *it, const char *what)
 			    "cannot read %s: %s", what, mv_ctx_error(o->ctx));
 		return NULL;
 	}
-	if (mv_json_load(buf, len, o->max_depth, 0, &j, &dup, err, sizeof(err)) != MV_OK) {
+	if (mv_json_load(buf, len, o->json_depth, 0, &j, &dup, err, sizeof(err)) != MV_OK) {
 		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not valid JSON: %s", what, err);
 		goto done;
 	}
@@ -294,6 +295,7 @@ mv_oci_check(struct mv_run *run, const char *root, size_t first)
 		return MV_OK;
 	o.nitems = run->nitems - first;
 	o.max_depth = (unsigned)run->limit[MV_LIMIT_DEPTH];
+	o.json_depth = (unsigned)run->limit[MV_LIMIT_JSON_DEPTH];
 	if ((o.items = malloc(o.nitems * sizeof(*o.items))) == NULL ||
 	    (o.seen = calloc(o.nitems, 1)) == NULL) {
 		st = MV_ERR_NOMEM;

@@ -3,7 +3,11 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mavis.h"
 #include "fixture.h"
@@ -73,6 +77,58 @@ START_TEST(test_ignored_blobs)
 }
 END_TEST
 
+/* Findings of rule id in a run over dir with the depth limit given (0: the default). */
+static size_t
+count_rule(const char *dir, const char *id, uint64_t max_depth)
+{
+	const char *inputs[] = {dir};
+	struct mv_ctx *ctx = mv_ctx_new();
+	struct mv_result *res = NULL;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(ctx);
+	if (max_depth)
+		ck_assert_int_eq(mv_ctx_set_limit(ctx, MV_LIMIT_DEPTH, max_depth), MV_OK);
+	ck_assert_int_eq(mv_run(ctx, inputs, 1, &res), MV_OK);
+	for (size_t i = 0; i < mv_result_finding_count(res); i++)
+		if (strcmp(mv_result_finding(res, i)->rule, id) == 0)
+			n++;
+	mv_result_free(res);
+	mv_ctx_free(ctx);
+	return n;
+}
+
+/* Indexes nested past the depth limit are a limit finding, and what is below is not read. */
+START_TEST(test_nesting_limit)
+{
+	ck_assert_uint_eq(count_rule(TESTDATA "/oci/ok_nested_index", "limit.depth.exceeded", 0), 0);
+	ck_assert_uint_eq(count_rule(TESTDATA "/oci/ok_nested_index", "limit.depth.exceeded", 1), 1);
+}
+END_TEST
+
+/* An index.json past the 4 MiB a registry accepts is refused unread, not parsed. */
+START_TEST(test_oversized_index)
+{
+#define OVERSIZED BUILDDIR "/tests/unit/staged-oci-oversized"
+	const char *dir = OVERSIZED;
+	FILE *fp;
+
+	ck_assert(mkdir(dir, 0755) == 0 || errno == EEXIST);
+	fp = fopen(OVERSIZED "/oci-layout", "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("{\"imageLayoutVersion\": \"1.0.0\"}", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	fp = fopen(OVERSIZED "/index.json", "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("{\"schemaVersion\": 2, \"manifests\": [], \"pad\": \"", fp);
+	for (int i = 0; i < (5 << 20) / 64; i++)
+		fputs("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", fp);
+	fputs("\"}", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_uint_eq(count_rule(dir, "oci.layout.invalid", 0), 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -85,6 +141,8 @@ main(void)
 	tcase_add_loop_test(tc, test_fixture, 0, (int)n);
 	tcase_add_test(tc, test_titles);
 	tcase_add_test(tc, test_ignored_blobs);
+	tcase_add_test(tc, test_nesting_limit);
+	tcase_add_test(tc, test_oversized_index);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
