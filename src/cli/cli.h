@@ -24,11 +24,17 @@ enum {
 	OPT_IGNORE,
 };
 
+/* What every message on stderr starts with: "mavis", then "mavis: CMD" once a command runs
+ * (getopt's own messages take it from argv[0], which main sets to the same). */
 extern const char *cli_prog;
+/* The command running ("scan"), or NULL before dispatch. */
+extern const char *cli_cmd;
 
-/* "mavis: <message>" on stderr; returns EXIT_ERROR. */
+/* "mavis: CMD: <message>" on stderr; returns EXIT_ERROR. */
 int cli_error(const char *fmt, ...) MV_PRINTF(1, 2);
 void cli_warn(const char *fmt, ...) MV_PRINTF(1, 2);
+/* "Try 'mavis CMD --help'." after a usage error; returns EXIT_ERROR. */
+int cli_try_help(void);
 
 /* Build long options: the command's own (ending with a zero entry), then the walk options
  * and one per limit. Returns a new array (free it) or NULL. */

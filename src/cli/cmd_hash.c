@@ -282,7 +282,7 @@ cmd_hash(int argc, char **argv)
 			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
 				break;
 			if (r == 1)
-				fprintf(stderr, "Try 'mavis hash --help'.\n");
+				cli_try_help();
 			goto done;
 		}
 	}

@@ -79,7 +79,7 @@ cmd_keygen(int argc, char **argv)
 			rc = EXIT_PASS;
 			goto done;
 		default:
-			fprintf(stderr, "Try 'mavis keygen --help'.\n");
+			cli_try_help();
 			goto done;
 		}
 	}

@@ -47,12 +47,12 @@ run(int argc, char **argv, const char *name, int principles)
 			rc = EXIT_PASS;
 			goto done;
 		default:
-			fprintf(stderr, "Try 'mavis %s --help'.\n", name);
+			cli_try_help();
 			goto done;
 		}
 	}
 	if (optind < argc) {
-		rc = cli_error("%s takes no PATH", name);
+		rc = cli_error("takes no PATH (try 'mavis %s --help')", name);
 		goto done;
 	}
 	if (mv_ctx_set_signatures(ctx, sigdir) != MV_OK || mv_rules_load(ctx, &rules) != MV_OK) {

@@ -193,7 +193,7 @@ cmd_scan(int argc, char **argv)
 			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
 				break;
 			if (r == 1)
-				fprintf(stderr, "Try 'mavis scan --help'.\n");
+				cli_try_help();
 			goto done;
 		}
 	}

@@ -172,7 +172,7 @@ cmd_sign(int argc, char **argv)
 			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
 				break;
 			if (r == 1)
-				fprintf(stderr, "Try 'mavis sign --help'.\n");
+				cli_try_help();
 			goto done;
 		}
 	}

@@ -184,7 +184,7 @@ cmd_verify(int argc, char **argv)
 			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
 				break;
 			if (r == 1)
-				fprintf(stderr, "Try 'mavis verify --help'.\n");
+				cli_try_help();
 			goto done;
 		}
 	}

@@ -39,6 +39,13 @@ cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int
+cli_try_help(void)
+{
+	fprintf(stderr, "Try 'mavis %s --help'.\n", cli_cmd ? cli_cmd : "");
+	return EXIT_ERROR;
+}
+
 static const struct option walk_opts[] = {
 	{"jobs", required_argument, NULL, OPT_JOBS},
 	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW},

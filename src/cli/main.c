@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 
 const char *cli_prog = "mavis";
+const char *cli_cmd;
 
 static const struct {
 	const char *name;
@@ -57,8 +58,16 @@ main(int argc, char **argv)
 		return EXIT_PASS;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			static char prefix[32];
+
+			/* One prefix for every message of the command, getopt's included. */
+			snprintf(prefix, sizeof(prefix), "mavis: %s", commands[i].name);
+			cli_prog = prefix;
+			cli_cmd = commands[i].name;
+			argv[1] = prefix;
 			return commands[i].fn(argc - 1, argv + 1);
+		}
 	cli_error("unknown command '%s' (mavis --help lists them)", argv[1]);
 	return EXIT_ERROR;
 }

@@ -17,3 +17,9 @@ TESTS += tests/cli/sign.sh tests/interop/run.sh
 EXTRA_DIST += tests/cli/sign.sh tests/interop/run.sh tests/interop/interop.js \
 	tests/interop/package.json tests/interop/package-lock.json
 ## sign: end
+
+## clicompat: begin
+# The command itself: message prefix, help and version, model_signing forms, digest.
+TESTS += tests/cli/cli.sh
+EXTRA_DIST += tests/cli/cli.sh
+## clicompat: end
