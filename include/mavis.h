@@ -78,9 +78,10 @@ enum mv_hash {
 	MV_HASH_SHA384 = 1u << 1,
 	MV_HASH_SHA512 = 1u << 2,
 	MV_HASH_BLAKE2B = 1u << 3, /* BLAKE2b-512, as hashlib.blake2b() */
-	MV_HASH__ALL = 0xfu
+	MV_HASH_BLAKE3 = 1u << 4,  /* BLAKE3, 32 bytes, as b3sum */
+	MV_HASH__ALL = 0x1fu
 };
-#define MV_HASH_MAX 4        /* algorithms in enum mv_hash */
+#define MV_HASH_MAX 5        /* algorithms in enum mv_hash */
 #define MV_DIGEST_MAX 64     /* bytes in the longest digest */
 
 /* Run flags (mv_ctx_set_flags). */
@@ -238,9 +239,10 @@ enum mv_check {
 	MV_CHECK_UNREADABLE   /* found, could not be read to the end */
 };
 MV_EXPORT const char *mv_check_name(enum mv_check c);
-/* Read a checksum list (text or JSON). Untagged digests of 128 hex digits are taken as
- * default_alg when it is BLAKE2b, else SHA-512. With shard_size, "PATH:START:END" names are
- * shards. */
+/* Read a checksum list (text or JSON). Untagged digests have the length of more than one
+ * algorithm: default_alg (an enum mv_hash mask) says which to take: 64 hex digits are BLAKE3
+ * when it has MV_HASH_BLAKE3 (b3sum's lines), else SHA-256; 128 are BLAKE2b when it has
+ * MV_HASH_BLAKE2B, else SHA-512. With shard_size, "PATH:START:END" names are shards. */
 MV_EXPORT MV_CHECK mv_status mv_sums_load(struct mv_ctx *ctx, const char *file,
     unsigned default_alg, struct mv_sums **out);
 /* Digest algorithms the list uses (enum mv_hash mask), and shard size (0: whole files). */
@@ -295,7 +297,9 @@ struct mv_sign_opts {
 	const char *const *ignore;      /* paths left out, relative to the model root */
 	size_t nignore;
 	int no_git_ignores;             /* also sign .git, .github, .gitattributes, .gitignore */
-	unsigned hash;                  /* MV_HASH_SHA256 (0 means it) or MV_HASH_BLAKE2B */
+	unsigned hash;                  /* MV_HASH_SHA256 (0 means it), MV_HASH_BLAKE2B or
+	                                 * MV_HASH_BLAKE3 (whole files: with a shard size the
+	                                 * files are still hashed whole, as model_signing does) */
 	uint64_t shard_size;            /* 0: a digest per file; else per shard of this size */
 	int allow_symlinks;             /* follow symlinks that stay inside the model */
 	enum mv_sig_archive archive;

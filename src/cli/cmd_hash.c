@@ -41,7 +41,7 @@ usage(FILE *out, const struct mv_ctx *ctx)
 	    "Digests of every file under each PATH (a folder, a file, an archive, or - for\n"
 	    "standard input), archive members included as ARCHIVE!/MEMBER.\n"
 	    "\n"
-	    "  -a, --algorithm ALG   sha256 (default), sha384, sha512, blake2b; repeat or\n"
+	    "  -a, --algorithm ALG   sha256 (default), sha384, sha512, blake2b, blake3; repeat or\n"
 	    "                        separate with commas for several (implies --tag)\n"
 	    "  -f, --format FORMAT   text (lines sha256sum -c accepts) or json\n"
 	    "      --tag             BSD-style lines: SHA256 (PATH) = HEX\n"
@@ -67,7 +67,7 @@ parse_algs(const char *arg, unsigned *mask)
 
 		if (mv_hash_lookup(tok, &a) != MV_OK) {
 			rc = cli_error("--algorithm: unknown digest '%s' (sha256, sha384, sha512, "
-			    "blake2b)", tok);
+			    "blake2b, blake3)", tok);
 			break;
 		}
 		*mask |= a;
@@ -188,8 +188,7 @@ run_check(struct mv_ctx *ctx, const char *list, char **paths, int npaths, unsign
 	size_t nroots, ndiff = 0;
 	int rc = EXIT_ERROR;
 
-	if (mv_sums_load(ctx, list, algs & MV_HASH_BLAKE2B ? MV_HASH_BLAKE2B : MV_HASH_SHA512,
-	    &sums) != MV_OK)
+	if (mv_sums_load(ctx, list, algs, &sums) != MV_OK)
 		return cli_error("%s", mv_ctx_error(ctx));
 	if (mv_ctx_set_hashes(ctx, mv_sums_hashes(sums)) != MV_OK ||
 	    mv_ctx_set_shard_size(ctx, mv_sums_shard_size(sums)) != MV_OK) {

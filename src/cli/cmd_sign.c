@@ -63,7 +63,7 @@ usage(FILE *out)
 	    "      --ignore-paths P      leave P out (repeatable; inside the model)\n"
 	    "      --no-ignore-git-paths sign .git, .github, .gitattributes, .gitignore too\n"
 	    "      --shard-size N        digest every N bytes on their own (shards)\n"
-	    "      --hash ALG            sha256 (default) or blake2b\n"
+	    "      --hash ALG            sha256 (default), blake2b or blake3\n"
 	    "      --allow-symlinks      sign the targets of symlinks inside the model\n"
 	    "      --archive HOW         auto (tar: members), members, or whole\n"
 	    "      --model-name NAME     the statement's subject name\n"
@@ -135,8 +135,10 @@ cmd_sign(int argc, char **argv)
 				so.hash = MV_HASH_SHA256;
 			else if (strcmp(optarg, "blake2b") == 0)
 				so.hash = MV_HASH_BLAKE2B;
+			else if (strcmp(optarg, "blake3") == 0)
+				so.hash = MV_HASH_BLAKE3;
 			else {
-				rc = cli_error("--hash: '%s' is not sha256 or blake2b", optarg);
+				rc = cli_error("--hash: '%s' is not sha256, blake2b or blake3", optarg);
 				goto done;
 			}
 			break;

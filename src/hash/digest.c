@@ -19,6 +19,7 @@ static const struct {
 	{MV_HASH_SHA384, "sha384", "SHA2-384", 48},
 	{MV_HASH_SHA512, "sha512", "SHA2-512", 64},
 	{MV_HASH_BLAKE2B, "blake2b", "BLAKE2B-512", 64},
+	{MV_HASH_BLAKE3, "blake3", NULL, MV_BLAKE3_OUT},
 };
 
 /* Explicit fetches are done once: an implicit fetch on every EVP_DigestInit costs a lookup
@@ -31,7 +32,7 @@ static void
 global_init(void)
 {
 	for (int i = 0; i < MV_HASH_MAX; i++)
-		if ((mds[i] = EVP_MD_fetch(NULL, algs[i].evp, NULL)) == NULL)
+		if (algs[i].evp && (mds[i] = EVP_MD_fetch(NULL, algs[i].evp, NULL)) == NULL)
 			init_failed = 1;
 }
 
@@ -91,11 +92,18 @@ mv_digester_init(struct mv_digester *d, unsigned mask)
 	memset(d, 0, sizeof(*d));
 	if ((st = mv_digest_global_init()) != MV_OK)
 		return st;
+	if ((mask & MV_HASH_BLAKE3) && (st = mv_blake3_global_init()) != MV_OK)
+		return st;
 	d->mask = mask;
 	for (int i = 0; i < MV_HASH_MAX; i++) {
 		if (!(mask & algs[i].alg))
 			continue;
 		d->alg[d->n] = algs[i].alg;
+		if (algs[i].alg == MV_HASH_BLAKE3) {
+			mv_blake3_init(&d->b3);
+			d->n++;
+			continue;
+		}
 		if ((d->md[d->n] = EVP_MD_CTX_new()) == NULL) {
 			mv_digester_free(d);
 			return MV_ERR_NOMEM;
@@ -122,18 +130,24 @@ md_of(unsigned alg)
 mv_status
 mv_digester_reset(struct mv_digester *d)
 {
-	for (unsigned i = 0; i < d->n; i++)
-		if (EVP_DigestInit_ex2(d->md[i], md_of(d->alg[i]), NULL) != 1)
+	for (unsigned i = 0; i < d->n; i++) {
+		if (d->md[i] == NULL)
+			mv_blake3_init(&d->b3);
+		else if (EVP_DigestInit_ex2(d->md[i], md_of(d->alg[i]), NULL) != 1)
 			return MV_ERR_CRYPTO;
+	}
 	return MV_OK;
 }
 
 mv_status
 mv_digester_update(struct mv_digester *d, const void *p, size_t n)
 {
-	for (unsigned i = 0; i < d->n; i++)
-		if (EVP_DigestUpdate(d->md[i], p, n) != 1)
+	for (unsigned i = 0; i < d->n; i++) {
+		if (d->md[i] == NULL)
+			mv_blake3_update(&d->b3, p, n);
+		else if (EVP_DigestUpdate(d->md[i], p, n) != 1)
 			return MV_ERR_CRYPTO;
+	}
 	return MV_OK;
 }
 
@@ -144,8 +158,12 @@ mv_digester_final(struct mv_digester *d, struct mv_digest *out)
 		unsigned len = 0;
 
 		out[i].alg = d->alg[i];
-		if (EVP_DigestFinal_ex(d->md[i], out[i].value, &len) != 1)
+		if (d->md[i] == NULL) {
+			mv_blake3_final(&d->b3, out[i].value);
+			len = MV_BLAKE3_OUT;
+		} else if (EVP_DigestFinal_ex(d->md[i], out[i].value, &len) != 1) {
 			len = 0;
+		}
 		out[i].len = len;
 	}
 	return d->n;

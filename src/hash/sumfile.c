@@ -46,6 +46,7 @@ static const struct {
 	{MV_HASH_SHA384, "SHA384"},
 	{MV_HASH_SHA512, "SHA512"},
 	{MV_HASH_BLAKE2B, "BLAKE2b"},
+	{MV_HASH_BLAKE3, "BLAKE3"},
 };
 
 static const char *
@@ -249,11 +250,11 @@ parse_line(char *line, unsigned default_alg, struct expect *e)
 	if (line[hexlen] != ' ' || (line[hexlen + 1] != ' ' && line[hexlen + 1] != '*'))
 		return -1;
 	if (hexlen == 64)
-		default_alg = MV_HASH_SHA256;
+		default_alg = default_alg & MV_HASH_BLAKE3 ? MV_HASH_BLAKE3 : MV_HASH_SHA256;
 	else if (hexlen == 96)
 		default_alg = MV_HASH_SHA384;
 	else if (hexlen == 128)
-		default_alg = default_alg == MV_HASH_BLAKE2B ? MV_HASH_BLAKE2B : MV_HASH_SHA512;
+		default_alg = default_alg & MV_HASH_BLAKE2B ? MV_HASH_BLAKE2B : MV_HASH_SHA512;
 	else
 		return -1;
 	if (set_digest(e, line, hexlen, default_alg) != 0)

@@ -39,6 +39,7 @@ cdx_alg(unsigned alg)
 	case MV_HASH_SHA384: return "SHA-384";
 	case MV_HASH_SHA512: return "SHA-512";
 	case MV_HASH_BLAKE2B: return "BLAKE2b-512";
+	case MV_HASH_BLAKE3: return "BLAKE3";
 	}
 	return NULL;
 }

@@ -97,8 +97,9 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "no private key given");
 		goto done;
 	}
-	if (hash != MV_HASH_SHA256 && hash != MV_HASH_BLAKE2B) {
-		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "OMS signatures hash with sha256 or blake2b");
+	if (hash != MV_HASH_SHA256 && hash != MV_HASH_BLAKE2B && hash != MV_HASH_BLAKE3) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "OMS signatures hash with sha256, blake2b or "
+		    "blake3");
 		goto done;
 	}
 	if (o->nchain && o->cert == NULL) {
@@ -151,8 +152,10 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 	sc.strip = -1;
 	/* model_signing names a one-file model's resource "."; its verifier needs that. */
 	sc.single_name = ".";
-	m.shards = o->shard_size > 0;
-	m.shard_size = o->shard_size;
+	/* model_signing serializes BLAKE3 by files whatever shard size it is given (BLAKE3
+	 * spreads one file over the cores itself), and so does mavis. */
+	m.shards = o->shard_size > 0 && hash != MV_HASH_BLAKE3;
+	m.shard_size = m.shards ? o->shard_size : 0;
 	m.alg = hash;
 	m.allow_symlinks = o->allow_symlinks;
 	for (size_t i = 0; i < sc.nignore; i++)

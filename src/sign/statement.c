@@ -206,9 +206,11 @@ read_serialization(struct mv_ctx *ctx, json_t *ser, struct mv_manifest *m)
 		m->alg = MV_HASH_SHA256;
 	else if (strcmp(hash, "blake2b") == 0)
 		m->alg = MV_HASH_BLAKE2B;
+	else if (strcmp(hash, "blake3") == 0)
+		m->alg = MV_HASH_BLAKE3;
 	else
 		return mv_ctx_fail(ctx, MV_ERR_UNSUPPORTED, "hash_type '%s' is not supported "
-		    "(sha256, blake2b)", hash);
+		    "(sha256, blake2b, blake3)", hash);
 	/* model_signing requires the flag; the specification too. Absent reads as false,
 	 * which only makes verification stricter. */
 	if (sym != NULL && !json_is_boolean(sym))

@@ -473,6 +473,9 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "no input given");
 	if ((st = mv_digest_global_init()) != MV_OK)
 		return mv_ctx_fail(ctx, st, "OpenSSL provides no SHA-2 or BLAKE2b digests");
+	if ((run.hashes & MV_HASH_BLAKE3) && (st = mv_blake3_global_init()) != MV_OK)
+		return mv_ctx_fail(ctx, st, "MAVIS_BLAKE3_IMPL names a BLAKE3 implementation this "
+		    "CPU or build cannot run (portable, sse41, avx2, avx512)");
 	if ((res = calloc(1, sizeof(*res))) == NULL ||
 	    (res->inputs = calloc(ninputs, sizeof(char *))) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");

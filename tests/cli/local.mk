@@ -7,6 +7,8 @@ EXTRA_DIST += tests/cli/scan.sh tests/cli/validate.sh tests/cli/manlint.sh \
 
 TESTS += tests/cli/hash.sh
 EXTRA_DIST += tests/cli/hash.sh
+TESTS += tests/cli/blake3.sh tests/cli/oms-blake3.sh
+EXTRA_DIST += tests/cli/blake3.sh tests/cli/oms-blake3.sh
 TESTS += tests/cli/man.sh
 EXTRA_DIST += tests/cli/man.sh
 

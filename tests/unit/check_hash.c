@@ -26,9 +26,10 @@ static const struct {
 	    "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"},
 	{MV_HASH_BLAKE2B, "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d1"
 	    "7d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923"},
+	{MV_HASH_BLAKE3, "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"},
 };
 
-/* All four digests from one pass, fed in uneven pieces, and again after a reset. */
+/* All the digests from one pass, fed in uneven pieces, and again after a reset. */
 START_TEST(test_digest_vectors)
 {
 	struct mv_digester d;
@@ -68,6 +69,9 @@ START_TEST(test_digest_names)
 	ck_assert_uint_eq(a, MV_HASH_BLAKE2B);
 	ck_assert_int_eq(mv_hash_lookup("md5", &a), MV_ERR_NOTFOUND);
 	ck_assert_str_eq(mv_hash_name(MV_HASH_BLAKE2B), "blake2b");
+	ck_assert_int_eq(mv_hash_lookup("BLAKE3", &a), MV_OK);
+	ck_assert_uint_eq(a, MV_HASH_BLAKE3);
+	ck_assert_uint_eq(mv_hash_size(MV_HASH_BLAKE3), 32);
 	ck_assert_ptr_null(mv_hash_name(0));
 	ck_assert_int_eq(mv_hex_decode("00fFa5", v, 3), 0);
 	ck_assert_int_eq(v[1], 0xff);
@@ -277,6 +281,8 @@ static const struct {
 	{MV_HASH_SHA384 | MV_HASH_BLAKE2B, MV_SUMS_TAG, 0},
 	{MV_HASH_SHA512, 0, 0},
 	{MV_HASH_SHA256, 0, 1000},
+	{MV_HASH_BLAKE3 | MV_HASH_SHA256, MV_SUMS_TAG, 0},
+	{MV_HASH_BLAKE3, 0, 1000},
 };
 
 /* Lines written for a tree of awkward names read back to the same paths and digests; then a
@@ -297,7 +303,8 @@ START_TEST(test_roundtrip)
 	nlines = roundtrips[_i].shard ? nfiles - 1 + 2 :
 	    nfiles * (size_t)__builtin_popcount(roundtrips[_i].hashes);
 
-	s = check_list(list, MV_HASH_SHA512, roundtrips[_i].hashes, roundtrips[_i].shard);
+	s = check_list(list, MV_HASH_SHA512 | (roundtrips[_i].hashes & MV_HASH_BLAKE3),
+	    roundtrips[_i].hashes, roundtrips[_i].shard);
 	ck_assert_uint_eq(s.ok, nlines);
 	ck_assert_uint_eq(s.n, nlines);
 	/* Reported in list order, which is walk order: byte order of the paths. */
@@ -309,7 +316,8 @@ START_TEST(test_roundtrip)
 	snprintf(path, sizeof(path), "%s/-dash", dir);
 	ck_assert_int_eq(unlink(path), 0);
 	put("zz-extra", "x", 1);
-	s = check_list(list, MV_HASH_SHA512, roundtrips[_i].hashes, roundtrips[_i].shard);
+	s = check_list(list, MV_HASH_SHA512 | (roundtrips[_i].hashes & MV_HASH_BLAKE3),
+	    roundtrips[_i].hashes, roundtrips[_i].shard);
 	ck_assert_uint_ge(s.changed, 1);
 	ck_assert_uint_ge(s.missing, 1);
 	ck_assert_uint_eq(s.extra, 1);
@@ -365,6 +373,138 @@ START_TEST(test_default_alg)
 	ck_assert_uint_eq(s.changed, sizeof(tree) / sizeof(tree[0]));
 	unlink(list);
 	remove_tree();
+}
+END_TEST
+
+/* 64 hex digits are SHA-256 unless BLAKE3 is asked for, as b3sum writes its lines. */
+START_TEST(test_default_alg_blake3)
+{
+	char list[128];
+	struct mv_result *res;
+	struct seen s;
+
+	make_tree();
+	snprintf(list, sizeof(list), "%s.b3", dir);
+	res = run(MV_HASH_BLAKE3, 0);
+	write_list(res, list, 0);
+	mv_result_free(res);
+	s = check_list(list, MV_HASH_BLAKE3 | MV_HASH_BLAKE2B, MV_HASH_BLAKE3, 0);
+	ck_assert_uint_eq(s.ok, sizeof(tree) / sizeof(tree[0]));
+	s = check_list(list, MV_HASH_SHA256, MV_HASH_SHA256, 0);
+	ck_assert_uint_eq(s.changed, sizeof(tree) / sizeof(tree[0]));
+	unlink(list);
+	remove_tree();
+}
+END_TEST
+
+/* ---- BLAKE3: every implementation against the portable one, and the threaded split ---- */
+
+static const char *const b3_impls[] = {"portable", "sse41", "avx2", "avx512"};
+
+/* Lengths around block, chunk, batch and subtree edges. */
+static const size_t b3_lens[] = {
+	0, 1, 63, 64, 65, 1023, 1024, 1025, 2047, 2048, 2049, 4095, 4096, 4097, 16383, 16384,
+	16385, 31744, 102400, 255 * 1024, 256 * 1024, 256 * 1024 + 1, 257 * 1024 + 1,
+	(1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 12345,
+};
+
+static unsigned char *
+b3_input(size_t n)
+{
+	unsigned char *p = malloc(n ? n : 1);
+	uint32_t x = 2463534242u;
+
+	ck_assert_ptr_nonnull(p);
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[i] = (unsigned char)x;
+	}
+	return p;
+}
+
+static void
+b3_oneshot(const unsigned char *p, size_t n, unsigned char out[32])
+{
+	struct mv_blake3 h;
+
+	mv_blake3_init(&h);
+	mv_blake3_update(&h, p, n);
+	mv_blake3_final(&h, out);
+}
+
+/* Each path the CPU runs, fed whole and in uneven pieces, gives the portable digest. */
+START_TEST(test_blake3_paths)
+{
+	unsigned char *p = b3_input(b3_lens[sizeof(b3_lens) / sizeof(b3_lens[0]) - 1]);
+	unsigned char want[32], got[32];
+
+	if (mv_blake3_force(b3_impls[_i]) != MV_OK) {
+		printf("skip - BLAKE3 %s: not on this CPU\n", b3_impls[_i]);
+		free(p);
+		return;
+	}
+	for (size_t k = 0; k < sizeof(b3_lens) / sizeof(b3_lens[0]); k++) {
+		size_t n = b3_lens[k], step = 1 + k * 997 % 70000, off = 0;
+		struct mv_blake3 h;
+
+		ck_assert_int_eq(mv_blake3_force("portable"), MV_OK);
+		b3_oneshot(p, n, want);
+		ck_assert_int_eq(mv_blake3_force(b3_impls[_i]), MV_OK);
+		b3_oneshot(p, n, got);
+		ck_assert_msg(memcmp(want, got, 32) == 0, "%s, %zu bytes at once",
+		    b3_impls[_i], n);
+		mv_blake3_init(&h);
+		for (; off < n; off += step)
+			mv_blake3_update(&h, p + off, n - off < step ? n - off : step);
+		mv_blake3_final(&h, got);
+		ck_assert_msg(memcmp(want, got, 32) == 0, "%s, %zu bytes in pieces of %zu",
+		    b3_impls[_i], n, step);
+	}
+	ck_assert_int_eq(mv_blake3_force("portable"), MV_OK);
+	ck_assert_str_eq(mv_blake3_impl(), "portable");
+	free(p);
+}
+END_TEST
+
+/* Pieces of 2^level chunks hashed apart and joined give the digest of the whole. */
+START_TEST(test_blake3_join)
+{
+	static const size_t lens[] = {2049, 4096, 4097, 65536, 65537, 300000, (1 << 20) + 1};
+	unsigned char *p = b3_input((1 << 20) + 1);
+	unsigned char want[32], got[32];
+
+	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		for (unsigned level = 0; level <= 6; level++) {
+			size_t n = lens[k], piece = (size_t)MV_BLAKE3_CHUNK << level;
+			size_t npieces = (n - 1) / piece;       /* whole pieces before the last */
+			uint32_t (*cv)[8] = calloc(npieces ? npieces : 1, sizeof(*cv));
+			struct mv_blake3 h;
+
+			ck_assert_ptr_nonnull(cv);
+			b3_oneshot(p, n, want);
+			for (size_t i = 0; i < npieces; i++) {
+				mv_blake3_init_at(&h, (uint64_t)i << level);
+				mv_blake3_update(&h, p + i * piece, piece / 3);
+				mv_blake3_update(&h, p + i * piece + piece / 3, piece - piece / 3);
+				mv_blake3_subtree(&h, cv[i]);
+			}
+			mv_blake3_init_at(&h, (uint64_t)npieces << level);
+			mv_blake3_update(&h, p + npieces * piece, n - npieces * piece);
+			ck_assert_int_eq(mv_blake3_join(&h, (const uint32_t (*)[8])cv, npieces,
+			    level), MV_OK);
+			mv_blake3_final(&h, got);
+			ck_assert_msg(memcmp(want, got, 32) == 0, "%zu bytes in pieces of %zu", n,
+			    piece);
+			/* Pieces that do not meet the tail are refused. */
+			if (npieces > 0)
+				ck_assert_int_eq(mv_blake3_join(&h, (const uint32_t (*)[8])cv,
+				    npieces - 1, level), MV_ERR_LIMIT);
+			free(cv);
+		}
+	}
+	free(p);
 }
 END_TEST
 
@@ -446,12 +586,18 @@ suite(void)
 	tcase_add_test(tc, test_digest_vectors);
 	tcase_add_test(tc, test_digest_names);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("blake3");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_blake3_paths, 0, sizeof(b3_impls) / sizeof(b3_impls[0]));
+	tcase_add_test(tc, test_blake3_join);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("sums");
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_line, 0, sizeof(lines) / sizeof(lines[0]));
 	tcase_add_loop_test(tc, test_roundtrip, 0, sizeof(roundtrips) / sizeof(roundtrips[0]));
 	tcase_add_loop_test(tc, test_json_reload, 0, 2);
 	tcase_add_test(tc, test_default_alg);
+	tcase_add_test(tc, test_default_alg_blake3);
 	tcase_add_loop_test(tc, test_bad_list, 0, sizeof(bad_lists) / sizeof(bad_lists[0]));
 	tcase_add_test(tc, test_long_and_nul);
 	suite_add_tcase(s, tc);

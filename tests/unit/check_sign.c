@@ -589,8 +589,13 @@ static const struct {
 	    MV_ERR_FORMAT},
 	{"algorithm not the hash", ROOT12, FILES, "{\"name\":\"signme-1\",\"algorithm\":\"blake2b\","
 	    "\"digest\":\"" D1 "\"}," R2, MV_ERR_FORMAT},
+	{"blake3 with sha256 resources", ROOT12, "{\"method\":\"files\",\"hash_type\":\"blake3\","
+	    "\"allow_symlinks\":false}", R1 "," R2, MV_ERR_FORMAT},
 	{"blake3", ROOT12, "{\"method\":\"files\",\"hash_type\":\"blake3\",\"allow_symlinks\":false}",
-	    R1 "," R2, MV_ERR_UNSUPPORTED},
+	    "{\"name\":\"signme-1\",\"algorithm\":\"blake3\",\"digest\":\"" D1 "\"},"
+	    "{\"name\":\"signme-2\",\"algorithm\":\"blake3\",\"digest\":\"" D2 "\"}", MV_OK},
+	{"unknown hash_type", ROOT12, "{\"method\":\"files\",\"hash_type\":\"sha3-256\","
+	    "\"allow_symlinks\":false}", R1 "," R2, MV_ERR_UNSUPPORTED},
 	{"unknown method", ROOT12, "{\"method\":\"tree\",\"hash_type\":\"sha256\"}", R1,
 	    MV_ERR_UNSUPPORTED},
 	{"shards, float size and -sharded- names", ROOT12,
