@@ -19,6 +19,8 @@ static const struct mv_analyser *const analysers[] = {
 	&mv_analyser_savedmodel,
 	&mv_analyser_keras,
 	&mv_analyser_nemo,
+	&mv_analyser_arrow,
+	&mv_analyser_parquet,
 	&mv_analyser_exec,
 	&mv_analyser_pickle,
 	&mv_analyser_npy,

@@ -12,5 +12,7 @@ extern const struct mv_analyser mv_analyser_savedmodel;
 extern const struct mv_analyser mv_analyser_keras;
 extern const struct mv_analyser mv_analyser_nemo;
 extern const struct mv_analyser mv_analyser_exec;
+extern const struct mv_analyser mv_analyser_arrow;
+extern const struct mv_analyser mv_analyser_parquet;
 
 #endif

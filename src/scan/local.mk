@@ -11,6 +11,19 @@ libmavis_internal_la_SOURCES += \
 	src/scan/safetensors.c \
 	src/scan/savedmodel.c \
 	src/scan/template.c
+# Datasets: Arrow IPC and Feather, Parquet, and the readers of their metadata encodings.
+libmavis_internal_la_SOURCES += \
+	src/scan/arrow.c \
+	src/scan/arrowmeta.c \
+	src/scan/flatbuf.c \
+	src/scan/parquet.c \
+	src/scan/tail.c \
+	src/scan/thrift.c
+noinst_HEADERS += \
+	src/scan/arrowmeta.h \
+	src/scan/flatbuf.h \
+	src/scan/tail.h \
+	src/scan/thrift.h
 noinst_HEADERS += \
 	src/scan/analyse.h \
 	src/scan/formats.h \

@@ -76,6 +76,17 @@ tests_fuzz_fuzz_nemo_SOURCES = tests/fuzz/fuzz_nemo.c tests/fuzz/replay.c
 tests_fuzz_fuzz_nemo_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_nemo_LDADD = $(FUZZ_LIBS)
 
+# Datasets: Arrow IPC and Feather (FlatBuffers), Parquet footers (Thrift compact); seeds:
+# testdata/datasets/gen-datasets.py --seeds tests/fuzz/corpus.
+check_PROGRAMS += tests/fuzz/fuzz_arrow tests/fuzz/fuzz_parquet
+TESTS += tests/fuzz/fuzz_arrow tests/fuzz/fuzz_parquet
+tests_fuzz_fuzz_arrow_SOURCES = tests/fuzz/fuzz_arrow.c tests/fuzz/replay.c
+tests_fuzz_fuzz_arrow_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_arrow_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_parquet_SOURCES = tests/fuzz/fuzz_parquet.c tests/fuzz/replay.c
+tests_fuzz_fuzz_parquet_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_parquet_LDADD = $(FUZZ_LIBS)
+
 # The pickle machine and the NumPy header parser; seeds: tests/fuzz/seeds-pickle.py.
 check_PROGRAMS += tests/fuzz/fuzz_pickle tests/fuzz/fuzz_npy
 TESTS += tests/fuzz/fuzz_pickle tests/fuzz/fuzz_npy
@@ -93,7 +104,8 @@ if LIBFUZZER
 noinst_PROGRAMS = tests/fuzz/lf_zipidx tests/fuzz/lf_walk tests/fuzz/lf_oci tests/fuzz/lf_bundle \
 	tests/fuzz/lf_envelope tests/fuzz/lf_statement tests/fuzz/lf_safetensors tests/fuzz/lf_gguf \
 	tests/fuzz/lf_onnx tests/fuzz/lf_savedmodel tests/fuzz/lf_template tests/fuzz/lf_keras \
-	tests/fuzz/lf_nemo tests/fuzz/lf_pickle tests/fuzz/lf_npy
+	tests/fuzz/lf_nemo tests/fuzz/lf_pickle tests/fuzz/lf_npy tests/fuzz/lf_arrow \
+	tests/fuzz/lf_parquet
 LIBFUZZER_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_lf_zipidx_SOURCES = tests/fuzz/fuzz_zipidx.c
 tests_fuzz_lf_walk_SOURCES = tests/fuzz/fuzz_walk.c
@@ -155,4 +167,12 @@ tests_fuzz_lf_keras_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_nemo_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_pickle_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_npy_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_arrow_SOURCES = tests/fuzz/fuzz_arrow.c
+tests_fuzz_lf_arrow_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_arrow_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_arrow_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_parquet_SOURCES = tests/fuzz/fuzz_parquet.c
+tests_fuzz_lf_parquet_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_parquet_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_parquet_LDADD = $(FUZZ_LIBS)
 endif

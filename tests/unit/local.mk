@@ -85,6 +85,12 @@ tests_unit_check_keras_LDADD = $(UNIT_LIBS)
 tests_unit_check_nemo_SOURCES = tests/unit/check_nemo.c tests/unit/fixture.c
 tests_unit_check_nemo_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_nemo_LDADD = $(UNIT_LIBS)
+# Datasets: Arrow IPC, Feather and Parquet (testdata/datasets, gen-datasets.py).
+check_PROGRAMS += tests/unit/check_datasets
+TESTS += tests/unit/check_datasets
+tests_unit_check_datasets_SOURCES = tests/unit/check_datasets.c tests/unit/fixture.c
+tests_unit_check_datasets_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_datasets_LDADD = $(UNIT_LIBS)
 # OCI image layouts (testdata/oci, gen-oci.py).
 check_PROGRAMS += tests/unit/check_oci
 TESTS += tests/unit/check_oci
