@@ -21,6 +21,8 @@ static const struct mv_analyser *const analysers[] = {
 	&mv_analyser_nemo,
 	&mv_analyser_arrow,
 	&mv_analyser_parquet,
+	&mv_analyser_hfcode,
+	&mv_analyser_mlflow,
 	&mv_analyser_exec,
 	&mv_analyser_pickle,
 	&mv_analyser_npy,

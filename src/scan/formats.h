@@ -14,5 +14,7 @@ extern const struct mv_analyser mv_analyser_nemo;
 extern const struct mv_analyser mv_analyser_exec;
 extern const struct mv_analyser mv_analyser_arrow;
 extern const struct mv_analyser mv_analyser_parquet;
+extern const struct mv_analyser mv_analyser_hfcode;
+extern const struct mv_analyser mv_analyser_mlflow;
 
 #endif

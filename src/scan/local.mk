@@ -11,11 +11,14 @@ libmavis_internal_la_SOURCES += \
 	src/scan/safetensors.c \
 	src/scan/savedmodel.c \
 	src/scan/template.c
-# Datasets: Arrow IPC and Feather, Parquet, and the readers of their metadata encodings.
+# Datasets and code that travel with models: Arrow IPC and Feather, Parquet (and the readers
+# of their metadata encodings), Hugging Face remote code, MLflow MLmodel.
 libmavis_internal_la_SOURCES += \
 	src/scan/arrow.c \
 	src/scan/arrowmeta.c \
 	src/scan/flatbuf.c \
+	src/scan/hfcode.c \
+	src/scan/mlflow.c \
 	src/scan/parquet.c \
 	src/scan/tail.c \
 	src/scan/thrift.c

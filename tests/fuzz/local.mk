@@ -78,8 +78,18 @@ tests_fuzz_fuzz_nemo_LDADD = $(FUZZ_LIBS)
 
 # Datasets: Arrow IPC and Feather (FlatBuffers), Parquet footers (Thrift compact); seeds:
 # testdata/datasets/gen-datasets.py --seeds tests/fuzz/corpus.
-check_PROGRAMS += tests/fuzz/fuzz_arrow tests/fuzz/fuzz_parquet
-TESTS += tests/fuzz/fuzz_arrow tests/fuzz/fuzz_parquet
+# Code that model repositories make loaders run: Hugging Face auto_map and dataset scripts,
+# MLflow MLmodel; seeds: testdata/{hfcode,mlflow}/gen-*.py --seeds tests/fuzz/corpus.
+check_PROGRAMS += tests/fuzz/fuzz_arrow tests/fuzz/fuzz_parquet tests/fuzz/fuzz_hfcode \
+	tests/fuzz/fuzz_mlflow
+TESTS += tests/fuzz/fuzz_arrow tests/fuzz/fuzz_parquet tests/fuzz/fuzz_hfcode \
+	tests/fuzz/fuzz_mlflow
+tests_fuzz_fuzz_hfcode_SOURCES = tests/fuzz/fuzz_hfcode.c tests/fuzz/replay.c
+tests_fuzz_fuzz_hfcode_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_hfcode_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_mlflow_SOURCES = tests/fuzz/fuzz_mlflow.c tests/fuzz/replay.c
+tests_fuzz_fuzz_mlflow_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_mlflow_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_arrow_SOURCES = tests/fuzz/fuzz_arrow.c tests/fuzz/replay.c
 tests_fuzz_fuzz_arrow_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_arrow_LDADD = $(FUZZ_LIBS)
@@ -105,7 +115,7 @@ noinst_PROGRAMS = tests/fuzz/lf_zipidx tests/fuzz/lf_walk tests/fuzz/lf_oci test
 	tests/fuzz/lf_envelope tests/fuzz/lf_statement tests/fuzz/lf_safetensors tests/fuzz/lf_gguf \
 	tests/fuzz/lf_onnx tests/fuzz/lf_savedmodel tests/fuzz/lf_template tests/fuzz/lf_keras \
 	tests/fuzz/lf_nemo tests/fuzz/lf_pickle tests/fuzz/lf_npy tests/fuzz/lf_arrow \
-	tests/fuzz/lf_parquet
+	tests/fuzz/lf_parquet tests/fuzz/lf_hfcode tests/fuzz/lf_mlflow
 LIBFUZZER_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_lf_zipidx_SOURCES = tests/fuzz/fuzz_zipidx.c
 tests_fuzz_lf_walk_SOURCES = tests/fuzz/fuzz_walk.c
@@ -175,4 +185,12 @@ tests_fuzz_lf_parquet_SOURCES = tests/fuzz/fuzz_parquet.c
 tests_fuzz_lf_parquet_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_parquet_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_parquet_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_hfcode_SOURCES = tests/fuzz/fuzz_hfcode.c
+tests_fuzz_lf_hfcode_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_hfcode_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_hfcode_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_mlflow_SOURCES = tests/fuzz/fuzz_mlflow.c
+tests_fuzz_lf_mlflow_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_mlflow_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_mlflow_LDADD = $(FUZZ_LIBS)
 endif

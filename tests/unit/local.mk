@@ -91,6 +91,15 @@ TESTS += tests/unit/check_datasets
 tests_unit_check_datasets_SOURCES = tests/unit/check_datasets.c tests/unit/fixture.c
 tests_unit_check_datasets_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_datasets_LDADD = $(UNIT_LIBS)
+# Hugging Face remote code and dataset scripts, MLflow MLmodel (testdata/{hfcode,mlflow}).
+check_PROGRAMS += tests/unit/check_hfcode tests/unit/check_mlflow
+TESTS += tests/unit/check_hfcode tests/unit/check_mlflow
+tests_unit_check_hfcode_SOURCES = tests/unit/check_hfcode.c tests/unit/fixture.c
+tests_unit_check_hfcode_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_hfcode_LDADD = $(UNIT_LIBS)
+tests_unit_check_mlflow_SOURCES = tests/unit/check_mlflow.c tests/unit/fixture.c
+tests_unit_check_mlflow_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_mlflow_LDADD = $(UNIT_LIBS)
 # OCI image layouts (testdata/oci, gen-oci.py).
 check_PROGRAMS += tests/unit/check_oci
 TESTS += tests/unit/check_oci

@@ -1,0 +1,5 @@
+import torch
+
+
+class EvilForCausalLM(torch.nn.Module):
+    pass

@@ -1,0 +1,14 @@
+/* fuzz_mlflow.c: the MLflow MLmodel analyser over arbitrary bytes. */
+#include "config.h"
+
+#include "analyser.h"
+#include "scan/formats.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_analyser(&mv_analyser_mlflow, "MLmodel", MV_FMT_UNKNOWN, MV_FMT_UNKNOWN, data, size);
+	return 0;
+}

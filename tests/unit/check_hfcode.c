@@ -1,0 +1,9 @@
+/* check_hfcode.c: the hfcode analyser over the fixtures of testdata/hfcode (written by the gen-*.py script
+ * there), each checked against its row of expected.tsv. */
+#include "config.h"
+
+#include <check.h>
+
+#include "fixture.h"
+
+MV_FIXTURE_MAIN("hfcode")
