@@ -104,6 +104,8 @@ enum mv_entry_type {
 /* Entry flags. */
 #define MV_ENTRY_INCOMPLETE 0x1u /* not every byte could be read; digests are absent */
 #define MV_ENTRY_CONTAINER 0x2u  /* an archive whose members follow it in the result */
+#define MV_ENTRY_CACHE_LINK 0x4u /* a Hugging Face snapshot's link into its repository's
+                                  * blobs/: the cache's layout, read and signed as the file */
 
 struct mv_digest {
 	unsigned alg;                    /* one enum mv_hash bit */
@@ -207,6 +209,19 @@ MV_EXPORT size_t mv_result_count_at_least(const struct mv_result *res, enum mv_s
 MV_EXPORT int mv_result_incomplete(const struct mv_result *res);
 MV_EXPORT size_t mv_result_input_count(const struct mv_result *res);
 MV_EXPORT const char *mv_result_input(const struct mv_result *res, size_t i);
+/* Where input i came from, when mavis can tell: a Hugging Face cache snapshot (named by path
+ * or as hf://ORG/NAME[@REVISION]) or a folder hf download --local-dir wrote. The strings
+ * belong to the result; fields mavis does not know are NULL. */
+struct mv_source {
+	const char *kind;        /* "huggingface-cache" or "huggingface-local-dir" */
+	const char *uri;         /* the hf:// name given, or NULL for a path */
+	const char *repo_type;   /* "model", "dataset" or "space" */
+	const char *repo;        /* "org/name" */
+	const char *revision;    /* the revision asked for, else the refs naming the commit */
+	const char *commit;      /* 40 hexadecimal digits */
+	const char *path;        /* the folder read (the snapshot) */
+};
+MV_EXPORT const struct mv_source *mv_result_source(const struct mv_result *res, size_t i);
 MV_EXPORT void mv_result_free(struct mv_result *res);
 
 /* The result as a JSON inventory (schema in mavis-json(5)): inputs, every entry with its

@@ -695,7 +695,10 @@ take(struct build *b, const struct cand *c)
 	if (e->type != MV_ENTRY_FILE && e->type != MV_ENTRY_HARDLINK)
 		return mv_scope_issue_add(b->issues, MV_DIFF_REFUSED, name, "is %s",
 		    special_name(e->type));
-	if (e->link && e->type == MV_ENTRY_FILE && !sc->allow_symlinks)
+	/* A hub cache snapshot's links into its own blobs/ are how huggingface_hub stores
+	 * every file: the file is its blob, named by its snapshot path. */
+	if (e->link && e->type == MV_ENTRY_FILE && !sc->allow_symlinks &&
+	    !(e->flags & MV_ENTRY_CACHE_LINK))
 		return mv_scope_issue_add(b->issues, MV_DIFF_REFUSED, name,
 		    "is a symlink to '%s' (allow symlinks to sign its target)", e->link);
 	return add_digests(b, e, name);

@@ -13,6 +13,7 @@
 #include "core/finding.h"
 #include "core/str.h"
 #include "sign/sign.h"
+#include "walk/hf.h"
 
 static const char *
 base_of(const char *path)
@@ -49,10 +50,23 @@ mv_model_open(struct mv_ctx *ctx, const char *path, struct mv_model *md)
 	if (strcmp(path, "-") == 0)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "a model on standard input cannot be signed "
 		    "or verified: name a folder, a file or an archive");
+	if (mv_hf_is_uri(path)) {
+		/* hf://ORG/NAME[@REVISION]: the snapshot of the local cache it names. */
+		struct mv_source *src;
+		mv_status st2;
+
+		if ((st2 = mv_hf_resolve(ctx, path, &src)) != MV_OK)
+			return st2;
+		md->path = mv_strdup(src->path);
+		mv_source_free(src);
+		if (md->path == NULL)
+			goto nomem;
+		path = md->path;
+	}
 	if (stat(path, &st) != 0)
 		return mv_ctx_fail(ctx, errno == ENOENT ? MV_ERR_NOTFOUND : MV_ERR_IO, "%s: %s",
 		    path, strerror(errno));
-	if ((md->path = mv_strdup(path)) == NULL)
+	if (md->path == NULL && (md->path = mv_strdup(path)) == NULL)
 		goto nomem;
 	if (S_ISDIR(st.st_mode)) {
 		md->kind = MV_MODEL_DIR;
@@ -266,8 +280,8 @@ fail:
 }
 
 mv_status
-mv_scope_ignores(struct mv_ctx *ctx, struct mv_scope *sc, int git, char *const *extra,
-    size_t nextra, const char *const *user, size_t nuser, const char *sigrel)
+mv_scope_ignores(struct mv_ctx *ctx, struct mv_scope *sc, const struct mv_model *md, int git,
+    char *const *extra, size_t nextra, const char *const *user, size_t nuser, const char *sigrel)
 {
 	struct mv_manifest tmp;
 	mv_status st = MV_OK;
@@ -276,6 +290,18 @@ mv_scope_ignores(struct mv_ctx *ctx, struct mv_scope *sc, int git, char *const *
 	mv_manifest_init(&tmp);
 	for (size_t i = 0; git && mv_git_ignores[i] && st == MV_OK; i++)
 		st = mv_manifest_add_ignore(&tmp, mv_git_ignores[i]);
+	/* hf download --local-dir keeps its records in .cache/huggingface (with a .gitignore of
+	 * "*"): bookkeeping of the download, not a file of the repository. */
+	if (git && st == MV_OK && md && md->kind == MV_MODEL_DIR && md->root_real) {
+		char *dl = mv_path_join(md->root_real, ".cache/huggingface/download");
+		struct stat sb;
+
+		if (dl == NULL)
+			st = MV_ERR_NOMEM;
+		else if (lstat(dl, &sb) == 0 && S_ISDIR(sb.st_mode))
+			st = mv_manifest_add_ignore(&tmp, ".cache/huggingface");
+		free(dl);
+	}
 	for (size_t i = 0; i < nextra && st == MV_OK; i++)
 		st = mv_manifest_add_ignore(&tmp, extra[i]);
 	for (size_t i = 0; i < nuser && st == MV_OK; i++) {

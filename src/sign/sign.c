@@ -145,8 +145,8 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	if ((st = mv_scope_ignores(ctx, &sc, !o->no_git_ignores, NULL, 0, o->ignore, o->nignore,
-	    sigrel)) != MV_OK)
+	if ((st = mv_scope_ignores(ctx, &sc, &md, !o->no_git_ignores, NULL, 0, o->ignore,
+	    o->nignore, sigrel)) != MV_OK)
 		goto done;
 	sc.allow_symlinks = o->allow_symlinks;
 	sc.strip = -1;

@@ -162,12 +162,12 @@ mv_status mv_model_build(struct mv_ctx *ctx, struct mv_model *md, const struct m
 mv_status mv_model_hash(struct mv_ctx *ctx, struct mv_model *md, const struct mv_scope *sc,
     const struct mv_result *reuse, size_t input, struct mv_manifest *m,
     struct mv_scope_issues *issues, struct mv_result **own);
-/* Fill sc's ignore list: the git defaults (when git), extra (already model-relative and
- * checked, e.g. signed ignore_paths), the user's paths (checked here), the signature's own
- * name. */
-mv_status mv_scope_ignores(struct mv_ctx *ctx, struct mv_scope *sc, int git,
-    char *const *extra, size_t nextra, const char *const *user, size_t nuser,
-    const char *sigrel);
+/* Fill sc's ignore list: the git defaults (when git) and, in a folder hf download --local-dir
+ * wrote, its .cache/huggingface records; extra (already model-relative and checked, e.g.
+ * signed ignore_paths), the user's paths (checked here), the signature's own name. */
+mv_status mv_scope_ignores(struct mv_ctx *ctx, struct mv_scope *sc,
+    const struct mv_model *md, int git, char *const *extra, size_t nextra,
+    const char *const *user, size_t nuser, const char *sigrel);
 void mv_scope_free(struct mv_scope *sc);
 
 /* ---- statement.c ---- */

@@ -479,7 +479,7 @@ check_files(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_model 
 	rep->kind = md->kind;
 	if (src->member == NULL && (st = mv_model_rel(ctx, md, src->where, &sigrel)) != MV_OK)
 		goto done;
-	if ((st = mv_scope_ignores(ctx, &sc, !o->no_git_ignores, m->ignore, m->nignore,
+	if ((st = mv_scope_ignores(ctx, &sc, md, !o->no_git_ignores, m->ignore, m->nignore,
 	    o->ignore, o->nignore, sigrel)) != MV_OK)
 		goto done;
 	/* The signer's choice (recorded in the statement) or the verifier's. */

@@ -13,7 +13,6 @@
 
 #include "core/ctx.h"
 #include "core/str.h"
-#include "walk/name.h"
 #include "walk/walk.h"
 
 /* Deeper trees than this are hostile or broken; the walk reports and skips them. */
@@ -95,15 +94,9 @@ add(struct mv_dirwalk *w, const char *rel, enum mv_entry_type type, const char *
 		mv_item_free(item);
 		return MV_ERR_NOMEM;
 	}
-	if (type == MV_ENTRY_FILE && fspath) {
-		char *real = realpath(fspath, NULL);
-
-		if (real) {
-			const char *hex = mv_name_blob_digest(real);
-
-			item->blob_digest = hex ? mv_strdup(hex) : NULL;
-			free(real);
-		}
+	if ((st2 = mv_hf_walk_item(w, item, rel, st)) != MV_OK) {
+		mv_item_free(item);
+		return st2;
 	}
 	if (pending && (st2 = mv_findings_move(&item->walk, pending)) != MV_OK) {
 		mv_item_free(item);
@@ -137,6 +130,13 @@ walk_link(struct mv_dirwalk *w, const char *rel, const char *full, int depth,
 	}
 	target[n] = '\0';
 	real = realpath(full, NULL);
+	if (real == NULL && w->blobs_real && strstr(target, "blobs/") != NULL) {
+		/* A snapshot file whose blob is not in the cache. */
+		mv_findings_add(&fl, MV_R_HF_BLOB_MISSING, display, -1, "links to '%s', a blob the "
+		    "cache does not hold (%s)", target, strerror(errno));
+		rc = add(w, rel, MV_ENTRY_SYMLINK, NULL, target, NULL, &fl);
+		goto done;
+	}
 	if (real == NULL) {
 		mv_findings_add(&fl, MV_R_WALK_SYMLINK_BROKEN, display, -1,
 		    "symlink to '%s' leads nowhere (%s)", target, strerror(errno));

@@ -1,7 +1,10 @@
 libmavis_internal_la_SOURCES += \
 	src/walk/archive.c \
 	src/walk/dir.c \
+	src/walk/expect.c \
 	src/walk/feed.c \
+	src/walk/hfcache.c \
+	src/walk/hflocal.c \
 	src/walk/name.c \
 	src/walk/oci.c \
 	src/walk/run.c \
@@ -10,6 +13,7 @@ libmavis_internal_la_SOURCES += \
 	src/walk/task.c \
 	src/walk/zipidx.c
 noinst_HEADERS += \
+	src/walk/hf.h \
 	src/walk/name.h \
 	src/walk/sniff.h \
 	src/walk/source.h \

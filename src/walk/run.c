@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct mv_result {
 	size_t nent;
 	struct mv_findings findings;
 	char **inputs;
+	struct mv_source **sources;     /* per input, NULL when not known */
 	size_t ninputs;
 	int incomplete;
 };
@@ -50,7 +52,8 @@ mv_item_free(struct mv_item *item)
 		return;
 	mv_entry_clear(&item->top);
 	free(item->fspath);
-	free(item->blob_digest);
+	mv_expect_free(item->expect);
+	free(item->expect);
 	mv_findings_free(&item->walk);
 	mv_findings_free(&item->raw);
 	mv_findings_free(&item->sub);
@@ -262,31 +265,62 @@ base_name(const char *path)
 	return p;
 }
 
-/* A Hugging Face cache snapshot (<cache>/models--org--name/snapshots/<commit>) is a tree of
- * symlinks into <repo>/blobs: the package root for links is the repo folder, and the links
- * are the content, so they are followed. */
-static char *
-hf_repo_root(const char *real)
+/* A folder: walked in order. A Hugging Face cache snapshot, or a folder in one, is a tree of
+ * symlinks into <repo>/blobs: links are followed within the repository folder, and a whole
+ * snapshot gets the repository's own checks. A folder hf download --local-dir wrote has its
+ * files checked against their download records. */
+static mv_status
+add_dir(struct mv_run *run, const char *input)
 {
-	char *copy = mv_strdup(real), *slash;
-	const char *repo;
+	struct mv_dirwalk w = {.run = run, .input = input, .root = input};
+	struct mv_hfloc loc;
+	size_t first = run->nitems;
+	int hf = 0;
+	mv_status rc;
 
-	if (copy == NULL)
-		return NULL;
-	if ((slash = strrchr(copy, '/')) == NULL || slash == copy)
-		goto no;
-	*slash = '\0';                            /* .../snapshots */
-	if ((slash = strrchr(copy, '/')) == NULL || strcmp(slash + 1, "snapshots") != 0)
-		goto no;
-	*slash = '\0';                            /* .../models--org--name */
-	repo = base_name(copy);
-	if (strncmp(repo, "models--", 8) != 0 && strncmp(repo, "datasets--", 10) != 0 &&
-	    strncmp(repo, "spaces--", 8) != 0)
-		goto no;
-	return copy;
-no:
-	free(copy);
-	return NULL;
+	memset(&loc, 0, sizeof(loc));
+	if ((w.root_real = realpath(input, NULL)) == NULL)
+		return mv_ctx_fail(run->ctx, MV_ERR_IO, "%s: %s", input, strerror(errno));
+	if ((hf = mv_hf_locate(w.root_real, &loc)) < 0) {
+		rc = MV_ERR_NOMEM;
+		goto done;
+	}
+	if (hf) {
+		w.link_root = mv_strdup(loc.repo_dir);
+		w.blobs_real = mv_path_join(loc.repo_dir, "blobs");
+		if (w.blobs_real == NULL) {
+			rc = MV_ERR_NOMEM;
+			goto done;
+		}
+	} else {
+		w.link_root = mv_strdup(w.root_real);
+	}
+	w.follow = (run->flags & MV_RUN_FOLLOW_SYMLINKS) || hf;
+	if (w.link_root == NULL) {
+		rc = MV_ERR_NOMEM;
+		goto done;
+	}
+	if (!hf && (rc = mv_hflocal_load(w.root_real, input, &w.hflocal)) != MV_OK)
+		goto done;
+	rc = mv_dir_walk(&w);
+	if (rc == MV_OK)
+		rc = mv_oci_check(run, input, first);
+	if (rc == MV_OK && hf && loc.sub[0] == '\0')
+		rc = mv_hf_repo_check(run, &loc, input, first, &run->run_findings);
+	if (w.hflocal) {
+		mv_status r2 = mv_hflocal_finish(w.hflocal, &run->run_findings);
+
+		if (rc == MV_OK)
+			rc = r2;
+	}
+done:
+	mv_hf_loc_free(&loc);
+	free(w.root_real);
+	free(w.link_root);
+	free(w.blobs_real);
+	if (rc != MV_OK)
+		return mv_ctx_fail(run->ctx, rc, "%s: %s", input, mv_strerror(rc));
+	return MV_OK;
 }
 
 static mv_status
@@ -305,37 +339,31 @@ add_input(struct mv_run *run, const char *input)
 	if (stat(input, &st) != 0)
 		return mv_ctx_fail(run->ctx, errno == ENOENT ? MV_ERR_NOTFOUND : MV_ERR_IO, "%s: %s",
 		    input, strerror(errno));
-	if (S_ISDIR(st.st_mode)) {
-		struct mv_dirwalk w = {.run = run, .input = input, .root = input};
-		size_t first = run->nitems;
-		mv_status rc;
-
-		if ((w.root_real = realpath(input, NULL)) == NULL)
-			return mv_ctx_fail(run->ctx, MV_ERR_IO, "%s: %s", input, strerror(errno));
-		w.link_root = hf_repo_root(w.root_real);
-		w.follow = (run->flags & MV_RUN_FOLLOW_SYMLINKS) || w.link_root != NULL;
-		if (w.link_root == NULL)
-			w.link_root = mv_strdup(w.root_real);
-		rc = w.link_root ? mv_dir_walk(&w) : MV_ERR_NOMEM;
-		if (rc == MV_OK)
-			rc = mv_oci_check(run, input, first);
-		free(w.root_real);
-		free(w.link_root);
-		if (rc != MV_OK)
-			return mv_ctx_fail(run->ctx, rc, "%s: %s", input, mv_strerror(rc));
-		return MV_OK;
-	}
+	if (S_ISDIR(st.st_mode))
+		return add_dir(run, input);
 	if ((item = mv_item_new(input, input, base_name(input), input)) == NULL)
 		return MV_ERR_NOMEM;
 	item->top.type = MV_ENTRY_FILE;
 	if (S_ISREG(st.st_mode)) {
 		char *real = realpath(input, NULL);
+		struct mv_expect e;
+		int r = 0;
 
 		item->top.size = (uint64_t)st.st_size;
-		/* The input itself was named by the user, so a symlink to it is followed. */
+		/* The input itself was named by the user, so a symlink to it is followed; a blob
+		 * it leads to (a file of a cache snapshot) is checked against its name. */
 		if (real) {
 			free(item->fspath);
 			item->fspath = real;
+			r = mv_expect_from_blob(real, &e);
+		}
+		if (r > 0 && (item->expect = malloc(sizeof(*item->expect))) != NULL)
+			*item->expect = e;
+		else if (r > 0)
+			mv_expect_free(&e);
+		if (r < 0 || (r > 0 && item->expect == NULL)) {
+			mv_item_free(item);
+			return MV_ERR_NOMEM;
 		}
 	} else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
 		/* Process substitution and devices: read as a stream. */
@@ -440,13 +468,40 @@ submit_all(struct mv_run *run)
 		    item->mem == NULL))
 			continue;
 		else if (run->shard_size && !(run->flags & MV_RUN_ANALYSE) && item->mem == NULL &&
-		    item->top.size > run->shard_size)
+		    item->top.size > run->shard_size && item->expect == NULL)
 			st = submit_shards(run, item);
 		else
 			st = mv_pool_submit(run->pool, mv_task_file, item);
 	}
 	free(order);
 	return st;
+}
+
+/* Where a path input came from: a cache snapshot or a file or folder in one (the path
+ * resolved up to its last part, which may be a link into blobs/). */
+static struct mv_source *
+source_of(const char *input)
+{
+	char *copy = mv_strdup(input), *dir, *real = NULL, *full = NULL;
+	struct mv_source *s = NULL;
+	struct stat st;
+
+	if (copy == NULL || lstat(input, &st) != 0)
+		goto done;
+	if (S_ISDIR(st.st_mode)) {
+		real = realpath(input, NULL);
+		s = real ? mv_hf_source_of(real) : NULL;
+		goto done;
+	}
+	dir = dirname(copy);
+	if ((real = realpath(dir, NULL)) != NULL &&
+	    (full = mv_path_join(real, base_name(input))) != NULL)
+		s = mv_hf_source_of(full);
+done:
+	free(copy);
+	free(real);
+	free(full);
+	return s;
 }
 
 /* One run over the inputs, or over mem (when not NULL) as the one input inputs[0]. */
@@ -477,7 +532,8 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 		return mv_ctx_fail(ctx, st, "MAVIS_BLAKE3_IMPL names a BLAKE3 implementation this "
 		    "CPU or build cannot run (portable, sse41, avx2, avx512)");
 	if ((res = calloc(1, sizeof(*res))) == NULL ||
-	    (res->inputs = calloc(ninputs, sizeof(char *))) == NULL) {
+	    (res->inputs = calloc(ninputs, sizeof(char *))) == NULL ||
+	    (res->sources = calloc(ninputs, sizeof(*res->sources))) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -486,11 +542,21 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 			st = mv_ctx_fail(ctx, MV_ERR_USAGE, "standard input named more than once");
 			goto done;
 		}
-		if ((res->inputs[i] = mv_strdup(inputs[i])) == NULL) {
+		res->ninputs++;
+		if (mem == NULL && mv_hf_is_uri(inputs[i])) {
+			/* hf://ORG/NAME[@REVISION]: the snapshot it names in the local cache. */
+			if ((st = mv_hf_resolve(ctx, inputs[i], &res->sources[i])) != MV_OK)
+				goto done;
+			res->inputs[i] = mv_strdup(res->sources[i]->path);
+		} else {
+			res->inputs[i] = mv_strdup(inputs[i]);
+		}
+		if (res->inputs[i] == NULL) {
 			st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 			goto done;
 		}
-		res->ninputs++;
+		if (mem == NULL && res->sources[i] == NULL && strcmp(inputs[i], "-") != 0)
+			res->sources[i] = source_of(inputs[i]);
 	}
 	/* Walk every input first: the totals drive the progress bar, and a missing input stops
 	 * the run before any work. Entries point at the result's copy of their input. */
@@ -629,6 +695,12 @@ mv_result_input(const struct mv_result *res, size_t i)
 	return i < res->ninputs ? res->inputs[i] : NULL;
 }
 
+const struct mv_source *
+mv_result_source(const struct mv_result *res, size_t i)
+{
+	return i < res->ninputs ? res->sources[i] : NULL;
+}
+
 struct mv_findings *
 mv_result_findings(struct mv_result *res)
 {
@@ -647,5 +719,8 @@ mv_result_free(struct mv_result *res)
 	for (size_t i = 0; i < res->ninputs; i++)
 		free(res->inputs[i]);
 	free(res->inputs);
+	for (size_t i = 0; res->sources && i < res->ninputs; i++)
+		mv_source_free(res->sources[i]);
+	free(res->sources);
 	free(res);
 }

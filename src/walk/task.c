@@ -125,13 +125,6 @@ mv_blob_verify(struct mv_findings *fl, const struct mv_entry *e, const char *nam
 	}
 }
 
-static void
-check_blob(struct mv_task *t)
-{
-	if (t->item->blob_digest)
-		mv_blob_verify(t->findings, &t->item->top, t->item->blob_digest);
-}
-
 /*
  * The archive task reads only what is fixed before it is queued (the item's paths, name and
  * format) and writes only its own lists (sub, members), so it runs beside the rest of the top
@@ -161,13 +154,15 @@ top_pass(struct mv_task *t, struct mv_blocks *in, const struct mv_rsrc *ra)
 {
 	struct mv_item *item = t->item;
 	enum mv_format fmt = MV_FMT_UNKNOWN;
+	struct mv_tee *tee;
+	struct mv_blocks *src = mv_tee_new(t, in, &tee);
 
-	mv_walk_top(t, in, ra, &fmt);
+	mv_walk_top(t, src, ra, &fmt);
 	if (in->err[0])
 		read_failed(t, &item->top, in->err);
 	if (!item->archive_queued)
 		item->fmt = fmt;
-	check_blob(t);
+	mv_tee_finish(tee, t);
 }
 
 void

@@ -12,6 +12,7 @@
 #include "core/pool.h"
 #include "hash/digest.h"
 #include "scan/analyse.h"
+#include "walk/hf.h"
 #include "walk/sniff.h"
 #include "walk/source.h"
 
@@ -31,7 +32,7 @@ struct mv_item {
 	char *fspath;                   /* what to open; NULL for stdin and non-files */
 	const unsigned char *mem;       /* or the bytes themselves (mv_run_memory) */
 	size_t memlen;
-	char *blob_digest;              /* content-addressed: the sha256 hex its name gives */
+	struct mv_expect *expect;       /* the digest its name or download record promises */
 	struct mv_findings walk;        /* from the directory walk (caller's thread) */
 	struct mv_findings raw;         /* from reading the bytes */
 	struct mv_findings sub;         /* from inside, when it is an archive */
@@ -149,7 +150,13 @@ struct mv_dirwalk {
 	char *root_real;                 /* its canonical path */
 	char *link_root;                 /* links may point anywhere below this */
 	int follow;
+	char *blobs_real;                /* a hub cache snapshot: its repository's blobs/ */
+	struct mv_hflocal *hflocal;      /* an hf download --local-dir folder: its records */
 };
+/* A file the directory walk met (fspath: what to read, link: the link's target when it is
+ * one): its expectation, cache link flag and download record. */
+mv_status mv_hf_walk_item(struct mv_dirwalk *w, struct mv_item *item, const char *rel,
+    const struct stat *st);
 mv_status mv_dir_walk(struct mv_dirwalk *w);
 /* When the folder root is an OCI image layout, check the items its walk added (from index
  * first on): descriptors against blobs, titles onto the blobs, blobs nothing names. The

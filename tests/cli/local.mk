@@ -11,6 +11,10 @@ TESTS += tests/cli/blake3.sh tests/cli/oms-blake3.sh
 EXTRA_DIST += tests/cli/blake3.sh tests/cli/oms-blake3.sh
 TESTS += tests/cli/man.sh
 EXTRA_DIST += tests/cli/man.sh
+# Hugging Face caches and local-dir downloads, laid out at test time by testdata/hf/gen-hf.py
+# (symlinks do not survive make dist).
+TESTS += tests/cli/hf.sh
+EXTRA_DIST += tests/cli/hf.sh
 
 ## sign: begin
 # mavis sign, verify and keygen end to end; the npm Sigstore libraries as an independent

@@ -30,6 +30,14 @@ tests_fuzz_fuzz_oci_SOURCES = tests/fuzz/fuzz_oci.c tests/fuzz/replay.c
 tests_fuzz_fuzz_oci_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_oci_LDADD = $(FUZZ_LIBS)
 
+# Hugging Face local-dir download records and Git LFS pointers (seeds: testdata/hf/gen-hf.py
+# seeds).
+check_PROGRAMS += tests/fuzz/fuzz_hfmeta
+TESTS += tests/fuzz/fuzz_hfmeta
+tests_fuzz_fuzz_hfmeta_SOURCES = tests/fuzz/fuzz_hfmeta.c tests/fuzz/replay.c
+tests_fuzz_fuzz_hfmeta_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_hfmeta_LDADD = $(FUZZ_LIBS)
+
 ## sign: begin
 # Signature parsers: the Sigstore bundle, the DSSE envelope inside it, the in-toto statement.
 # Seeds come from the OMS vectors (testdata/sign/gen-seeds.py).
@@ -193,4 +201,13 @@ tests_fuzz_lf_mlflow_SOURCES = tests/fuzz/fuzz_mlflow.c
 tests_fuzz_lf_mlflow_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_mlflow_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_mlflow_LDADD = $(FUZZ_LIBS)
+endif
+
+# The libFuzzer program of fuzz_hfmeta.
+if LIBFUZZER
+noinst_PROGRAMS += tests/fuzz/lf_hfmeta
+tests_fuzz_lf_hfmeta_SOURCES = tests/fuzz/fuzz_hfmeta.c
+tests_fuzz_lf_hfmeta_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_hfmeta_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_hfmeta_LDADD = $(FUZZ_LIBS)
 endif

@@ -435,7 +435,7 @@ folder_manifest(const char *dir, uint64_t shard, struct mv_manifest *m)
 	memset(&sc, 0, sizeof(sc));
 	memset(&is, 0, sizeof(is));
 	ck_assert_int_eq(mv_model_open(ctx, dir, &md), MV_OK);
-	ck_assert_int_eq(mv_scope_ignores(ctx, &sc, 1, NULL, 0, NULL, 0, NULL), MV_OK);
+	ck_assert_int_eq(mv_scope_ignores(ctx, &sc, &md, 1, NULL, 0, NULL, 0, NULL), MV_OK);
 	sc.single_name = ".";
 	mv_manifest_init(m);
 	m->shards = shard > 0;
