@@ -2,7 +2,7 @@
 ## replay.c into a plain program that runs every file of its seed corpus once.
 FUZZ_LIBS = libmavis_internal.la
 FUZZ_FLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
-EXTRA_DIST += tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/dict tests/fuzz/campaign.sh
 EXTRA_DIST += tests/fuzz/replay.c
 
 # Each harness X: check_PROGRAMS += tests/fuzz/fuzz_X and TESTS += tests/fuzz/fuzz_X, with
@@ -116,6 +116,22 @@ tests_fuzz_fuzz_npy_SOURCES = tests/fuzz/fuzz_npy.c tests/fuzz/replay.c
 tests_fuzz_fuzz_npy_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_npy_LDADD = $(FUZZ_LIBS)
 
+# Text formats a package or a user hands mavis: the policy file, the checksum list of
+# hash --check, the model card front matter (YAML read at report time). The parsers read
+# files, so the input goes through one temporary file (tmpfile.h).
+check_PROGRAMS += tests/fuzz/fuzz_policy tests/fuzz/fuzz_sums tests/fuzz/fuzz_modelcard
+TESTS += tests/fuzz/fuzz_policy tests/fuzz/fuzz_sums tests/fuzz/fuzz_modelcard
+EXTRA_DIST += tests/fuzz/tmpfile.h
+tests_fuzz_fuzz_policy_SOURCES = tests/fuzz/fuzz_policy.c tests/fuzz/replay.c
+tests_fuzz_fuzz_policy_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_policy_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_sums_SOURCES = tests/fuzz/fuzz_sums.c tests/fuzz/replay.c
+tests_fuzz_fuzz_sums_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_sums_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_modelcard_SOURCES = tests/fuzz/fuzz_modelcard.c tests/fuzz/replay.c
+tests_fuzz_fuzz_modelcard_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_modelcard_LDADD = $(FUZZ_LIBS)
+
 # libFuzzer programs (configure CC=clang --enable-sanitizers --enable-libfuzzer): the same
 # harnesses without replay.c, e.g. tests/fuzz/lf_oci -max_total_time=60 tests/fuzz/corpus/oci.
 if LIBFUZZER
@@ -210,4 +226,21 @@ tests_fuzz_lf_hfmeta_SOURCES = tests/fuzz/fuzz_hfmeta.c
 tests_fuzz_lf_hfmeta_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_hfmeta_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_hfmeta_LDADD = $(FUZZ_LIBS)
+endif
+
+# The libFuzzer programs of fuzz_policy, fuzz_sums and fuzz_modelcard.
+if LIBFUZZER
+noinst_PROGRAMS += tests/fuzz/lf_policy tests/fuzz/lf_sums tests/fuzz/lf_modelcard
+tests_fuzz_lf_policy_SOURCES = tests/fuzz/fuzz_policy.c
+tests_fuzz_lf_sums_SOURCES = tests/fuzz/fuzz_sums.c
+tests_fuzz_lf_modelcard_SOURCES = tests/fuzz/fuzz_modelcard.c
+tests_fuzz_lf_policy_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_sums_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_modelcard_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_policy_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_sums_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_modelcard_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_policy_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_sums_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_modelcard_LDADD = $(FUZZ_LIBS)
 endif
