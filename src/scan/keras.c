@@ -94,16 +94,117 @@ check_lambda(struct kctx *k, json_t *o)
 		what = "marshalled Python bytecode";
 	mv_report(k->rep, MV_R_KERAS_LAMBDA, k->offset, "%s: Lambda layer '%s' runs %s",
 	    k->where, name ? name : "?", what);
-	/* Keras 2 style: the function named by config.module + config.function. */
+	/* Keras 2 style: the function named by config.module + config.function, and the
+	 * output_shape function named by output_shape_module + output_shape. */
 	if (json_is_string(fn) && str_of(cfg, "module"))
 		check_gadget(k, str_of(cfg, "module"), json_string_value(fn),
 		    json_object_get(cfg, "arguments"));
+	if (str_of(cfg, "output_shape") && str_of(cfg, "output_shape_module"))
+		check_gadget(k, str_of(cfg, "output_shape_module"), str_of(cfg, "output_shape"),
+		    NULL);
+}
+
+/* registered_name "package>Name" outside the Keras packages: Keras looks the object up by
+ * that name first, so the object is custom code whatever module the config names. */
+static void
+check_registered(struct kctx *k, const char *cls, const char *mod, const char *reg)
+{
+	size_t n = strcspn(reg, ">.");
+
+	if (mv_siglist_has(k->allow, reg, n))
+		return;
+	mv_report(k->rep, MV_R_KERAS_MODULE_UNTRUSTED, k->offset,
+	    "%s: registered_name '%s'%s%s%s%s names a package outside the Keras packages",
+	    k->where, reg, cls ? " for " : "", cls ? cls : "", mod ? " of module " : "",
+	    mod ? mod : "");
+}
+
+/* Layers that load a whole model from outside the file when they are built. */
+static const char *const external_layers[] = {"TFSMLayer", "KerasLayer", NULL};
+
+/* Config keys whose string value a layer opens as a file (lookup and tokenizer vocabularies,
+ * SentencePiece protos, the SavedModel of a TFSMLayer, a Hub handle). */
+static const char *const file_keys[] = {"vocabulary", "merges", "proto", "vocabulary_file",
+	"vocab_file", "merges_file", "spm_model_file", "filepath", "file_path", "handle",
+	"saved_model_path", NULL};
+
+/* Keys whose strings are names judged elsewhere or code: not paths. */
+static const char *const name_keys[] = {"module", "class_name", "registered_name", "fn_module",
+	"output_shape_module", "function", NULL};
+
+static int
+in_list(const char *const *list, const char *s)
+{
+	for (size_t i = 0; s && list[i]; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Absolute (/x, ~/x, C:\x, \\host), climbing (..), or remote (scheme://, file:). */
+static const char *
+path_kind(const char *v)
+{
+	size_t n = strlen(v), i;
+
+	for (i = 0; i < n && ((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+	    (i > 0 && ((v[i] >= '0' && v[i] <= '9') || v[i] == '+' || v[i] == '.' ||
+	    v[i] == '-'))); i++)
+		;
+	if (i > 0 && i + 2 < n && v[i] == ':' && v[i + 1] == '/' && v[i + 2] == '/')
+		return "a URL";
+	if (strncmp(v, "file:", 5) == 0)
+		return "a file URL";
+	if ((v[0] == '/' && n > 1 && v[1] != '/' && v[1] != ' ') || strncmp(v, "~/", 2) == 0 ||
+	    strncmp(v, "\\\\", 2) == 0 ||
+	    (n > 2 && ((v[0] | 0x20) >= 'a' && (v[0] | 0x20) <= 'z') && v[1] == ':' &&
+	    (v[2] == '\\' || v[2] == '/')))
+		return "an absolute path";
+	for (i = 0; i + 1 < n; i++)
+		if (v[i] == '.' && v[i + 1] == '.' && (i == 0 || v[i - 1] == '/' || v[i - 1] == '\\') &&
+		    (i + 2 == n || v[i + 2] == '/' || v[i + 2] == '\\'))
+			return "a path that climbs with ..";
+	return NULL;
+}
+
+/* A string of the config; direct when it is the key's own value, not an item of a list
+ * (a vocabulary given inline is a list of words). */
+static void
+check_string(struct kctx *k, const char *key, const char *v, const char *cls, int direct)
+{
+	const char *kind;
+
+	if (in_list(name_keys, key) || *v == '\0')
+		return;
+	if (direct && in_list(file_keys, key) && !(cls && strcmp(cls, "function") == 0)) {
+		mv_report(k->rep, MV_R_KERAS_CONFIG_PATH, k->offset,
+		    "%s: %s%s%s reads the file '%.200s' (%s) on load", k->where,
+		    cls ? cls : "a layer", cls ? " " : "", key, v,
+		    (kind = path_kind(v)) ? kind : "a relative path");
+		return;
+	}
+	if ((kind = path_kind(v)) != NULL)
+		mv_report(k->rep, MV_R_KERAS_CONFIG_PATH, k->offset,
+		    "%s: %s '%.200s' is %s", k->where, key ? key : "a value", v, kind);
 }
 
 static void
-visit(struct kctx *k, json_t *v, unsigned depth)
+check_external(struct kctx *k, json_t *o, const char *cls, const char *mod)
 {
-	const char *key;
+	json_t *cfg = json_object_get(o, "config");
+	const char *path = str_of(cfg, "filepath");
+
+	if (path == NULL)
+		path = str_of(cfg, "handle");
+	mv_report(k->rep, MV_R_KERAS_LAYER_EXTERNAL, k->offset,
+	    "%s: %s%s%s loads the model at '%.200s' when the model is loaded", k->where,
+	    mod ? mod : "", mod ? "." : "", cls, path ? path : "?");
+}
+
+static void
+visit(struct kctx *k, json_t *v, unsigned depth, const char *key, const char *owner,
+    int direct)
+{
 	json_t *e;
 	size_t i;
 
@@ -111,15 +212,20 @@ visit(struct kctx *k, json_t *v, unsigned depth)
 		k->deep = 1;
 		return;
 	}
+	if (json_is_string(v)) {
+		check_string(k, key, json_string_value(v), owner, direct);
+		return;
+	}
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, e)
-			visit(k, e, depth + 1);
+			visit(k, e, depth + 1, key, owner, 0);
 		return;
 	}
 	if (!json_is_object(v))
 		return;
 	{
 		const char *cls = str_of(v, "class_name"), *mod = str_of(v, "module");
+		const char *reg = str_of(v, "registered_name");
 		json_t *cfg = json_object_get(v, "config");
 
 		if (cls && strcmp(cls, "Lambda") == 0)
@@ -130,9 +236,17 @@ visit(struct kctx *k, json_t *v, unsigned depth)
 		if (cls && strcmp(cls, "TorchModuleWrapper") == 0)
 			mv_report(k->rep, MV_R_KERAS_TORCH_MODULE, k->offset,
 			    "%s: TorchModuleWrapper unpickles a PyTorch module on load", k->where);
+		if (cls && in_list(external_layers, cls))
+			check_external(k, v, cls, mod);
 		/* A serialized function: {"module", "class_name": "function", "config": name}. */
 		if (cls && mod && strcmp(cls, "function") == 0 && json_is_string(cfg))
 			check_gadget(k, mod, json_string_value(cfg), NULL);
+		/* "package>Name": a registered object Keras finds by that name before it looks at
+		 * the module. */
+		if (reg && strchr(reg, '>') && !(mod && !module_allowed(k, mod)))
+			check_registered(k, cls, mod, reg);
+		if (cls)
+			owner = cls;
 	}
 	/* "module" names a Python module in a serialized object (with class_name) and in a
 	 * Keras 2 Lambda config (with function_type); elsewhere it is a layer's own field
@@ -144,8 +258,8 @@ visit(struct kctx *k, json_t *v, unsigned depth)
 
 		if (json_is_string(e) && is_mod)
 			check_module(k, v, key, json_string_value(e));
-		else if (json_is_object(e) || json_is_array(e))
-			visit(k, e, depth + 1);
+		else if (!(strcmp(key, "module") == 0 && json_is_string(e)))
+			visit(k, e, depth + 1, key, owner, 1);
 	}
 }
 
@@ -174,7 +288,7 @@ mv_keras_check(struct mv_report *rep, json_t *config, const char *where, int64_t
 		    "Keras configuration not checked: %s", err);
 		return;
 	}
-	visit(&k, config, 0);
+	visit(&k, config, 0, NULL, NULL, 1);
 	if (k.deep)
 		mv_report(rep, MV_R_KERAS_CONFIG_INVALID, offset,
 		    "%s: nested more than %u deep; the deeper part was not checked", where,

@@ -10,7 +10,8 @@ libmavis_internal_la_SOURCES += \
 	src/scan/pbwalk.c \
 	src/scan/safetensors.c \
 	src/scan/savedmodel.c \
-	src/scan/template.c
+	src/scan/template.c \
+	src/scan/tplfold.c
 # Datasets and code that travel with models: Arrow IPC and Feather, Parquet (and the readers
 # of their metadata encodings), Hugging Face remote code, MLflow MLmodel.
 libmavis_internal_la_SOURCES += \
@@ -33,7 +34,8 @@ noinst_HEADERS += \
 	src/scan/jsonutil.h \
 	src/scan/keras.h \
 	src/scan/pbwalk.h \
-	src/scan/template.h
+	src/scan/template.h \
+	src/scan/template_int.h
 # The pickle machine and the formats that carry pickles.
 libmavis_internal_la_SOURCES += \
 	src/scan/joblib.c \

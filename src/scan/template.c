@@ -13,6 +13,7 @@
 #include "scan/formats.h"
 #include "scan/jsonutil.h"
 #include "scan/template.h"
+#include "scan/template_int.h"
 
 /* Real chat templates, tool-use ones included, stay well under this. */
 #define BIG_TEMPLATE (128u * 1024)
@@ -43,22 +44,6 @@ static const char *const exec_names[] = {
 static const char *const exec_calls[] = {
 	"system", "open", "compile", "getattr", "setattr", "globals", "locals", "breakpoint",
 	NULL
-};
-
-enum { T_NAME, T_STR, T_NUM, T_OP };
-
-struct tok {
-	int type;
-	size_t s, e;            /* bytes of the token in the text */
-	size_t ls, le;          /* decoded literal in struct blk's lit buffer */
-	int escaped;            /* a \x, \u, \U, \N or octal escape of an ASCII character */
-	char op;
-};
-
-struct blk {
-	struct tok *v;
-	size_t n, cap;
-	struct mv_buf lit;      /* decoded literals, one after another */
 };
 
 static int
@@ -220,6 +205,8 @@ lex(const unsigned char *text, size_t s, size_t e, struct blk *b, mv_status *st)
 
 	*st = MV_OK;
 	b->n = 0;
+	b->s = s;
+	b->e = e;
 	mv_buf_reset(&b->lit);
 	while (i < e && *st == MV_OK) {
 		unsigned char c = text[i];
@@ -409,11 +396,14 @@ simulate(const struct blk *b, size_t k, const unsigned char *text, struct mv_buf
 	return j;
 }
 
-/* What the literals of all code blocks spell when put together, and which internals a
- * single literal already names (those are reported as template.dunder). */
+/* What the literals of all code blocks spell when put together, which internals a single
+ * literal already names (those are reported as template.dunder), and which ones the folder
+ * saw an expression compute. */
 struct built {
 	struct mv_buf sim;
 	unsigned char named[sizeof(dunders) / sizeof(dunders[0])];
+	unsigned char folded[sizeof(dunders) / sizeof(dunders[0])];
+	size_t folded_at[sizeof(dunders) / sizeof(dunders[0])];
 };
 
 static void
@@ -500,14 +490,23 @@ check_block(struct mv_report *rep, const char *label, const unsigned char *text,
 }
 
 static void
-check_built(struct mv_report *rep, const char *label, struct built *bt, int64_t offset)
+check_built(struct mv_report *rep, const char *label, const unsigned char *t, size_t n,
+    struct built *bt, int64_t offset)
 {
 	for (size_t i = 0; dunders[i]; i++) {
-		if (bt->named[i] || bt->sim.len == 0)
+		if (bt->named[i])
 			continue;
-		if (memmem(bt->sim.p, bt->sim.len, dunders[i], strlen(dunders[i])))
+		if (bt->folded[i]) {
+			size_t s = bt->folded_at[i], m = n - s < 60 ? n - s : 60;
+
+			mv_report(rep, MV_R_TEMPLATE_DUNDER_BUILT, offset >= 0 ? offset + (int64_t)s :
+			    -1, "%s: an expression computes the name %s: %.*s", label, dunders[i],
+			    (int)m, (const char *)t + s);
+		} else if (bt->sim.len && memmem(bt->sim.p, bt->sim.len, dunders[i],
+		    strlen(dunders[i]))) {
 			mv_report(rep, MV_R_TEMPLATE_DUNDER_BUILT, offset,
 			    "%s: builds the name %s from string pieces", label, dunders[i]);
+		}
 	}
 }
 
@@ -609,39 +608,20 @@ stmt_is(const unsigned char *t, size_t s, size_t e, const char *w)
 	return e - s == m && memcmp(t + s, w, m) == 0;
 }
 
-void
-mv_template_check(struct mv_report *rep, const char *label, const unsigned char *t, size_t n,
-    int64_t offset)
+typedef void (*block_fn)(void *arg, struct blk *b, int stmt);
+
+/* Lex every code block of the template in order and hand it to fn; returns -1 when a tag,
+ * comment or string does not close, 0 otherwise. *st is set when a block was too large. */
+static int
+walk_blocks(const unsigned char *t, size_t n, struct blk *b, block_fn fn, void *arg,
+    mv_status *st)
 {
-	unsigned char md[32];
-	char hex[65];
-	struct blk b;
-	struct built bt;
 	size_t i = 0;
 	int syntax = 0;
 
-	memset(&b, 0, sizeof(b));
-	memset(&bt, 0, sizeof(bt));
-	mv_buf_init(&b.lit, n + 64);
-	/* format() and "* n" can make the spelled text longer than the template. */
-	mv_buf_init(&bt.sim, 16 * n + 64);
-	if (mv_sha256(t, n, md) == MV_OK) {
-		for (int k = 0; k < 32; k++) {
-			hex[2 * k] = "0123456789abcdef"[md[k] >> 4];
-			hex[2 * k + 1] = "0123456789abcdef"[md[k] & 15];
-		}
-		hex[64] = '\0';
-		mv_report(rep, MV_R_TEMPLATE_PROVENANCE, offset, "%s: chat template of %zu bytes, "
-		    "sha256 %s", label, n, hex);
-	}
-	if (n > BIG_TEMPLATE)
-		mv_report(rep, MV_R_TEMPLATE_SIZE, offset,
-		    "%s: chat template of %zu bytes (real ones stay under %u)", label, n,
-		    BIG_TEMPLATE);
-	check_text(rep, label, t, n, offset);
+	*st = MV_OK;
 	while (i + 1 < n) {
 		size_t s, e;
-		mv_status st;
 
 		if (t[i] != '{' || (t[i + 1] != '{' && t[i + 1] != '%' && t[i + 1] != '#')) {
 			i++;
@@ -690,23 +670,156 @@ mv_template_check(struct mv_report *rep, const char *label, const unsigned char 
 			i = j;
 			continue;
 		}
-		if (lex(t, s, e, &b, &st) != 0)
+		if (lex(t, s, e, b, st) != 0)
 			syntax = 1;
-		if (st != MV_OK) {
-			mv_findings_add(rep->a->findings, MV_R_ANALYSIS_INCOMPLETE, rep->a->path,
-			    offset, "%s: template too large to analyse in memory", label);
+		if (*st != MV_OK)
 			break;
-		}
-		check_block(rep, label, t, &b, offset, &bt);
+		fn(arg, b, t[i + 1] == '%');
 		i = e < n ? e + 2 : n;
 	}
-	check_built(rep, label, &bt, offset);
+	return syntax ? -1 : 0;
+}
+
+struct check {
+	struct mv_report *rep;
+	const char *label;
+	const unsigned char *t;
+	size_t n;
+	int64_t offset;
+	struct built bt;
+	struct mv_fold *fold;
+};
+
+/* A string the folder computed: which internals it names. */
+static void
+on_built(void *arg, size_t s, const unsigned char *v, size_t n)
+{
+	struct check *c = arg;
+
+	for (size_t i = 0; dunders[i]; i++)
+		if (!c->bt.folded[i] && memmem(v, n, dunders[i], strlen(dunders[i]))) {
+			c->bt.folded[i] = 1;
+			c->bt.folded_at[i] = s;
+		}
+}
+
+/* A folded string used as an attribute name or a key; one literal as written was checked
+ * where it stands. */
+static void
+on_name(void *arg, size_t s, const unsigned char *v, size_t n, int lit, int attr)
+{
+	struct check *c = arg;
+
+	if (lit)
+		return;
+	if (in_list(exec_names, (const char *)v, n) ||
+	    (attr && in_list(exec_calls, (const char *)v, n)))
+		mv_report(c->rep, MV_R_TEMPLATE_EXEC, c->offset >= 0 ? c->offset + (int64_t)s : -1,
+		    "%s: %s the name '%.*s', which an expression computes", c->label,
+		    attr ? "reaches the attribute" : "looks up", (int)n, (const char *)v);
+}
+
+static void
+on_repr(void *arg, size_t s)
+{
+	struct check *c = arg;
+	size_t n = c->n - s < 60 ? c->n - s : 60;
+
+	mv_report(c->rep, MV_R_TEMPLATE_REPR, c->offset >= 0 ? c->offset + (int64_t)s : -1,
+	    "%s: takes characters out of an object's printed form: %.*s", c->label, (int)n,
+	    (const char *)c->t + s);
+}
+
+static void
+check_one(void *arg, struct blk *b, int stmt)
+{
+	struct check *c = arg;
+
+	check_block(c->rep, c->label, c->t, b, c->offset, &c->bt);
+	if (c->fold)
+		mv_fold_block(c->fold, b, stmt);
+}
+
+void
+mv_template_check(struct mv_report *rep, const char *label, const unsigned char *t, size_t n,
+    int64_t offset)
+{
+	unsigned char md[32];
+	char hex[65];
+	struct blk b;
+	struct check c;
+	struct mv_fold_hooks h;
+	mv_status st;
+	int syntax;
+
+	memset(&b, 0, sizeof(b));
+	memset(&c, 0, sizeof(c));
+	memset(&h, 0, sizeof(h));
+	c.rep = rep;
+	c.label = label;
+	c.t = t;
+	c.n = n;
+	c.offset = offset;
+	h.arg = &c;
+	h.built = on_built;
+	h.name = on_name;
+	h.repr = on_repr;
+	mv_buf_init(&b.lit, n + 64);
+	/* format() and "* n" can make the spelled text longer than the template. */
+	mv_buf_init(&c.bt.sim, 16 * n + 64);
+	if (mv_sha256(t, n, md) == MV_OK) {
+		for (int k = 0; k < 32; k++) {
+			hex[2 * k] = "0123456789abcdef"[md[k] >> 4];
+			hex[2 * k + 1] = "0123456789abcdef"[md[k] & 15];
+		}
+		hex[64] = '\0';
+		mv_report(rep, MV_R_TEMPLATE_PROVENANCE, offset, "%s: chat template of %zu bytes, "
+		    "sha256 %s", label, n, hex);
+	}
+	if (n > BIG_TEMPLATE)
+		mv_report(rep, MV_R_TEMPLATE_SIZE, offset,
+		    "%s: chat template of %zu bytes (real ones stay under %u)", label, n,
+		    BIG_TEMPLATE);
+	check_text(rep, label, t, n, offset);
+	if ((c.fold = mv_fold_new(t, n, &h)) == NULL)
+		mv_findings_add(rep->a->findings, MV_R_ANALYSIS_INCOMPLETE, rep->a->path, offset,
+		    "%s: out of memory; constant expressions not folded", label);
+	syntax = walk_blocks(t, n, &b, check_one, &c, &st);
+	if (st != MV_OK)
+		mv_findings_add(rep->a->findings, MV_R_ANALYSIS_INCOMPLETE, rep->a->path,
+		    offset, "%s: template too large to analyse in memory", label);
+	check_built(rep, label, t, n, &c.bt, offset);
 	if (syntax)
 		mv_report(rep, MV_R_TEMPLATE_SYNTAX, offset,
 		    "%s: an unterminated tag, comment or string; the rest was read as code", label);
+	mv_fold_free(c.fold);
 	free(b.v);
 	mv_buf_free(&b.lit);
-	mv_buf_free(&bt.sim);
+	mv_buf_free(&c.bt.sim);
+}
+
+static void
+fold_one(void *arg, struct blk *b, int stmt)
+{
+	mv_fold_block(arg, b, stmt);
+}
+
+mv_status
+mv_template_fold(const unsigned char *t, size_t n, const struct mv_fold_hooks *h)
+{
+	struct blk b;
+	struct mv_fold *f;
+	mv_status st;
+
+	memset(&b, 0, sizeof(b));
+	mv_buf_init(&b.lit, n + 64);
+	if ((f = mv_fold_new(t, n, h)) == NULL)
+		return MV_ERR_NOMEM;
+	(void)walk_blocks(t, n, &b, fold_one, f, &st);
+	mv_fold_free(f);
+	free(b.v);
+	mv_buf_free(&b.lit);
+	return st;
 }
 
 /* ---- the analyser: tokenizer_config.json, chat_template.json, *.jinja ---- */

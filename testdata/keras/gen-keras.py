@@ -159,6 +159,50 @@ legacy_h5("legacy_lambda.h5", {"class_name": "Sequential", "config": {
                                             "module": "__main__"}}]}},
     "keras.lambda,keras.h5.heuristic")
 
+# ---- layers and config values that load something else ----
+keras_zip("ok_lookup_inline.keras", with_layer(obj("keras.layers", "StringLookup", {
+    "name": "lookup", "trainable": False, "dtype": "int64", "max_tokens": None,
+    "num_oov_indices": 1, "mask_token": None, "oov_token": "[UNK]",
+    "vocabulary": ["cat", "dog", "bird"], "idf_weights": None, "encoding": "utf-8",
+    "invert": False, "output_mode": "int", "sparse": False, "pad_to_max_tokens": False,
+    "vocabulary_dtype": "string"})), "-")
+keras_zip("tfsm_layer.keras", with_layer(obj("keras.layers", "TFSMLayer", {
+    "name": "tfsm", "trainable": False, "dtype": POLICY, "filepath": "/tmp/exported_model",
+    "call_endpoint": "serve", "call_training_endpoint": None})),
+    "keras.layer.external,keras.config.path")
+keras_zip("lookup_vocab_path.keras", with_layer(obj("keras.layers", "StringLookup", {
+    "name": "lookup", "dtype": "int64", "num_oov_indices": 1, "oov_token": "[UNK]",
+    "vocabulary": "/etc/passwd", "output_mode": "int"})), "keras.config.path")
+keras_zip("vectorize_vocab_climb.keras", with_layer(obj("keras.layers", "TextVectorization", {
+    "name": "vectorize", "max_tokens": 1000, "standardize": "lower_and_strip_punctuation",
+    "split": "whitespace", "output_mode": "int",
+    "vocabulary": "../../home/user/.ssh/id_rsa"})), "keras.config.path")
+keras_zip("tokenizer_remote.keras", with_layer(obj("keras_nlp.src.tokenizers.sentence_piece_tokenizer",
+    "SentencePieceTokenizer", {"name": "tok", "proto": "gs://attacker-bucket/spm.model",
+                               "sequence_length": None}, "keras_nlp>SentencePieceTokenizer")),
+    "keras.config.path")
+keras_zip("config_url_value.keras", with_layer(obj("keras.layers", "Dense", {
+    "name": "dense_url", "units": 2, "activation": "relu",
+    "kernel_initializer": obj("keras.initializers", "Constant",
+                              {"value": "https://attacker.example/weights.bin"})})),
+    "keras.config.path")
+keras_zip("registered_outside.keras", with_layer(obj("keras.layers", "Dense", {
+    "name": "dense_reg", "units": 2}, "evil_package>Dense")), "keras.module.untrusted")
+with open(os.path.join(OUT, "gadget_output_shape.json"), "w") as f:
+    json.dump(with_layer({"class_name": "Lambda", "config": {
+        "name": "lambda", "function": "identity", "function_type": "function",
+        "module": "keras.backend", "output_shape": "get_file",
+        "output_shape_type": "function", "output_shape_module": "keras.utils",
+        "arguments": {}}}), f)
+rows.append(("gadget_output_shape.json", "keras.lambda,keras.function.gadget"))
+legacy_h5("hub_layer.h5", {"class_name": "Sequential", "config": {
+    "name": "sequential", "layers": [
+        {"class_name": "KerasLayer", "config": {
+            "name": "keras_layer", "trainable": False, "dtype": "float32",
+            "handle": "https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5"}},
+        {"class_name": "Dense", "config": {"name": "dense", "units": 2}}]}},
+    "keras.layer.external,keras.config.path")
+
 with open(os.path.join(OUT, "expected.tsv"), "w") as f:
     f.write("# fixture\texpected rules (comma-separated), or - for nothing above info\n")
     for name, rules in rows:

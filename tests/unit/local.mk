@@ -116,3 +116,12 @@ TESTS += tests/unit/check_pickle
 tests_unit_check_pickle_SOURCES = tests/unit/check_pickle.c tests/unit/fixture.c
 tests_unit_check_pickle_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_pickle_LDADD = $(UNIT_LIBS)
+
+# The chat template folder against Jinja2 itself: tplfold_dump prints what mavis computes,
+# template_fold.py renders every fixture of testdata/template with Jinja2 (the benign ones
+# must render) and compares each folded expression with Jinja2's value for it.
+check_PROGRAMS += tests/unit/tplfold_dump
+TESTS += tests/unit/template_fold.sh
+EXTRA_DIST += tests/unit/template_fold.sh tests/unit/template_fold.py
+tests_unit_tplfold_dump_CFLAGS = $(UNIT_FLAGS)
+tests_unit_tplfold_dump_LDADD = libmavis_internal.la
