@@ -1,8 +1,13 @@
 /* name.c: traversal, absolute paths, odd bytes, duplicates and links in member names. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
 
 #include "core/buf.h"
 #include "core/str.h"
@@ -82,8 +87,13 @@ mv_name_escapes(const char *name, size_t len)
 struct fold {
 	struct mv_buf b;
 	mv_status st;
+	size_t depth;                   /* components in b, for ".." to remove */
+	int wide;                       /* a byte past ASCII was met */
 };
 
+/* One component of the normalised name. "." and empty components go, and ".." takes the
+ * component before it away as the file system does ("a/b/../c" is "a/c"); a ".." with nothing
+ * left to take stays (the name climbs out, which mv_name_escapes reports). */
 static int
 fold_component(void *arg, const char *c, size_t n)
 {
@@ -91,6 +101,17 @@ fold_component(void *arg, const char *c, size_t n)
 
 	if (n == 0 || (n == 1 && c[0] == '.'))
 		return 0;
+	if (n == 2 && c[0] == '.' && c[1] == '.' && f->depth > 0) {
+		size_t l = f->b.len;
+
+		while (l > 0 && f->b.p[l - 1] != '/')
+			l--;
+		if (!(f->b.len - l == 2 && f->b.p[l] == '.' && f->b.p[l + 1] == '.')) {
+			f->b.len = l > 0 ? l - 1 : 0;
+			f->depth--;
+			return 0;
+		}
+	}
 	if (f->b.len && (f->st = mv_buf_addc(&f->b, '/')) != MV_OK)
 		return 1;
 	for (size_t i = 0; i < n; i++) {
@@ -98,21 +119,87 @@ fold_component(void *arg, const char *c, size_t n)
 
 		if (ch >= 'A' && ch <= 'Z')
 			ch = (char)(ch - 'A' + 'a');
+		if ((unsigned char)ch >= 0x80)
+			f->wide = 1;
 		if ((f->st = mv_buf_addc(&f->b, (unsigned char)ch)) != MV_OK)
 			return 1;
 	}
+	f->depth++;
 	return 0;
+}
+
+/*
+ * Unicode names as the loaders' file systems compare them: macOS keeps one of two names that
+ * differ only in composition (NFC "é" and NFD "e" + U+0301), macOS and Windows one of two
+ * that differ only in case, beyond ASCII too. The canonical caseless form, NFD(fold(NFD(s))),
+ * equates exactly those. Returns a new string, or NULL when s is not valid UTF-8 (its bytes
+ * are then compared as they are) or memory runs out (*st set).
+ */
+static char *
+unicode_fold(const char *s, size_t n, mv_status *st)
+{
+	const UNormalizer2 *nfd;
+	UErrorCode e = U_ZERO_ERROR;
+	UChar *a = NULL, *b = NULL;
+	char *out = NULL;
+	int32_t la, lb, lo, cap;
+
+	if (n > INT32_MAX / 8)
+		return NULL;
+	nfd = unorm2_getNFDInstance(&e);
+	u_strFromUTF8(NULL, 0, &la, s, (int32_t)n, &e);
+	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+		return NULL;
+	e = U_ZERO_ERROR;
+	/* Decomposition and folding grow a string by a small factor at most (U+0390 folds to
+	 * three code points, each decomposing to at most four more in NFD). */
+	cap = la * 18 + 1;
+	a = malloc((size_t)cap * sizeof(*a));
+	b = malloc((size_t)cap * sizeof(*b));
+	if (a == NULL || b == NULL) {
+		*st = MV_ERR_NOMEM;
+		goto done;
+	}
+	u_strFromUTF8(a, cap, &la, s, (int32_t)n, &e);
+	lb = unorm2_normalize(nfd, a, la, b, cap, &e);
+	la = u_strFoldCase(a, cap, b, lb, U_FOLD_CASE_DEFAULT, &e);
+	lb = unorm2_normalize(nfd, a, la, b, cap, &e);
+	u_strToUTF8(NULL, 0, &lo, b, lb, &e);
+	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+		goto done;
+	e = U_ZERO_ERROR;
+	if ((out = malloc((size_t)lo + 1)) == NULL) {
+		*st = MV_ERR_NOMEM;
+		goto done;
+	}
+	u_strToUTF8(out, lo + 1, &lo, b, lb, &e);
+	if (U_FAILURE(e)) {
+		free(out);
+		out = NULL;
+	}
+done:
+	free(a);
+	free(b);
+	return out;
 }
 
 char *
 mv_name_fold(const char *name, size_t len)
 {
 	struct fold f = {.st = MV_OK};
+	char *u;
 
 	mv_buf_init(&f.b, len + 1);
 	each_component(name, len, fold_component, &f);
 	if (f.st == MV_OK)
 		f.st = mv_buf_terminate(&f.b);
+	if (f.st == MV_OK && f.wide) {
+		u = unicode_fold((const char *)f.b.p, f.b.len, &f.st);
+		if (u != NULL) {
+			mv_buf_free(&f.b);
+			return u;
+		}
+	}
 	if (f.st != MV_OK) {
 		mv_buf_free(&f.b);
 		return NULL;
@@ -280,12 +367,16 @@ mv_names_check(struct mv_names *nm, struct mv_findings *fl, const char *path, co
 		    "a member of this name came earlier; extractors differ on which one wins");
 		goto done;
 	}
+	/* Names that differ only in '.', '//', '..', backslashes, case or Unicode composition
+	 * name one file once extracted (on every file system, on Windows, on macOS), and
+	 * torch.load looks members up ignoring case: one overwrites or hides the other just as
+	 * a byte-identical duplicate does. */
 	if ((st = mv_strset_add(&nm->folded, folded, strlen(folded), &found)) != MV_OK)
 		goto done;
 	if (found)
-		st = mv_findings_add(fl, MV_R_ARCHIVE_NAME_COLLISION, path, -1,
-		    "name matches an earlier member after normalisation (case, '.', '//', "
-		    "backslash) as '%s'", folded);
+		st = mv_findings_add(fl, MV_R_ARCHIVE_NAME_DUPLICATE, path, -1,
+		    "name is an earlier member's once normalised as loaders and file systems do "
+		    "('.', '//', '..', backslash, case, Unicode NFC/NFD): both are '%s'", folded);
 	else if (mv_strset_has(&nm->dirs, folded, strlen(folded)))
 		st = mv_findings_add(fl, MV_R_ARCHIVE_NAME_COLLISION, path, -1,
 		    "member has the name of a folder of earlier members ('%s')", folded);

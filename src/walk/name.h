@@ -26,8 +26,10 @@ void mv_names_free(struct mv_names *nm);
 mv_status mv_names_check(struct mv_names *nm, struct mv_findings *fl, const char *path,
     const char *name, size_t len, enum mv_entry_type type, const char *link, size_t max_name);
 
-/* The normalised form used for collisions: separators unified, "." and empty components
- * dropped, ASCII folded to lower case. Returns a new string or NULL. */
+/* The normalised form two members' names are compared in: separators unified, "." and empty
+ * components dropped, ".." applied to the component before it, case folded (ASCII, and
+ * Unicode by full case folding) and Unicode decomposed (NFD), so names a file system or a
+ * case-blind lookup takes for one file come out equal. Returns a new string or NULL. */
 char *mv_name_fold(const char *name, size_t len);
 
 /* The SHA-256 (64 lowercase hex digits, pointing into path) that a content-addressed store

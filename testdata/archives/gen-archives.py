@@ -328,7 +328,16 @@ def main():
     add("collision.tar", tar_bytes([member("Weights.bin", b"a"), member("weights.bin", b"b"),
                                     member("x/./y.txt", b"c"), member("x//y.txt", b"d"),
                                     member("d/f", b"e"), member("D", b"f")]),
-        ["archive.name.collision"])
+        ["archive.name.duplicate", "archive.name.collision"])
+    # Names one file system or lookup takes for one: case (macOS, Windows, torch.load's
+    # miniz), Unicode composition (macOS), '.', '//' and '..' (everywhere).
+    add("normalised.zip", zip_bytes([("model/data.pkl", b"a"), ("model/DATA.PKL", b"b"),
+                                     ("caf\u00e9.txt", b"c"), ("cafe\u0301.txt", b"d"),
+                                     ("w/x/../y.bin", b"e"), ("w/y.bin", b"f")]),
+        ["archive.name.duplicate"])
+    add("normalised.tar", tar_bytes([member("a/./b.bin", b"a"), member("a//b.bin", b"b")],
+                                    tarfile.PAX_FORMAT),
+        ["archive.name.duplicate"])
     # Members that cannot be read: encrypted, an unknown compression method.
     add("encrypted.zip", zip_patch(zip_bytes([("secret.bin", blob(9, 1000))], zipfile.ZIP_STORED),
                                    lambda b, l, c: zip_set_flag(b, l, c, 1)),
