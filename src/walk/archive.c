@@ -31,6 +31,11 @@ struct ain {
 	uint64_t pos;
 	uint64_t consumed;
 	unsigned char *buf;
+	const struct mv_zipidx *zidx;   /* a zip's own index, for what libarchive hides */
+	const unsigned char *last;      /* the last block handed to libarchive */
+	size_t lastlen;
+	int concat;                     /* tar: read on past end-of-archive markers */
+	struct mv_names *names;         /* names met so far in the same archive, or NULL */
 };
 
 /* The bytes of one entry in order. Every block is fed (digests, analyser) as it is pulled, so
@@ -218,6 +223,8 @@ ain_read(struct archive *a, void *arg, const void **buf)
 			return 0;
 		*buf = p;
 		in->consumed += n;
+		in->last = p;
+		in->lastlen = n;
 		return (la_ssize_t)n;
 	} else {
 		size_t n = MV_READ_BUF;
@@ -234,6 +241,8 @@ ain_read(struct archive *a, void *arg, const void **buf)
 		in->pos += n;
 		in->consumed += n;
 		*buf = in->buf;
+		in->last = in->buf;
+		in->lastlen = n;
 		return (la_ssize_t)n;
 	}
 }
@@ -397,15 +406,19 @@ open_nested(struct mv_task *t, struct reader *r, struct mv_entry *rec, enum mv_f
 		rec->flags |= MV_ENTRY_INCOMPLETE;
 	} else if (!r->err) {
 		struct ain sub = {.src = &sp.src};
+		struct mv_zipidx zi;
 
 		mv_spool_seal(&sp);
-		if (fmt == MV_FMT_ZIP)
-			mv_zipidx_check(&sp.src, path, run->limit, t->findings);
+		if (fmt == MV_FMT_ZIP && mv_zipidx_build(&sp.src, path, run->limit, t->findings,
+		    &zi) == MV_OK)
+			sub.zidx = &zi;
 		if ((sub.buf = malloc(MV_READ_BUF)) != NULL)
 			walk_archive(t, path, name, fmt, &sub, depth + 1);
 		else
 			mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, path, -1,
 			    "out of memory");
+		if (sub.zidx)
+			mv_zipidx_free(&zi);
 		free(sub.buf);
 	}
 	mv_spool_free(&sp);
@@ -713,6 +726,340 @@ utf8_locale(void)
 	return utf8_loc;
 }
 
+/* ---- zip members that libarchive does not hand out as files ---- */
+
+/* The central directory's members sorted by name, built on the first lookup. */
+struct zipnames {
+	const struct mv_zipent **v;
+	size_t n;
+	int built;
+};
+
+static int
+zipent_cmp(const void *a, const void *b)
+{
+	const struct mv_zipent *x = *(const struct mv_zipent *const *)a;
+	const struct mv_zipent *y = *(const struct mv_zipent *const *)b;
+	size_t n = x->namelen < y->namelen ? x->namelen : y->namelen;
+	int c = memcmp(x->name, y->name, n);
+
+	return c ? c : (x->namelen > y->namelen) - (x->namelen < y->namelen);
+}
+
+static const struct mv_zipent *
+zip_lookup(struct zipnames *zn, const struct mv_zipidx *idx, const char *name, size_t len)
+{
+	struct mv_zipent key = {.name = (char *)(uintptr_t)name, .namelen = len};
+	const struct mv_zipent *kp = &key, **hit;
+
+	if (!zn->built) {
+		zn->built = 1;
+		if ((zn->v = malloc((idx->n ? idx->n : 1) * sizeof(*zn->v))) == NULL)
+			return NULL;
+		for (size_t i = 0; i < idx->n; i++)
+			if (idx->ent[i].in_cd)
+				zn->v[zn->n++] = &idx->ent[i];
+		qsort(zn->v, zn->n, sizeof(*zn->v), zipent_cmp);
+	}
+	if (zn->v == NULL)
+		return NULL;
+	hit = bsearch(&kp, zn->v, zn->n, sizeof(*zn->v), zipent_cmp);
+	return hit ? *hit : NULL;
+}
+
+static int
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/*
+ * The index entry of a member that libarchive shows as a folder, a link or a special file,
+ * when it carries data that Python's zipfile and torch.load read as the member's content
+ * (they look members up by name and never at their type); NULL otherwise. A symlink's data
+ * is its target: only data that cannot be a target (control bytes, NUL, past PATH_MAX)
+ * counts, since that is what a pickle or any binary format is.
+ */
+static const struct mv_zipent *
+zip_typed_data(struct zipnames *zn, const struct mv_zipidx *idx, const char *name,
+    enum mv_entry_type type, const char *link)
+{
+	size_t len = strlen(name);
+	const struct mv_zipent *e = zip_lookup(zn, idx, name, len);
+
+	if (e == NULL && type == MV_ENTRY_DIR && len > 0 && name[len - 1] == '/')
+		e = zip_lookup(zn, idx, name, len - 1);
+	if (e == NULL || e->usize == 0)
+		return NULL;
+	if (type == MV_ENTRY_SYMLINK && link && strlen(link) == e->usize && e->usize < 4096 &&
+	    !has_control(link))
+		return NULL;
+	return e;
+}
+
+struct zipblocks {
+	struct mv_blocks b;
+	struct mv_zipread zr;
+};
+
+static int
+zipblocks_next(void *arg, const unsigned char **p, size_t *n)
+{
+	struct zipblocks *zb = arg;
+	int rc = mv_zipread_next(&zb->zr, p, n);
+
+	if (rc < 0)
+		snprintf(zb->b.err, sizeof(zb->b.err), "%s", zb->zr.err);
+	return rc;
+}
+
+/* Read the data of member record idx straight from the zip by its index entry e, as the
+ * loaders that ignore the member's type or the central directory read it. */
+static int
+read_zipent(struct mv_task *t, struct ain *in, const char *apath, size_t idx,
+    const char *name, const struct mv_zipent *e, unsigned depth)
+{
+	struct zipblocks zb = {.b = {.next = zipblocks_next}};
+	struct ain acct = {.src = in->src};
+	const char *mpath = t->recs->v[idx].path;
+	mv_status st;
+	int stop = 0;
+
+	zb.b.arg = &zb;
+	if (e->flags & 0x0001u) {
+		mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_ENCRYPTED, mpath, -1,
+		    "member is flagged as encrypted; its content cannot be examined");
+		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, mpath, -1,
+		    "encrypted member not read");
+		t->recs->v[idx].flags |= MV_ENTRY_INCOMPLETE;
+		return 0;
+	}
+	st = mv_zipread_init(&zb.zr, in->src, e, &acct.consumed);
+	if (st != MV_OK) {
+		mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_UNREADABLE, mpath, -1,
+		    "cannot read its data: %s", st == MV_ERR_NOMEM ? "out of memory" : zb.zr.err);
+		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, mpath, -1,
+		    "member data not examined");
+		t->recs->v[idx].flags |= MV_ENTRY_INCOMPLETE;
+	} else {
+		stop = consume(t, t->recs, idx, &zb.b, &acct, MV_FMT_ZIP, apath, name, depth,
+		    NULL, NULL);
+		if (zb.b.err[0])
+			mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_UNREADABLE, mpath, -1, "%s",
+			    zb.b.err);
+	}
+	mv_zipread_free(&zb.zr);
+	return stop;
+}
+
+/* Local headers no central record lists: miniz and Python's zipfile do not see them, a
+ * streaming reader (and an unzip that recovers a damaged zip) does. Each is read and
+ * analysed as a member; zip.entry.hidden was reported when the index was built. */
+static int
+walk_hidden(struct mv_task *t, struct ain *in, const char *apath, const char *aname,
+    struct mv_names *names, unsigned depth)
+{
+	struct mv_run *run = t->run;
+	int stop = 0;
+
+	for (size_t i = 0; i < in->zidx->n && !stop && !atomic_load(&run->stop); i++) {
+		const struct mv_zipent *e = &in->zidx->ent[i];
+		char *mpath, *mrel;
+		long idx;
+
+		if (e->in_cd)
+			continue;
+		mpath = mv_asprintf("%s!/%s", apath, e->name);
+		mrel = mv_asprintf("%s!/%s", aname, e->name);
+		if (mpath == NULL || mrel == NULL || !mv_run_count_entry(run, mpath)) {
+			if (mpath == NULL || mrel == NULL)
+				mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
+				    "out of memory");
+			free(mpath);
+			free(mrel);
+			break;
+		}
+		mv_names_check(names, t->findings, mpath, e->name, e->namelen, MV_ENTRY_FILE,
+		    NULL, (size_t)run->limit[MV_LIMIT_NAME]);
+		idx = push_member(t, apath, mpath, mrel, MV_ENTRY_FILE, depth, e->usize, NULL);
+		if (idx >= 0)
+			stop = read_zipent(t, in, apath, (size_t)idx, e->name, e, depth);
+		free(mpath);
+		free(mrel);
+		if (idx < 0)
+			break;
+	}
+	return stop;
+}
+
+/* ---- tar members past the end-of-archive marker ---- */
+
+static int walk_members(struct mv_task *t, const char *apath, const char *aname,
+    enum mv_format fmt, struct ain *in, unsigned depth);
+
+/*
+ * What follows a tar's end-of-archive marker, as blocks: first a 512-byte header found there
+ * (with the zero bytes that came before it in its block), then the rest of the input. tar,
+ * Python's tarfile and libarchive stop at the marker; tar -i, tarfile with ignore_zeros and
+ * cat-ed archives go on, so members there are hidden from the usual listing.
+ */
+struct tail {
+	struct mv_blocks b;
+	struct ain *in;
+	unsigned char hdr[512];
+	size_t hdrpos;                  /* handed out of hdr so far; 512 when done */
+	const unsigned char *pend;
+	size_t pendlen;
+};
+
+static int
+tail_pull(struct tail *tl, const unsigned char **p, size_t *n)
+{
+	struct ain *in = tl->in;
+
+	if (in->up) {
+		int rc = reader_next(in->up, p, n);
+
+		if (rc < 0)
+			snprintf(tl->b.err, sizeof(tl->b.err), "%.*s", (int)sizeof(tl->b.err) - 1,
+			    in->up->why);
+		return rc;
+	} else {
+		size_t k = MV_READ_BUF;
+
+		if (in->pos >= in->src->size)
+			return 0;
+		if (k > in->src->size - in->pos)
+			k = (size_t)(in->src->size - in->pos);
+		if (in->src->pread(in->src->arg, in->buf, k, in->pos) != 0) {
+			snprintf(tl->b.err, sizeof(tl->b.err), "read error at offset %llu: %s",
+			    (unsigned long long)in->pos, strerror(errno));
+			return -1;
+		}
+		in->pos += k;
+		*p = in->buf;
+		*n = k;
+		return 1;
+	}
+}
+
+static int
+tail_next(void *arg, const unsigned char **p, size_t *n)
+{
+	struct tail *tl = arg;
+
+	if (tl->hdrpos < sizeof(tl->hdr)) {
+		*p = tl->hdr + tl->hdrpos;
+		*n = sizeof(tl->hdr) - tl->hdrpos;
+		tl->hdrpos = sizeof(tl->hdr);
+		return 1;
+	}
+	if (tl->pendlen) {
+		*p = tl->pend;
+		*n = tl->pendlen;
+		tl->pendlen = 0;
+		return 1;
+	}
+	return tail_pull(tl, p, n);
+}
+
+/*
+ * After libarchive's end of a tar read from in (at logical offset end), look at what follows:
+ * zeros (the usual padding to a record) are passed over; a block that is a tar header starts
+ * a second walk, which reads on past every further marker. Anything else is left alone: it
+ * is no member any reader lists. Returns 1 when that walk stopped at a limit.
+ */
+static int
+walk_tar_tail(struct mv_task *t, const char *apath, const char *aname, struct ain *in,
+    struct mv_names *names, uint64_t end, unsigned depth)
+{
+	uint64_t ahead = (in->up ? in->consumed : in->pos) - end, off = end;
+	struct tail *tl = calloc(1, sizeof(*tl));
+	struct reader *r2 = calloc(1, sizeof(*r2));
+	const unsigned char *p;
+	size_t n, have = 0;
+	int rc, stop = 0, found = 0;
+
+	if (tl == NULL || r2 == NULL) {
+		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1, "out of memory");
+		goto done;
+	}
+	tl->b.next = tail_next;
+	tl->b.arg = tl;
+	tl->in = in;
+	tl->hdrpos = sizeof(tl->hdr);
+	/* What libarchive read ahead past its end is the end of the last block it was given. */
+	if (ahead > in->lastlen)
+		goto done;
+	p = in->last + in->lastlen - ahead;
+	n = (size_t)ahead;
+	rc = n > 0 ? 1 : tail_pull(tl, &p, &n);
+	while (rc > 0 && !found) {
+		size_t i = 0;
+
+		if (have == 0) {
+			while (i < n && p[i] == 0)
+				i++;
+			off += i;
+			if (i == n) {
+				rc = tail_pull(tl, &p, &n);
+				continue;
+			}
+			/* The header's block began with the zeros passed over in this one. */
+			have = (size_t)(off % 512);
+			off -= have;
+			memset(tl->hdr, 0, have);
+		}
+		while (i < n && have < sizeof(tl->hdr))
+			tl->hdr[have++] = p[i++];
+		if (have == sizeof(tl->hdr)) {
+			found = 1;
+			tl->pend = p + i;
+			tl->pendlen = n - i;
+			break;
+		}
+		rc = tail_pull(tl, &p, &n);
+	}
+	if (!found || mv_sniff(tl->hdr, sizeof(tl->hdr), UINT64_MAX) != MV_FMT_TAR)
+		goto done;
+	mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_HIDDEN, apath, off > (uint64_t)INT64_MAX ? -1 : (int64_t)off,
+	    "a tar header at offset %llu lies after the end-of-archive marker (which ends at "
+	    "%llu): tar, "
+	    "Python's tarfile and libarchive stop at the marker, tar -i and tarfile with "
+	    "ignore_zeros read on; the members there are walked and analysed",
+	    (unsigned long long)off, (unsigned long long)end);
+	{
+		struct ain sub = {.up = r2, .concat = 1, .names = names};
+
+		tl->hdrpos = 0;
+		r2->in = &tl->b;
+		r2->t = t;
+		r2->path = apath;
+		stop = walk_members(t, apath, aname, MV_FMT_TAR, &sub, depth);
+	}
+done:
+	free(tl);
+	free(r2);
+	return stop;
+}
+
+static const char *
+type_name(enum mv_entry_type type)
+{
+	switch (type) {
+	case MV_ENTRY_DIR: return "folder";
+	case MV_ENTRY_SYMLINK: return "symbolic link";
+	case MV_ENTRY_SOCKET: return "socket";
+	case MV_ENTRY_FIFO: return "named pipe";
+	case MV_ENTRY_CHARDEV: return "character device";
+	case MV_ENTRY_BLOCKDEV: return "block device";
+	default: return "member of unknown type";
+	}
+}
+
 /* The members of an archive in format fmt read from in. */
 static int
 walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_format fmt,
@@ -722,15 +1069,19 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 	locale_t loc = utf8_locale(), old = loc ? uselocale(loc) : (locale_t)0;
 	struct archive *a = archive_new(fmt);
 	struct archive_entry *ae = archive_entry_new();
-	struct mv_names names;
-	int failures = 0, stop = 0, r;
+	struct mv_names own, *names = in->names ? in->names : &own;
+	struct zipnames zn = {0};
+	int failures = 0, stop = 0, ended = 0, r;
 
-	mv_names_init(&names);
+	if (names == &own)
+		mv_names_init(&own);
 	if (a == NULL || ae == NULL) {
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
 		    "cannot set up a %s reader", mv_format_name(fmt));
 		goto done;
 	}
+	if (in->concat)
+		archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1");
 	if (archive_open(a, in) != ARCHIVE_OK) {
 		mv_findings_add(t->findings, MV_R_ARCHIVE_READ_ERROR, apath, -1,
 		    "cannot open as %s: %s", mv_format_name(fmt), aerr(a, "unknown error"));
@@ -741,15 +1092,19 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 	while (!stop) {
 		enum mv_entry_type type;
 		const char *name, *link;
+		const struct mv_zipent *zent = NULL;
 		char *mpath = NULL, *mrel = NULL;
 		uint64_t size;
+		size_t shown;
 		long idx;
 
 		if (atomic_load(&run->stop))
 			break;
 		r = archive_read_next_header2(a, ae);
-		if (r == ARCHIVE_EOF)
+		if (r == ARCHIVE_EOF) {
+			ended = 1;
 			break;
+		}
 		if (r == ARCHIVE_WARN) {
 			mv_findings_add(t->findings, MV_R_ARCHIVE_READ_WARNING, apath, -1, "%s",
 			    aerr(a, "warning"));
@@ -773,8 +1128,14 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 		type = type_of(ae);
 		link = type == MV_ENTRY_SYMLINK ? archive_entry_symlink(ae) :
 		    type == MV_ENTRY_HARDLINK ? archive_entry_hardlink(ae) : NULL;
-		mpath = mv_asprintf("%s!/%s", apath, name);
-		mrel = mv_asprintf("%s!/%s", aname, name);
+		if (in->zidx && type != MV_ENTRY_FILE && type != MV_ENTRY_HARDLINK)
+			zent = zip_typed_data(&zn, in->zidx, name, type, link);
+		/* A folder with data is read as the file its name without the '/' names. */
+		shown = strlen(name);
+		if (zent && type == MV_ENTRY_DIR && shown > 0 && name[shown - 1] == '/')
+			shown--;
+		mpath = mv_asprintf("%s!/%.*s", apath, (int)shown, name);
+		mrel = mv_asprintf("%s!/%.*s", aname, (int)shown, name);
 		if (mpath == NULL || mrel == NULL) {
 			free(mpath);
 			free(mrel);
@@ -787,7 +1148,7 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 			free(mrel);
 			break;
 		}
-		mv_names_check(&names, t->findings, mpath, name, strlen(name), type, link,
+		mv_names_check(names, t->findings, mpath, name, strlen(name), type, link,
 		    (size_t)run->limit[MV_LIMIT_NAME]);
 		if ((archive_entry_mode(ae) & (S_ISUID | S_ISGID)) && type != MV_ENTRY_DIR)
 			mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_SETUID, mpath, -1,
@@ -803,6 +1164,25 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 			mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_FIFO, mpath, -1,
 			    "%s member: opening it blocks or talks to a process",
 			    type == MV_ENTRY_FIFO ? "named pipe (FIFO)" : "socket");
+		if (zent) {
+			char *mname = mv_strndup(name, shown);
+
+			mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_TYPE_MISMATCH, mpath, -1,
+			    "stored as a %s but carries %llu bytes of data, which Python's zipfile "
+			    "and torch.load read as the member's content; analysed as a file",
+			    type_name(type), (unsigned long long)zent->usize);
+			idx = mname ? push_member(t, apath, mpath, mrel, MV_ENTRY_FILE, depth,
+			    zent->usize, NULL) : -1;
+			if (idx >= 0)
+				stop = read_zipent(t, in, apath, (size_t)idx, mname, zent, depth);
+			else if (mname == NULL)
+				mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
+				    "out of memory");
+			free(mname);
+			free(mpath);
+			free(mrel);
+			continue;
+		}
 		if (type == MV_ENTRY_DIR) {
 			free(mpath);
 			free(mrel);
@@ -843,11 +1223,18 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 		free(mpath);
 		free(mrel);
 	}
+	if (!stop && in->zidx)
+		stop = walk_hidden(t, in, apath, aname, names, depth);
+	if (!stop && ended && fmt == MV_FMT_TAR && !in->concat && archive_filter_bytes(a, 0) >= 0)
+		stop = walk_tar_tail(t, apath, aname, in, names,
+		    (uint64_t)archive_filter_bytes(a, 0), depth);
 	if (stop)
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
 		    "reading stopped at a limit; later members not examined");
 done:
-	mv_names_free(&names);
+	free(zn.v);
+	if (names == &own)
+		mv_names_free(&own);
 	if (ae)
 		archive_entry_free(ae);
 	if (a)
@@ -978,6 +1365,7 @@ void
 mv_walk_archive(struct mv_task *t, const struct mv_rsrc *src)
 {
 	struct mv_item *item = t->item;
+	struct mv_zipidx zi;
 	struct ain in;
 
 	memset(&in, 0, sizeof(in));
@@ -989,8 +1377,11 @@ mv_walk_archive(struct mv_task *t, const struct mv_rsrc *src)
 		    "out of memory");
 		return;
 	}
-	if (item->fmt == MV_FMT_ZIP)
-		mv_zipidx_check(src, item->top.path, t->run->limit, t->findings);
+	if (item->fmt == MV_FMT_ZIP && mv_zipidx_build(src, item->top.path, t->run->limit,
+	    t->findings, &zi) == MV_OK)
+		in.zidx = &zi;
 	walk_archive(t, item->top.path, item->top.name, item->fmt, &in, 1);
+	if (in.zidx)
+		mv_zipidx_free(&zi);
 	free(in.buf);
 }

@@ -1272,3 +1272,142 @@ mv_zipidx_read_stored(const struct mv_rsrc *src, const struct mv_zipent *e, uint
 		return MV_OK;
 	return src->pread(src->arg, buf, n, e->data_off + off) == 0 ? MV_OK : MV_ERR_IO;
 }
+
+#define ZREAD_BUF (64u << 10)
+
+mv_status
+mv_zipread_init(struct mv_zipread *r, const struct mv_rsrc *src, const struct mv_zipent *e,
+    uint64_t *taken)
+{
+	uint64_t avail = e->data_off <= src->size ? src->size - e->data_off : 0;
+	int unknown = (e->flags & FLAG_DESCRIPTOR) && e->csize == 0;
+
+	memset(r, 0, sizeof(*r));
+	r->src = src;
+	r->e = e;
+	r->taken = taken;
+	if (!e->lfh_ok) {
+		snprintf(r->err, sizeof(r->err), "no local header to read the data from");
+		return MV_ERR_UNSUPPORTED;
+	}
+	if (e->method != 0 && e->method != 8) {
+		snprintf(r->err, sizeof(r->err), "compression method %u", e->method);
+		return MV_ERR_UNSUPPORTED;
+	}
+	if (e->method == 0 && unknown) {
+		snprintf(r->err, sizeof(r->err), "stored data whose size is only in a data "
+		    "descriptor after it");
+		return MV_ERR_UNSUPPORTED;
+	}
+	/* Data said to run past the end of the file is read to the end, where it breaks off. */
+	r->end = unknown || e->csize > avail ? avail : e->csize;
+	if ((r->in = malloc(ZREAD_BUF)) == NULL)
+		return MV_ERR_NOMEM;
+	if (e->method == 8) {
+		z_stream *z = calloc(1, sizeof(*z));
+
+		if (z == NULL || (r->out = malloc(ZREAD_BUF)) == NULL) {
+			free(z);
+			return MV_ERR_NOMEM;
+		}
+		if (inflateInit2(z, -MAX_WBITS) != Z_OK) {
+			free(z);
+			return MV_ERR_NOMEM;
+		}
+		r->z = z;
+	}
+	return MV_OK;
+}
+
+/* Up to ZREAD_BUF more compressed bytes into r->in; the count, 0 at the end, -1 on error. */
+static long
+zread_take(struct mv_zipread *r)
+{
+	size_t n = r->end - r->pos < ZREAD_BUF ? (size_t)(r->end - r->pos) : ZREAD_BUF;
+
+	if (n == 0)
+		return 0;
+	if (r->src->pread(r->src->arg, r->in, n, r->e->data_off + r->pos) != 0) {
+		snprintf(r->err, sizeof(r->err), "read error at offset %llu: %s",
+		    (unsigned long long)(r->e->data_off + r->pos), strerror(errno));
+		return -1;
+	}
+	r->pos += n;
+	if (r->taken)
+		*r->taken += n;
+	return (long)n;
+}
+
+int
+mv_zipread_next(struct mv_zipread *r, const unsigned char **p, size_t *n)
+{
+	z_stream *z = r->z;
+
+	if (r->done)
+		return 0;
+	if (z == NULL) {
+		long got = zread_take(r);
+
+		if (got <= 0) {
+			r->done = 1;
+			if (got == 0 && r->pos < r->e->csize) {
+				snprintf(r->err, sizeof(r->err), "data cut off by the end of the file "
+				    "after %llu of %llu bytes", (unsigned long long)r->pos,
+				    (unsigned long long)r->e->csize);
+				return -1;
+			}
+			return (int)got;
+		}
+		*p = r->in;
+		*n = (size_t)got;
+		return 1;
+	}
+	for (;;) {
+		int zr;
+
+		if (z->avail_in == 0) {
+			long got = zread_take(r);
+
+			if (got < 0)
+				return -1;
+			if (got == 0) {
+				r->done = 1;
+				snprintf(r->err, sizeof(r->err), "deflate stream cut short after %llu "
+				    "bytes", (unsigned long long)r->pos);
+				return -1;
+			}
+			z->next_in = r->in;
+			z->avail_in = (uInt)got;
+		}
+		z->next_out = r->out;
+		z->avail_out = ZREAD_BUF;
+		zr = inflate(z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+			r->done = 1;
+			snprintf(r->err, sizeof(r->err), "corrupt deflate data: %s",
+			    z->msg ? z->msg : "inflate failed");
+			return -1;
+		}
+		if (zr == Z_STREAM_END)
+			r->done = 1;
+		if (z->avail_out < ZREAD_BUF) {
+			*p = r->out;
+			*n = ZREAD_BUF - z->avail_out;
+			return 1;
+		}
+		if (r->done)
+			return 0;
+	}
+}
+
+void
+mv_zipread_free(struct mv_zipread *r)
+{
+	if (r->z) {
+		inflateEnd(r->z);
+		free(r->z);
+	}
+	free(r->in);
+	free(r->out);
+	memset(r, 0, sizeof(*r));
+}

@@ -61,4 +61,32 @@ void mv_zipidx_check(const struct mv_rsrc *src, const char *path, const uint64_t
 mv_status mv_zipidx_read_stored(const struct mv_rsrc *src, const struct mv_zipent *e,
     uint64_t off, void *buf, size_t n);
 
+/*
+ * A member's data read by the index, inflated when it is deflated, for the members libarchive
+ * does not hand out as files: those typed as links, folders or special files (which Python's
+ * zipfile and torch.load read as files all the same) and local headers no central record
+ * lists. Bounded by the member's compressed size, or for a local header with its sizes in a
+ * data descriptor, by the deflate stream's end within the file.
+ */
+struct mv_zipread {
+	const struct mv_rsrc *src;
+	const struct mv_zipent *e;
+	uint64_t pos;               /* compressed bytes taken */
+	uint64_t end;               /* compressed bytes there are to take */
+	uint64_t *taken;            /* compressed bytes are added here too, or NULL */
+	void *z;                    /* the inflate state (z_stream), NULL for stored data */
+	unsigned char *in, *out;
+	int done;
+	char err[256];
+};
+
+/* MV_ERR_UNSUPPORTED (with err set) for methods other than stored and deflate and for stored
+ * data of unknown size; MV_ERR_NOMEM. *r is ready for mv_zipread_free in every case. */
+mv_status mv_zipread_init(struct mv_zipread *r, const struct mv_rsrc *src,
+    const struct mv_zipent *e, uint64_t *taken);
+/* The next block of data: 1 with a block (valid until the next call), 0 at the end, -1 on a
+ * read error or corrupt data (err set). */
+int mv_zipread_next(struct mv_zipread *r, const unsigned char **p, size_t *n);
+void mv_zipread_free(struct mv_zipread *r);
+
 #endif
