@@ -27,6 +27,7 @@ static const struct mv_analyser *const analysers[] = {
 	&mv_analyser_pickle,
 	&mv_analyser_npy,
 	&mv_analyser_joblibz,
+	&mv_analyser_polyglot,
 	NULL
 };
 

@@ -16,5 +16,6 @@ extern const struct mv_analyser mv_analyser_arrow;
 extern const struct mv_analyser mv_analyser_parquet;
 extern const struct mv_analyser mv_analyser_hfcode;
 extern const struct mv_analyser mv_analyser_mlflow;
+extern const struct mv_analyser mv_analyser_polyglot;
 
 #endif

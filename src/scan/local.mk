@@ -45,6 +45,7 @@ libmavis_internal_la_SOURCES += \
 	src/scan/pickle_ev.c \
 	src/scan/pickle_ops.c \
 	src/scan/pickle_vm.c \
+	src/scan/polyglot.c \
 	src/scan/pypolicy.c
 noinst_HEADERS += \
 	src/scan/pickle.h \

@@ -439,7 +439,7 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 	struct mv_feed feed;
 	struct reader *r;
 	struct mv_actx actx;
-	enum mv_format fmt;
+	enum mv_format fmt, walk;
 	struct mv_entry *rec = &own->v[idx];
 	char *path = mv_strdup(rec->path), *name = mv_strdup(rec->name);
 	uint64_t size_hint = rec->size ? rec->size : UINT64_MAX;
@@ -468,15 +468,23 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 	r->consumed0 = arch ? ratio_base(arch)->consumed : 0;
 	reader_fill_head(r);
 
-	fmt = mv_sniff(r->head, r->headlen, size_hint);
-	if (fmt == MV_FMT_UNKNOWN && ra && ra->size >= 22) {
-		/* Data prepended to a zip: Python's zipfile (Keras, NumPy) still opens it. */
+	fmt = walk = mv_sniff(r->head, r->headlen, size_hint);
+	if (!mv_format_is_container(fmt) && fmt != MV_FMT_ELF && fmt != MV_FMT_PE &&
+	    fmt != MV_FMT_MACHO && fmt != MV_FMT_SCRIPT && ra && ra->size >= 22) {
+		/* Data prepended to a zip: Python's zipfile (Keras, NumPy) still opens it, and
+		 * torch.load unpickles the data from byte 0. A file that is something else at its
+		 * start (a pickle, safetensors) is analysed as that and walked as the zip too.
+		 * Executables with a zip appended (self-extractors, llamafiles) are left to the
+		 * executable analyser. */
 		size_t n = ra->size < 65557 ? (size_t)ra->size : 65557;
 		unsigned char *tail = malloc(n);
 
 		if (tail && ra->pread(ra->arg, tail, n, ra->size - n) == 0 &&
-		    mv_sniff_zip_tail(tail, n))
-			fmt = MV_FMT_ZIP;
+		    mv_sniff_zip_tail(tail, n)) {
+			walk = MV_FMT_ZIP;
+			if (fmt == MV_FMT_UNKNOWN)
+				fmt = MV_FMT_ZIP;
+		}
 		free(tail);
 	}
 	rec = &own->v[idx];
@@ -505,21 +513,21 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 			mv_analysis_feed(&feed.an, r->pend, r->pendlen);
 	}
 
-	if (mv_format_is_container(fmt) && !(run->flags & MV_RUN_NO_RECURSE)) {
+	if (mv_format_is_container(walk) && !(run->flags & MV_RUN_NO_RECURSE)) {
 		rec->flags |= MV_ENTRY_CONTAINER;
 		if (depth + 1 > run->limit[MV_LIMIT_DEPTH]) {
 			mv_findings_add(t->findings, MV_R_LIMIT_DEPTH_EXCEEDED, path, -1,
 			    "%s archive nested %u deep is past the depth limit of %llu; not opened",
-			    mv_format_name(fmt), depth + 1,
+			    mv_format_name(walk), depth + 1,
 			    (unsigned long long)run->limit[MV_LIMIT_DEPTH]);
 			rec->flags &= ~MV_ENTRY_CONTAINER;
 			rec->flags |= MV_ENTRY_INCOMPLETE;
 		} else if (ra) {
 			if (fmt_out)
-				*fmt_out = fmt;
-			mv_task_queue_archive(t, fmt);
+				*fmt_out = walk;
+			mv_task_queue_archive(t, walk);
 		} else {
-			open_nested(t, r, rec, fmt, path, name, depth);
+			open_nested(t, r, rec, walk, path, name, depth);
 		}
 	}
 	reader_drain(r);
@@ -537,7 +545,7 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 	if (complete && member_name && (blob = mv_name_blob_digest(member_name)) != NULL)
 		mv_blob_verify(t->findings, rec, blob);
 	if (fmt_out && *fmt_out == MV_FMT_UNKNOWN)
-		*fmt_out = fmt;
+		*fmt_out = walk;
 	stop = r->stop;
 	mv_feed_free(&feed);
 	free(r);
@@ -746,8 +754,11 @@ zipent_cmp(const void *a, const void *b)
 	return c ? c : (x->namelen > y->namelen) - (x->namelen < y->namelen);
 }
 
+/* The central directory member called name[0..len): the first not yet marked in seen (one
+ * flag per index entry) when several share the name, which is then marked. */
 static const struct mv_zipent *
-zip_lookup(struct zipnames *zn, const struct mv_zipidx *idx, const char *name, size_t len)
+zip_lookup(struct zipnames *zn, const struct mv_zipidx *idx, const char *name, size_t len,
+    unsigned char *seen)
 {
 	struct mv_zipent key = {.name = (char *)(uintptr_t)name, .namelen = len};
 	const struct mv_zipent *kp = &key, **hit;
@@ -764,7 +775,31 @@ zip_lookup(struct zipnames *zn, const struct mv_zipidx *idx, const char *name, s
 	if (zn->v == NULL)
 		return NULL;
 	hit = bsearch(&kp, zn->v, zn->n, sizeof(*zn->v), zipent_cmp);
-	return hit ? *hit : NULL;
+	if (hit == NULL)
+		return NULL;
+	while (hit > zn->v && zipent_cmp(hit - 1, &kp) == 0)
+		hit--;
+	for (const struct mv_zipent **h = hit; seen && h < zn->v + zn->n &&
+	    zipent_cmp(h, &kp) == 0; h++) {
+		if (!seen[*h - idx->ent]) {
+			seen[*h - idx->ent] = 1;
+			return *h;
+		}
+	}
+	return *hit;
+}
+
+/* Mark the member libarchive handed out as name (a folder with a '/' added) as seen. */
+static const struct mv_zipent *
+zip_seen(struct zipnames *zn, const struct mv_zipidx *idx, const char *name,
+    unsigned char *seen)
+{
+	size_t len = strlen(name);
+	const struct mv_zipent *e = zip_lookup(zn, idx, name, len, seen);
+
+	if (e == NULL && len > 0 && name[len - 1] == '/')
+		e = zip_lookup(zn, idx, name, len - 1, seen);
+	return e;
 }
 
 static int
@@ -784,14 +819,8 @@ has_control(const char *s)
  * counts, since that is what a pickle or any binary format is.
  */
 static const struct mv_zipent *
-zip_typed_data(struct zipnames *zn, const struct mv_zipidx *idx, const char *name,
-    enum mv_entry_type type, const char *link)
+zip_typed_data(const struct mv_zipent *e, enum mv_entry_type type, const char *link)
 {
-	size_t len = strlen(name);
-	const struct mv_zipent *e = zip_lookup(zn, idx, name, len);
-
-	if (e == NULL && type == MV_ENTRY_DIR && len > 0 && name[len - 1] == '/')
-		e = zip_lookup(zn, idx, name, len - 1);
 	if (e == NULL || e->usize == 0)
 		return NULL;
 	if (type == MV_ENTRY_SYMLINK && link && strlen(link) == e->usize && e->usize < 4096 &&
@@ -855,12 +884,16 @@ read_zipent(struct mv_task *t, struct ain *in, const char *apath, size_t idx,
 	return stop;
 }
 
-/* Local headers no central record lists: miniz and Python's zipfile do not see them, a
- * streaming reader (and an unzip that recovers a damaged zip) does. Each is read and
- * analysed as a member; zip.entry.hidden was reported when the index was built. */
+/*
+ * The members libarchive did not hand out, read by the index. Local headers no central record
+ * lists: miniz and Python's zipfile do not see them, a streaming reader (and an unzip that
+ * recovers a damaged zip) does; zip.entry.hidden was reported when the index was built.
+ * Central records libarchive never reached (it gave up on the zip, or named the member after
+ * its local header): miniz and zipfile read them by these names.
+ */
 static int
-walk_hidden(struct mv_task *t, struct ain *in, const char *apath, const char *aname,
-    struct mv_names *names, unsigned depth)
+walk_index(struct mv_task *t, struct ain *in, const char *apath, const char *aname,
+    struct mv_names *names, const unsigned char *seen, unsigned depth)
 {
 	struct mv_run *run = t->run;
 	int stop = 0;
@@ -870,7 +903,7 @@ walk_hidden(struct mv_task *t, struct ain *in, const char *apath, const char *an
 		char *mpath, *mrel;
 		long idx;
 
-		if (e->in_cd)
+		if (e->in_cd && (seen == NULL || seen[i] || e->usize == 0))
 			continue;
 		mpath = mv_asprintf("%s!/%s", apath, e->name);
 		mrel = mv_asprintf("%s!/%s", aname, e->name);
@@ -1071,6 +1104,7 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 	struct archive_entry *ae = archive_entry_new();
 	struct mv_names own, *names = in->names ? in->names : &own;
 	struct zipnames zn = {0};
+	unsigned char *seen = in->zidx ? calloc(in->zidx->n ? in->zidx->n : 1, 1) : NULL;
 	int failures = 0, stop = 0, ended = 0, r;
 
 	if (names == &own)
@@ -1087,7 +1121,7 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 		    "cannot open as %s: %s", mv_format_name(fmt), aerr(a, "unknown error"));
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
 		    "archive members not examined");
-		goto done;
+		goto index;
 	}
 	while (!stop) {
 		enum mv_entry_type type;
@@ -1128,8 +1162,11 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 		type = type_of(ae);
 		link = type == MV_ENTRY_SYMLINK ? archive_entry_symlink(ae) :
 		    type == MV_ENTRY_HARDLINK ? archive_entry_hardlink(ae) : NULL;
-		if (in->zidx && type != MV_ENTRY_FILE && type != MV_ENTRY_HARDLINK)
-			zent = zip_typed_data(&zn, in->zidx, name, type, link);
+		if (in->zidx) {
+			zent = zip_seen(&zn, in->zidx, name, seen);
+			zent = type != MV_ENTRY_FILE && type != MV_ENTRY_HARDLINK ?
+			    zip_typed_data(zent, type, link) : NULL;
+		}
 		/* A folder with data is read as the file its name without the '/' names. */
 		shown = strlen(name);
 		if (zent && type == MV_ENTRY_DIR && shown > 0 && name[shown - 1] == '/')
@@ -1223,8 +1260,9 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 		free(mpath);
 		free(mrel);
 	}
+index:
 	if (!stop && in->zidx)
-		stop = walk_hidden(t, in, apath, aname, names, depth);
+		stop = walk_index(t, in, apath, aname, names, seen, depth);
 	if (!stop && ended && fmt == MV_FMT_TAR && !in->concat && archive_filter_bytes(a, 0) >= 0)
 		stop = walk_tar_tail(t, apath, aname, in, names,
 		    (uint64_t)archive_filter_bytes(a, 0), depth);
@@ -1233,6 +1271,7 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 		    "reading stopped at a limit; later members not examined");
 done:
 	free(zn.v);
+	free(seen);
 	if (names == &own)
 		mv_names_free(&own);
 	if (ae)

@@ -8,8 +8,8 @@ Writes into OUTDIR one archive of every kind the walker reads (tar ustar/pax/GNU
 and deflated, 7z, cpio, ar, tars compressed with gzip, bzip2, xz, zstd and lz4, a single
 compressed file), archives nested three deep, and one fixture for each hostile case the walker
 must report. OUTDIR/expected.json is the table the unit tests loop over: for each fixture, the
-options (limits) to run it with, the rule ids that must appear, and for benign fixtures the
-exact list of entries with their size and SHA-256.
+options (limits) to run it with, the rule ids that must appear (and any that must not), and
+for benign fixtures the exact list of entries with their size and SHA-256.
 
 Python's standard library writes everything except 7z and the zstd and lz4 filters, which come
 from bsdtar (Debian: libarchive-tools); without bsdtar those fixtures are skipped and named in
@@ -23,6 +23,7 @@ import io
 import json
 import lzma
 import os
+import pickle
 import random
 import shutil
 import struct
@@ -117,6 +118,35 @@ def zip_set_method(buf, lfh, cdh, method):
     struct.pack_into("<H", buf, cdh + 10, method)
 
 
+def zip_typed(members, extras):
+    """members (name, data) with extras (name, data, Unix mode and type) after them, written
+    by zipfile; a member of members named like an extra is left out."""
+    out = io.BytesIO()
+    skip = {e[0] for e in extras}
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as z:
+        for n, d in members:
+            if n in skip:
+                continue
+            zi = zipfile.ZipInfo(n, date_time=(2023, 11, 14, 22, 13, 20))
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, d)
+        for n, d, mode in extras:
+            zi = zipfile.ZipInfo(n, date_time=(2023, 11, 14, 22, 13, 20))
+            zi.create_system = 3
+            zi.external_attr = mode << 16 | (0x10 if mode & 0o170000 == 0o040000 else 0)
+            z.writestr(zi, d)
+    return out.getvalue()
+
+
+class Reducer:
+    """Pickles as a call of fn(*args), as a hostile file does; never called here."""
+    def __init__(self, fn, args):
+        self.fn, self.args = fn, args
+
+    def __reduce__(self):
+        return (self.fn, self.args)
+
+
 # ---- cpio (newc) and ar ----
 
 def cpio_bytes(members):
@@ -188,15 +218,18 @@ def entries_of(top, members, prefix=None):
     return out
 
 
-def add(name, data, rules=(), options=None, entries=None, note=""):
+def add(name, data, rules=(), options=None, entries=None, note="", absent=()):
     """Record a fixture; data None means a tool was missing."""
     if data is None:
         SKIPPED.append("%s (needs bsdtar from libarchive-tools)" % name)
         return
     with open(os.path.join(OUT, name), "wb") as f:
         f.write(data)
-    FIXTURES.append({"file": name, "options": options or {}, "rules": list(rules),
-                     "entries": entries, "note": note})
+    row = {"file": name, "options": options or {}, "rules": list(rules), "entries": entries,
+           "note": note}
+    if absent:
+        row["absent"] = list(absent)
+    FIXTURES.append(row)
 
 
 def benign(name, data, members, note=""):
@@ -338,6 +371,27 @@ def main():
     add("normalised.tar", tar_bytes([member("a/./b.bin", b"a"), member("a//b.bin", b"b")],
                                     tarfile.PAX_FORMAT),
         ["archive.name.duplicate"])
+    # Members typed as a folder, a link or a socket that carry data: Python's zipfile and
+    # torch.load read them by name whatever their type (a symlink's data that is a path is its
+    # target, not content). Local headers outside the central directory and tar members past
+    # the end-of-archive marker are read by some readers only. All are read and analysed.
+    evil = pickle.dumps(Reducer(os.system, ("id",)), protocol=2)
+    for label, mode in (("symlink", 0o120777), ("dir", 0o040755), ("socket", 0o140644)):
+        add("typed-%s.pt" % label, zip_typed(pt, [("archive/data.pkl", evil, mode)]),
+            ["archive.entry.type.mismatch"],
+            note="torch.load unpickles archive/data.pkl stored as a %s" % label)
+    benign("typed-folder.zip", zip_typed(files, [("weights/", b"", 0o040755)]), files,
+           "a folder entry as zip writes it")
+    add("typed-link.zip", zip_typed(files, [("link", b"config.json", 0o120777)]),
+        ["archive.symlink"], absent=["archive.entry.type.mismatch"],
+        note="a symlink as zip writes it: its data is its target")
+    add("hidden-lfh.zip", zip_bytes([("first/payload.pkl", evil)], zipfile.ZIP_STORED) +
+        zip_bytes(files[:2]), ["zip.entry.hidden"],
+        note="a zip appended to another: the first one's members are in no central directory")
+    after = tar_bytes([member("a.txt", b"abc\n")]) + tar_bytes([member("late.pkl", evil)])
+    add("after-eoa.tar", after, ["archive.entry.hidden"])
+    add("after-eoa.tar.gz", gz(after), ["archive.entry.hidden"])
+
     # Members that cannot be read: encrypted, an unknown compression method.
     add("encrypted.zip", zip_patch(zip_bytes([("secret.bin", blob(9, 1000))], zipfile.ZIP_STORED),
                                    lambda b, l, c: zip_set_flag(b, l, c, 1)),

@@ -261,6 +261,9 @@ START_TEST(test_fixture)
 		ck_assert_msg(has_rule(res, json_string_value(rule)), "%s: no %s finding",
 		    fixture_file(_i), json_string_value(rule));
 	}
+	json_array_foreach(json_object_get(fx, "absent"), k, rule)
+		ck_assert_msg(!has_rule(res, json_string_value(rule)), "%s: a %s finding",
+		    fixture_file(_i), json_string_value(rule));
 	if (json_is_array(ents)) {
 		json_t *want;
 
