@@ -17,6 +17,12 @@ enum mv_severity mv_rule_severity(enum mv_rule r);
 /* The rule with this id, or -1. */
 int mv_rule_lookup(const char *id);
 
+/* A finding about a callable outside the allowlist (pickle.global.unknown,
+ * nemo.target.untrusted) ends with the policy line that allows it, which the judge reads
+ * back: "... (policy line to allow it: 'allow global MODULE.NAME')". */
+#define MV_ALLOW_GLOBAL "allow global "
+#define MV_ALLOW_HINT " (policy line to allow it: '" MV_ALLOW_GLOBAL "%s')"
+
 /* A list of findings. Not locked: each worker fills its own and the run merges them in walk
  * order, so the output does not depend on thread timing. */
 struct mv_findings {

@@ -160,6 +160,8 @@ judge_one(struct mv_judgement *j, const struct mv_finding *f)
 	d->default_severity = ri ? ri->severity : f->severity;
 	d->severity = mv_policy_severity(j->pol, f->rule, d->default_severity);
 	d->suppressed = mv_policy_suppression(j->pol, j->res, f->rule, f->path);
+	if (d->suppressed == NULL)
+		d->suppressed = mv_policy_allowed_global(j->pol, f->rule, f->evidence);
 	if (d->suppressed)
 		j->suppressed++;
 	else if (d->severity >= j->pol->fail_on)

@@ -34,6 +34,12 @@ struct mv_pol_suppress {
 	size_t line;
 };
 
+struct mv_pol_allow {
+	char *name;                            /* MODULE.NAME, or MODULE.* */
+	char *reason;                          /* what the judgement shows */
+	size_t line;
+};
+
 struct mv_pol_forbid {
 	char *format;
 	size_t line;
@@ -50,6 +56,8 @@ struct mv_policy {
 	size_t nsup;
 	struct mv_pol_forbid *forbid;
 	size_t nforbid;
+	struct mv_pol_allow *allow;            /* "allow global NAME" lines */
+	size_t nallow;
 	size_t require_signature;              /* line of "require signature", or 0 */
 	char *trust_key;                       /* "trust key FILE", resolved, or NULL */
 	char **trust_roots;                    /* "trust cert-chain FILE" lines, resolved */
@@ -80,6 +88,10 @@ enum mv_severity mv_policy_severity(const struct mv_policy *pol, const char *rul
     enum mv_severity dflt);
 const char *mv_policy_suppression(const struct mv_policy *pol, const struct mv_result *res,
     const char *rule, const char *path);
+/* The reason of the "allow global" line that allows the callable a finding names (the
+ * policy line its evidence ends with, MV_ALLOW_GLOBAL), or NULL. */
+const char *mv_policy_allowed_global(const struct mv_policy *pol, const char *rule,
+    const char *evidence);
 
 /* Fill j->map from j's findings and signatures. */
 mv_status mv_judge_map(struct mv_judgement *j);

@@ -43,6 +43,11 @@ mv_policy_free(struct mv_policy *pol)
 	}
 	for (size_t i = 0; i < pol->nforbid; i++)
 		free(pol->forbid[i].format);
+	for (size_t i = 0; i < pol->nallow; i++) {
+		free(pol->allow[i].name);
+		free(pol->allow[i].reason);
+	}
+	free(pol->allow);
 	for (size_t i = 0; i < pol->ntrust_roots; i++)
 		free(pol->trust_roots[i]);
 	free(pol->trust_roots);
@@ -244,6 +249,61 @@ trust(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, 
 	return MV_OK;
 }
 
+/* MODULE.NAME as a pickle or a Hydra config names it (identifier characters, dots between
+ * non-empty parts, at least two parts), or MODULE.* for every name of MODULE. */
+static int
+global_name_valid(const char *s)
+{
+	size_t n = strlen(s), dots = 0;
+
+	if (n > 2 && strcmp(s + n - 2, ".*") == 0)
+		n -= 2, dots++;
+	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.') {
+			if (s[i + 1] == '.')
+				return 0;
+			dots++;
+		} else if (!(c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z'))) {
+			return 0;
+		}
+	}
+	return dots > 0;
+}
+
+/* "allow global MODULE.NAME": a callable of the user's own (a model class from __main__ or
+ * a project module) that may load although no list vouches for it. */
+static mv_status
+allow_global(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line,
+    char **w, int n)
+{
+	struct mv_pol_allow *a;
+	void *v;
+
+	if (n != 3 || strcmp(w[1], "global") != 0)
+		return fail(ctx, file, line, "allow takes: allow global MODULE.NAME", NULL);
+	if (!global_name_valid(w[2]))
+		return fail(ctx, file, line, "not a dotted Python name MODULE.NAME or MODULE.*:",
+		    w[2]);
+	for (size_t i = 0; i < pol->nallow; i++)
+		if (strcmp(pol->allow[i].name, w[2]) == 0)
+			return fail(ctx, file, line, "allowed twice:", w[2]);
+	if ((v = grow(pol->allow, pol->nallow, sizeof(*pol->allow))) == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	pol->allow = v;
+	a = &pol->allow[pol->nallow++];
+	a->line = line;
+	a->name = mv_strdup(w[2]);
+	a->reason = mv_asprintf("allowed by %s:%zu: allow global %s", file, line, w[2]);
+	if (a->name == NULL || a->reason == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	return MV_OK;
+}
+
 static mv_status
 directive(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, char **w,
     int n)
@@ -342,8 +402,10 @@ directive(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t li
 	}
 	if (strcmp(w[0], "trust") == 0)
 		return trust(ctx, pol, file, line, w, n);
+	if (strcmp(w[0], "allow") == 0)
+		return allow_global(ctx, pol, file, line, w, n);
 	return fail(ctx, file, line, "unknown directive (fail-on, severity, suppress, require, "
-	    "forbid, trust):", w[0]);
+	    "forbid, trust, allow):", w[0]);
 }
 
 mv_status
@@ -447,6 +509,39 @@ mv_policy_suppression(const struct mv_policy *pol, const struct mv_result *res,
 			rel = relative(res, path, tmp, sizeof(tmp));
 		if (fnmatch(s->path, rel, 0) == 0 || fnmatch(s->path, path, 0) == 0)
 			return s->reason;
+	}
+	return NULL;
+}
+
+const char *
+mv_policy_allowed_global(const struct mv_policy *pol, const char *rule, const char *evidence)
+{
+	static const char head[] = "'" MV_ALLOW_GLOBAL;
+	const char *h = NULL, *name, *end;
+	size_t n;
+
+	if (pol->nallow == 0 || (strcmp(rule, mv_rule_id(MV_R_PICKLE_GLOBAL_UNKNOWN)) != 0 &&
+	    strcmp(rule, mv_rule_id(MV_R_NEMO_TARGET_UNTRUSTED)) != 0))
+		return NULL;
+	/* The hint is the end of the evidence; a quoted argument earlier in it is not. */
+	for (const char *s = evidence; (s = strstr(s, head)) != NULL; s++)
+		h = s;
+	if (h == NULL)
+		return NULL;
+	name = h + sizeof(head) - 1;
+	if ((end = strchr(name, '\'')) == NULL || strcmp(end, "')") != 0)
+		return NULL;
+	n = (size_t)(end - name);
+	for (size_t i = 0; i < pol->nallow; i++) {
+		const char *a = pol->allow[i].name;
+		size_t al = strlen(a);
+
+		if (al == n && memcmp(a, name, n) == 0)
+			return pol->allow[i].reason;
+		/* MODULE.*: a name directly in MODULE. */
+		if (al > 2 && strcmp(a + al - 2, ".*") == 0 && n > al - 1 &&
+		    memcmp(a, name, al - 1) == 0 && memchr(name + al - 1, '.', n - (al - 1)) == NULL)
+			return pol->allow[i].reason;
 	}
 	return NULL;
 }

@@ -145,6 +145,10 @@ mv_pk_import(struct mv_pickle *m, uint64_t off, const char *mod, size_t mlen, in
 	if (strcmp(r->j.module, "joblib.numpy_pickle") == 0 &&
 	    strcmp(r->j.name, "NumpyArrayWrapper") == 0)
 		r->special = IMP_WRAPPER;
+	if (strcmp(r->j.module, "functools") == 0 && strcmp(r->j.name, "partial") == 0)
+		r->special = IMP_PARTIAL;
+	if (strcmp(r->j.module, "builtins") == 0 && strcmp(r->j.name, "getattr") == 0)
+		r->special = IMP_GETATTR;
 	if (mtrunc || ntrunc) {
 		r->special = 0;
 		r->j.verdict = MV_PY_DENIED;
@@ -192,6 +196,21 @@ callable_name(const struct imp *r, char *buf, size_t cap)
 		    r->j.name);
 	else
 		snprintf(buf, cap, "%.120s.%.120s", r->j.module, r->j.name);
+}
+
+/* For a callable on neither list, or a walk off the allowlist: the policy line that allows
+ * it (see MV_ALLOW_HINT). */
+static void
+allow_hint(const struct mv_pyjudgement *j, char *buf, size_t cap)
+{
+	char name[520];
+
+	buf[0] = '\0';
+	if (!(j->verdict == MV_PY_UNKNOWN && strcmp(j->reason, MV_PY_REASON_UNKNOWN) == 0) &&
+	    j->verdict != MV_PY_DOTTED)
+		return;
+	snprintf(name, sizeof(name), "%s.%s", j->module, j->name);
+	snprintf(buf, cap, MV_ALLOW_HINT, name);
 }
 
 static size_t
@@ -317,11 +336,65 @@ args_repr(const struct mv_pickle *m, const struct cell *items, int n, char *buf,
 	add(buf, cap, k, ")", 1);
 }
 
+int
+mv_pk_partial_ok(const struct mv_pickle *m, const struct cell *items, int n)
+{
+	const struct imp *f = n >= 1 ? mv_pk_imp(m, &items[0]) : NULL;
+
+	return f && items[0].t == C_REF && f->j.verdict == MV_PY_ALLOWED;
+}
+
+/*
+ * Calls that are safe or not by their arguments. functools.partial of an allowlisted
+ * callable only composes a call the allowlist permits (torchvision models keep
+ * partial(nn.LayerNorm, eps=...) as an attribute); getattr(X, 'name') with literal
+ * arguments is the attribute walk X.name, judged as a dotted name (Python 3.11 pickles
+ * enum members this way). 1 when the call was judged here.
+ */
+static int
+judged_by_args(struct mv_pickle *m, uint64_t off, const char *how, struct imp *r,
+    const struct cell *items, int n)
+{
+	const struct imp *obj;
+	struct mv_pyjudgement j;
+	char walk[520], name[512], hint[600];
+	const char *attr;
+
+	if (r->special & IMP_PARTIAL) {
+		if (!mv_pk_partial_ok(m, items, n))
+			return 0;
+		if (r->state != 2 || r->stream != m->stream)
+			r->state = 3;
+		r->stream = m->stream;
+		return 1;
+	}
+	if (!(r->special & IMP_GETATTR) || n != 2 || items[0].t != C_REF ||
+	    (obj = mv_pk_imp(m, &items[0])) == NULL || items[1].t != C_STR ||
+	    (items[1].fl & (CF_TRUNC | CF_OPAQUE)))
+		return 0;
+	attr = cell_str(&items[1]);
+	if (memchr(attr, '\0', items[1].len) != NULL)
+		return 0;
+	snprintf(walk, sizeof(walk), "%s.%.*s", obj->j.name, (int)items[1].len, attr);
+	mv_pypolicy_judge(m->o.policy, obj->j.module, strlen(obj->j.module), walk, strlen(walk),
+	    &j);
+	if (r->state != 2 || r->stream != m->stream)
+		r->state = 3;
+	r->stream = m->stream;
+	if (j.verdict == MV_PY_ALLOWED)
+		return 1;
+	snprintf(name, sizeof(name), "%.200s.%.200s", j.module, j.name);
+	allow_hint(&j, hint, sizeof(hint));
+	mv_pk_emit(m, rule_of(&j), off, "%s calls builtins.getattr, walking to %s: %s%s", how,
+	    name, j.reason, hint);
+	return 1;
+}
+
 void
 mv_pk_call(struct mv_pickle *m, uint64_t off, const char *how, const struct cell *callee,
     const struct cell *items, int n)
 {
-	char name[512], args[600], what[512];
+	char name[512], args[600], what[512], hint[600];
 	struct imp *r;
 
 	if (callee->t == C_REF) {
@@ -330,10 +403,13 @@ mv_pk_call(struct mv_pickle *m, uint64_t off, const char *how, const struct cell
 		r = &m->imps[callee->imp - 1];
 		if (r->j.verdict == MV_PY_ALLOWED || (r->state == 2 && r->stream == m->stream))
 			return;
+		if (r->special && judged_by_args(m, off, how, r, items, n))
+			return;
 		callable_name(r, name, sizeof(name));
 		args_repr(m, items, n, args, sizeof(args));
-		mv_pk_emit(m, rule_of(&r->j), off, "%s calls %s with %s: %s", how, name, args,
-		    r->j.reason);
+		allow_hint(&r->j, hint, sizeof(hint));
+		mv_pk_emit(m, rule_of(&r->j), off, "%s calls %s with %s: %s%s", how, name, args,
+		    r->j.reason, hint);
 		r->state = 2;
 		r->stream = m->stream;
 		return;
@@ -355,7 +431,7 @@ mv_pk_stream_flush(struct mv_pickle *m)
 {
 	for (size_t i = 0; i < m->ntouched; i++) {
 		struct imp *r = &m->imps[m->touched[i]];
-		char name[512];
+		char name[512], hint[600];
 
 		if (r->state != 1 || r->stream != m->stream)
 			continue;
@@ -363,8 +439,9 @@ mv_pk_stream_flush(struct mv_pickle *m)
 		if (r->j.verdict == MV_PY_ALLOWED)
 			continue;
 		callable_name(r, name, sizeof(name));
+		allow_hint(&r->j, hint, sizeof(hint));
 		mv_pk_emit(m, rule_of(&r->j), r->off, "imports %s (importing alone runs the "
-		    "module's code): %s", name, r->j.reason);
+		    "module's code): %s%s", name, r->j.reason, hint);
 	}
 	m->ntouched = 0;
 }

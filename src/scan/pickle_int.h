@@ -68,7 +68,7 @@ struct cell {
 	uint8_t t;           /* enum ctype */
 	uint8_t fl;          /* CF_* */
 	uint16_t len;        /* string bytes kept */
-	uint32_t imp;        /* C_REF, C_CALL: import record + 1, or 0 */
+	uint32_t imp;        /* C_REF, C_CALL: import record + 1, or 0; C_DICT: its serial */
 	union {
 		int64_t i;
 		char in[INLINE_STR];
@@ -126,12 +126,18 @@ struct sim {
 	struct arena arena;
 	uint64_t ops, gets, puts, dups;
 	int proto;
+	uint32_t ndicts;     /* dicts made: each dict cell's imp is its serial */
+	uint32_t *dunder;    /* serials of dicts given a dunder string key */
+	size_t ndunder, dcap;
+	int dunder_over;     /* more of them than are kept: every dict counts as one */
 };
 
 /* ---- imports: one record per module/name pair and entry ---- */
 
 #define IMP_DTYPE 0x1     /* numpy.dtype */
 #define IMP_WRAPPER 0x2   /* joblib.numpy_pickle.NumpyArrayWrapper */
+#define IMP_PARTIAL 0x4   /* functools.partial: judged by the callable it wraps */
+#define IMP_GETATTR 0x8   /* builtins.getattr: judged as the attribute walk it makes */
 
 struct imp {
 	char *module, *name;
@@ -140,7 +146,8 @@ struct imp {
 	struct mv_pyjudgement j;
 	uint32_t stream;     /* stream of the pending report */
 	uint64_t off;        /* first offset in that stream */
-	uint8_t state;       /* 0 untouched, 1 imported, 2 reported */
+	uint8_t state;       /* 0 untouched, 1 imported, 2 reported, 3 used only in calls
+	                      * judged by their arguments (functools.partial, getattr) */
 	uint32_t hnext;      /* hash chain (index + 1) */
 };
 
@@ -301,6 +308,8 @@ uint32_t mv_pk_import(struct mv_pickle *m, uint64_t off, const char *mod, size_t
 void mv_pk_call(struct mv_pickle *m, uint64_t off, const char *how, const struct cell *callee,
     const struct cell *args, int nargs);
 void mv_pk_stream_flush(struct mv_pickle *m);
+/* Does functools.partial with these arguments wrap an allowlisted callable? */
+int mv_pk_partial_ok(const struct mv_pickle *m, const struct cell *items, int n);
 size_t mv_pk_repr(const struct mv_pickle *m, const struct cell *c, char *buf, size_t cap,
     int depth);
 const struct imp *mv_pk_imp(const struct mv_pickle *m, const struct cell *c);

@@ -10,6 +10,7 @@
 #include "scan/pickle_int.h"
 
 #define OBJF_HASOBJECT 0x1
+#define DUNDER_MAX 1024   /* dicts with dunder keys tracked in a stream */
 
 /* ---- memory ---- */
 
@@ -78,6 +79,9 @@ mv_pk_sim_reset(struct sim *s)
 	mv_pk_arena_reset(&s->arena);
 	s->ops = s->gets = s->puts = s->dups = 0;
 	s->proto = 0;
+	s->ndicts = 0;
+	s->ndunder = 0;
+	s->dunder_over = 0;
 }
 
 void
@@ -87,6 +91,7 @@ mv_pk_sim_free(struct sim *s)
 	free(s->marks);
 	free(s->memo);
 	free(s->sparse);
+	free(s->dunder);
 	mv_pk_arena_reset(&s->arena);
 	memset(s, 0, sizeof(*s));
 }
@@ -292,10 +297,55 @@ make_obj(struct cell *c, uint8_t t, struct cobj *o)
 		c->fl |= CF_OPAQUE;
 }
 
+static inline int
+cell_dunder(const struct cell *c)
+{
+	const char *s;
+
+	if (c->t != C_STR || c->len <= 4 || (c->fl & CF_TRUNC))
+		return 0;
+	s = cell_str(c);
+	return s[0] == '_' && s[1] == '_' && s[c->len - 1] == '_' && s[c->len - 2] == '_';
+}
+
+static int
+dict_dunder(const struct sim *s, const struct cell *d)
+{
+	if (d->t != C_DICT)
+		return 0;
+	if (s->dunder_over)
+		return 1;
+	for (size_t i = 0; i < s->ndunder; i++)
+		if (s->dunder[i] == d->imp)
+			return 1;
+	return 0;
+}
+
+/* A dunder key marks the dict by its serial (which every memo copy of it carries), for
+ * BUILD to see when the dict becomes an object's state. */
+static void
+note_dunder(struct mv_pickle *m, const struct cell *d, const struct cell *items, size_t n)
+{
+	struct sim *s = &m->s;
+	size_t i;
+
+	for (i = 0; i + 1 < n && !cell_dunder(&items[i]); i += 2)
+		;
+	if (i + 1 >= n || dict_dunder(s, d))
+		return;
+	if (s->ndunder == DUNDER_MAX || grow_raw((void **)&s->dunder, &s->dcap, s->ndunder + 1,
+	    sizeof(*s->dunder), DUNDER_MAX) != 0) {
+		s->dunder_over = 1;
+		return;
+	}
+	s->dunder[s->ndunder++] = d->imp;
+}
+
 static void
 container_add(struct mv_pickle *m, struct cell *target, const struct cell *items, size_t n)
 {
-	(void)m;
+	if (target->t == C_DICT)
+		note_dunder(m, target, items, n);
 	/* Only a joblib wrapper's state needs the items of a dict; the rest are counted by
 	 * nobody, which keeps the machine's memory to a small share of the input. */
 	if (!(target->fl & CF_KEEP) || target->u.o == NULL)
@@ -305,11 +355,14 @@ container_add(struct mv_pickle *m, struct cell *target, const struct cell *items
 }
 
 /* A dict or list; its items are kept when it is the state of a joblib wrapper, the value
- * under it on the stack (the store is made now, so memo copies share it). */
+ * under it on the stack (the store is made now, so memo copies share it). A dict gets a
+ * serial. */
 static void
 make_dict(struct mv_pickle *m, struct cell *c, uint8_t t, const struct cell *under)
 {
 	make_obj(c, t, NULL);
+	if (t == C_DICT)
+		c->imp = ++m->s.ndicts;
 	if (t == C_DICT && under && under->t == C_CALL && (under->fl & CF_WRAPPER) &&
 	    (c->u.o = new_obj(m, OBJ_KEEP)) != NULL)
 		c->fl |= CF_KEEP;
@@ -586,8 +639,10 @@ torch_target(struct mv_pickle *m, uint8_t op, uint64_t off, const struct cell *t
 		ok = t->t == C_LIST;
 		break;
 	default:
+		/* An object of a class outside the allowlist is reported with the class (and
+		 * allowed with it, by a policy line); a denied class's BUILD is worth saying. */
 		ok = t->t == C_CALL && t->imp && (r = mv_pk_imp(m, t)) != NULL &&
-		    r->j.verdict == MV_PY_ALLOWED;
+		    r->j.verdict != MV_PY_DENIED;
 	}
 	if (!ok) {
 		char what[160];
@@ -641,24 +696,54 @@ cell_is_str(const struct cell *c, const char *s)
 	    memcmp(cell_str(c), s, n) == 0;
 }
 
-/* A persistent id: torch writes ('storage', type, key, location, numel[, view]) tuples. */
+/*
+ * A persistent id, and what persistent_load gives for it (in *out). torch.save writes
+ * ('storage', storage type, key, location, numel) and the legacy format adds a view
+ * (None) and writes ('module', class, source file, source) for the classes of whole
+ * models, for which the legacy loader returns the class itself. Any other shape is made
+ * for some other loader than torch's.
+ */
 static void
-persid(struct mv_pickle *m, uint64_t off, const struct cell *pid)
+persid(struct mv_pickle *m, uint64_t off, const struct cell *pid, struct cell *out)
 {
 	const struct cobj *o = pid->t == C_TUPLE ? pid->u.o : NULL;
+	const char *why = NULL;
 
+	memset(out, 0, sizeof(*out));
+	out->t = C_PERSID;
 	if (!torch_like(m))
 		return;
 	/* The old tar format names its tensors by key strings. */
 	if (pid->t == C_INT || (pid->t == C_STR && m->o.profile == MV_PICKLE_TORCH_TAR))
 		return;
-	if (o == NULL || o->kept < 4 || !cell_is_str(&o->v[0], "storage") ||
-	    o->v[1].t != C_REF || o->v[2].t != C_STR) {
+	if (m->legacy && o && o->n == 4 && o->kept == 4 && cell_is_str(&o->v[0], "module")) {
+		if (o->v[1].t != C_REF || o->v[2].t != C_STR || o->v[3].t != C_STR) {
+			why = "a ('module', class, source file, source) tuple whose class is not an "
+			    "imported name";
+		} else {
+			*out = o->v[1];
+			return;
+		}
+	} else if (o == NULL || o->kept < 5 || !cell_is_str(&o->v[0], "storage") ||
+	    o->v[1].t != C_REF || o->v[2].t != C_STR || o->v[3].t != C_STR ||
+	    o->v[4].t != C_INT) {
+		why = "not a ('storage', type, key, location, size) tuple";
+	} else if (o->n > 6 || (o->n == 6 && !m->legacy) ||
+	    (o->n == 6 && o->kept == 6 && o->v[5].t != C_NONE && o->v[5].t != C_TUPLE)) {
+		why = "a storage tuple with more than torch.save writes";
+	} else if (mv_pk_storage_elem(m, &o->v[1]) == 0) {
+		const struct imp *r = mv_pk_imp(m, &o->v[1]);
+
+		/* A storage type of torch's is the only class persistent_load calls. */
+		if (r == NULL || r->j.verdict != MV_PY_ALLOWED)
+			why = "a storage tuple whose type is not a torch storage class";
+	}
+	if (why) {
 		char what[160];
 
 		mv_pk_repr(m, pid, what, sizeof(what), 0);
-		mv_pk_emit(m, MV_R_TORCH_PERSID_INVALID, off, "persistent id %s is not a "
-		    "('storage', type, key, location, size) tuple", what);
+		mv_pk_emit(m, MV_R_TORCH_PERSID_INVALID, off, "persistent id %s is %s", what,
+		    why);
 		return;
 	}
 	/* Legacy files lay the storages out after the pickles, in key order. */
@@ -774,11 +859,29 @@ joblib_wrapper(struct mv_pickle *m, uint64_t off, const struct cell *state)
 	m->joblib_bytes = item < 0 ? 0 : count * (uint64_t)item;
 }
 
+/* A BUILD state that sets dunder attributes: a dict with a dunder key, or a (dict,
+ * slot state) pair holding one. */
+static int
+dunder_state(const struct sim *s, const struct cell *state)
+{
+	if (s->ndunder == 0 && !s->dunder_over)
+		return 0;
+	if (state->t == C_DICT)
+		return dict_dunder(s, state);
+	if (state->t != C_TUPLE || state->u.o == NULL)
+		return 0;
+	for (size_t i = 0; i < state->u.o->kept && i < 2; i++)
+		if (dict_dunder(s, &state->u.o->v[i]))
+			return 1;
+	return 0;
+}
+
 /* BUILD: inst.__setstate__(state), or setattr for each item of state. */
 static void
 build(struct mv_pickle *m, uint64_t off, struct cell *inst, const struct cell *state)
 {
 	char what[200], st[200];
+	const struct imp *r;
 
 	if (inst->t == C_REF) {
 		/* Setting attributes of a module-level function or class rewires code that runs
@@ -788,6 +891,26 @@ build(struct mv_pickle *m, uint64_t off, struct cell *inst, const struct cell *s
 		mv_pk_emit(m, MV_R_PICKLE_BUILD_GLOBAL, off, "BUILD sets state %s on the imported "
 		    "object %s itself", st, what);
 		return;
+	}
+	if (inst->t == C_CALL && inst->imp && inst->imp <= m->nimp &&
+	    ((r = &m->imps[inst->imp - 1])->special & IMP_PARTIAL)) {
+		/* partial's state is (func, args, kwds, dict): func replaces the callable it
+		 * was made with, so it must pass the same test. */
+		const struct cobj *o = state->t == C_TUPLE ? state->u.o : NULL;
+
+		if (o == NULL || o->kept < 1 || !mv_pk_partial_ok(m, o->v, 1)) {
+			mv_pk_repr(m, state, st, sizeof(st), 0);
+			mv_pk_emit(m, MV_R_PICKLE_GLOBAL_DENIED, off, "BUILD gives functools.partial "
+			    "the state %s, whose callable is not on the allowlist", st);
+		}
+		return;
+	}
+	if (dunder_state(&m->s, state)) {
+		/* No pickler writes these: they replace how the object is restored or what it
+		 * is (a __setstate__ that the next BUILD calls, __class__, __reduce__). */
+		mv_pk_repr(m, inst, what, sizeof(what), 0);
+		mv_pk_emit(m, MV_R_PICKLE_BUILD_DUNDER, off, "BUILD sets dunder attributes "
+		    "(state keys like __setstate__, __class__ or __dict__) on %s", what);
 	}
 	torch_target(m, 'b', off, inst);
 	if (inst->t == C_CALL && (inst->fl & CF_DTYPE) && state->t == C_TUPLE && state->u.o &&
@@ -1064,15 +1187,13 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 		return;
 	case 'P':
 		make_str(m, &a, 0, x->p, x->n, x->full);
-		persid(m, off, &a);
-		c.t = C_PERSID;
+		persid(m, off, &a, &c);
 		push(m, &c);
 		return;
 	case 'Q':
 		if (pop(m, op, off, &a) != 0)
 			return;
-		persid(m, off, &a);
-		c.t = C_PERSID;
+		persid(m, off, &a, &c);
 		push(m, &c);
 		return;
 	case 'R': {

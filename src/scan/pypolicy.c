@@ -51,7 +51,8 @@ struct mv_pypolicy {
 	char *dir;
 	struct listfile file[3];
 	struct table allow, deny, modalias, namealias;
-	char *aliaskeys;                         /* keys of namealias */
+	struct table exports, exporters;         /* re-exports by spelling, by definition */
+	char *aliaskeys, *exportkeys, *exporterkeys; /* keys of the tables by name */
 	struct mv_pypolicy *next;
 };
 
@@ -68,14 +69,30 @@ hash(const char *s, size_t n)
 }
 
 static int
-cmp_entry(const void *x, const void *y)
+cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
 {
-	const struct entry *a = x, *b = y;
-	int c = memcmp(a->module, b->module, a->mlen < b->mlen ? a->mlen : b->mlen);
+	int c = memcmp(a, b, an < bn ? an : bn);
 
 	if (c)
 		return c;
-	return a->mlen < b->mlen ? -1 : a->mlen > b->mlen;
+	return an < bn ? -1 : an > bn;
+}
+
+static int
+cmp_entry(const void *x, const void *y)
+{
+	const struct entry *a = x, *b = y;
+
+	return cmp_bytes(a->module, a->mlen, b->module, b->mlen);
+}
+
+static int
+cmp_entry_name(const void *x, const void *y)
+{
+	const struct entry *a = x, *b = y;
+	int c = cmp_entry(x, y);
+
+	return c ? c : cmp_bytes(a->name, a->nlen, b->name, b->nlen);
 }
 
 /* Key of an entry in its table: the module, or for name aliases module and name. */
@@ -122,8 +139,7 @@ table_build(struct table *t, int by_name, char **keybuf)
 
 	if (t->n == 0)
 		return MV_OK;
-	if (!by_name)
-		qsort(t->e, t->n, sizeof(*t->e), cmp_entry);
+	qsort(t->e, t->n, sizeof(*t->e), by_name ? cmp_entry_name : cmp_entry);
 	for (t->cap = 16; t->cap < t->n * 2; t->cap *= 2)
 		;
 	if ((t->slot = calloc(t->cap, sizeof(*t->slot))) == NULL)
@@ -141,6 +157,8 @@ table_build(struct table *t, int by_name, char **keybuf)
 		if (by_name) {
 			klen = entry_key(&t->e[i], 1, *keybuf + off, total - off, &key);
 			off += klen;
+			while (j < t->n && cmp_entry_name(&t->e[i], &t->e[j]) == 0)
+				j++;
 		} else {
 			klen = entry_key(&t->e[i], 0, NULL, 0, &key);
 			while (j < t->n && cmp_entry(&t->e[i], &t->e[j]) == 0)
@@ -254,7 +272,7 @@ static mv_status
 parse(struct mv_pypolicy *p, enum which w, char *err, size_t errlen)
 {
 	struct listfile *f = &p->file[w];
-	size_t cap[2] = {0, 0}, lineno = 0;
+	size_t cap[4] = {0, 0, 0, 0}, lineno = 0;
 	char *s = f->text;
 
 	while (*s) {
@@ -262,7 +280,7 @@ parse(struct mv_pypolicy *p, enum which w, char *err, size_t errlen)
 		size_t nf = 0, want;
 		struct entry ent;
 		struct table *t;
-		int is_name, with_reason = w != W_ALIAS;
+		int is_name, is_export, with_reason = w != W_ALIAS;
 
 		char *next;
 
@@ -294,10 +312,11 @@ parse(struct mv_pypolicy *p, enum which w, char *err, size_t errlen)
 		s = next;
 		if (nf == 0)
 			continue;
-		is_name = strcmp(fld[0], "name") == 0;
+		is_export = w == W_ALIAS && strcmp(fld[0], "export") == 0;
+		is_name = is_export || strcmp(fld[0], "name") == 0;
 		if (!is_name && strcmp(fld[0], "module") != 0) {
-			snprintf(err, errlen, "%s:%zu: unknown entry kind '%s' (name or module)",
-			    f->path, lineno, fld[0]);
+			snprintf(err, errlen, "%s:%zu: unknown entry kind '%s' (name or module%s)",
+			    f->path, lineno, fld[0], w == W_ALIAS ? ", or export" : "");
 			return MV_ERR_FORMAT;
 		}
 		/* kind, module, [name], [severity], reason; aliases: kind, from..., to... */
@@ -350,11 +369,29 @@ parse(struct mv_pypolicy *p, enum which w, char *err, size_t errlen)
 				ent.tnlen = strlen(fld[4]);
 			}
 		}
-		t = w == W_ALLOW ? &p->allow : w == W_DENY ? &p->deny :
+		t = w == W_ALLOW ? &p->allow : w == W_DENY ? &p->deny : is_export ? &p->exports :
 		    is_name ? &p->namealias : &p->modalias;
-		if (push(t, &cap[w == W_ALIAS && is_name], &ent) != MV_OK) {
+		if (push(t, &cap[is_export ? 2 : w == W_ALIAS && is_name], &ent) != MV_OK) {
 			snprintf(err, errlen, "%s: out of memory", f->path);
 			return MV_ERR_NOMEM;
+		}
+		if (is_export) {
+			/* The same pair the other way round, to find the spellings of a
+			 * definition. */
+			struct entry rev = ent;
+
+			rev.module = ent.to_module;
+			rev.mlen = ent.tmlen;
+			rev.name = ent.to_name;
+			rev.nlen = ent.tnlen;
+			rev.to_module = ent.module;
+			rev.tmlen = ent.mlen;
+			rev.to_name = ent.name;
+			rev.tnlen = ent.nlen;
+			if (push(&p->exporters, &cap[3], &rev) != MV_OK) {
+				snprintf(err, errlen, "%s: out of memory", f->path);
+				return MV_ERR_NOMEM;
+			}
 		}
 	}
 	return MV_OK;
@@ -366,7 +403,8 @@ mv_pypolicy_free(struct mv_pypolicy *p)
 	if (p == NULL)
 		return;
 	{
-		struct table *t[] = {&p->allow, &p->deny, &p->modalias, &p->namealias};
+		struct table *t[] = {&p->allow, &p->deny, &p->modalias, &p->namealias,
+		    &p->exports, &p->exporters};
 
 		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 			free(t[i]->e);
@@ -374,6 +412,8 @@ mv_pypolicy_free(struct mv_pypolicy *p)
 		}
 	}
 	free(p->aliaskeys);
+	free(p->exportkeys);
+	free(p->exporterkeys);
 	for (size_t i = 0; i < 3; i++) {
 		free(p->file[i].path);
 		free(p->file[i].text);
@@ -411,7 +451,9 @@ mv_pypolicy_load(const char *dir, struct mv_pypolicy **out, char *err, size_t er
 	if ((st = table_build(&p->allow, 0, NULL)) != MV_OK ||
 	    (st = table_build(&p->deny, 0, NULL)) != MV_OK ||
 	    (st = table_build(&p->modalias, 0, NULL)) != MV_OK ||
-	    (st = table_build(&p->namealias, 1, &p->aliaskeys)) != MV_OK) {
+	    (st = table_build(&p->namealias, 1, &p->aliaskeys)) != MV_OK ||
+	    (st = table_build(&p->exports, 1, &p->exportkeys)) != MV_OK ||
+	    (st = table_build(&p->exporters, 1, &p->exporterkeys)) != MV_OK) {
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
@@ -561,67 +603,16 @@ copy_name(char *dst, size_t cap, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
-void
-mv_pypolicy_judge(const struct mv_pypolicy *p, const char *module, size_t mlen,
-    const char *name, size_t nlen, struct mv_pyjudgement *out)
+/* The verdict on the canonical pair in out->module and out->name. */
+static void
+verdict_of(const struct mv_pypolicy *p, struct mv_pyjudgement *out)
 {
-	char full[520], key[520];
-	const struct slot *sl;
+	char full[520];
 	const struct entry *best = NULL;
 	struct path pa;
 	size_t mk, ml, nl;
 	int dotted, dunder = 0;
 
-	memset(out, 0, sizeof(*out));
-	copy_name(out->module, sizeof(out->module), module, mlen);
-	copy_name(out->name, sizeof(out->name), name, nlen);
-	if (mlen >= sizeof(out->module) || nlen >= sizeof(out->name)) {
-		out->verdict = MV_PY_DENIED;
-		out->severity = MV_SEV_CRITICAL;
-		out->reason = "a name too long to judge";
-		return;
-	}
-	if (!valid_path(module, mlen) || !valid_path(name, nlen)) {
-		/* Python cannot import or look up such a name as it stands (a stray carriage
-		 * return, a space, an empty component), so it names nothing we know. */
-		out->verdict = MV_PY_UNKNOWN;
-		out->severity = MV_SEV_MEDIUM;
-		out->reason = "not a plain Python name";
-		return;
-	}
-	/* Python 2 names first (pickle's fix_imports looks up the pair, then the module). */
-	memcpy(key, module, mlen);
-	key[mlen] = '\0';
-	memcpy(key + mlen + 1, name, nlen);
-	if ((sl = table_find(&p->namealias, key, mlen + 1 + nlen)) != NULL) {
-		const struct entry *en = &p->namealias.e[sl->first];
-
-		copy_name(out->module, sizeof(out->module), en->to_module, en->tmlen);
-		copy_name(out->name, sizeof(out->name), en->to_name, en->tnlen);
-		out->renamed = 1;
-	}
-	/* Then the longest aliased module prefix (posix -> os, cPickle -> pickle). */
-	ml = strlen(out->module);
-	for (size_t i = ml + 1; i-- > 0;) {
-		if (i < ml && out->module[i] != '.')
-			continue;
-		if ((sl = table_find(&p->modalias, out->module, i)) == NULL)
-			continue;
-		{
-			const struct entry *en = &p->modalias.e[sl->first];
-			char tmp[256];
-			size_t tl = en->tmlen + (ml - i);
-
-			if (tl < sizeof(tmp)) {
-				memcpy(tmp, en->to_module, en->tmlen);
-				memcpy(tmp + en->tmlen, out->module + i, ml - i);
-				tmp[tl] = '\0';
-				memcpy(out->module, tmp, tl + 1);
-				out->renamed = 1;
-			}
-		}
-		break;
-	}
 	ml = strlen(out->module);
 	nl = strlen(out->name);
 	dotted = memchr(out->name, '.', nl) != NULL;
@@ -668,7 +659,104 @@ mv_pypolicy_judge(const struct mv_pypolicy *p, const char *module, size_t mlen,
 		out->reason = "a private interpreter module";
 	} else {
 		out->verdict = MV_PY_UNKNOWN;
-		out->severity = MV_SEV_MEDIUM;
-		out->reason = "not on the allowlist";
+		out->severity = MV_SEV_HIGH;
+		out->reason = MV_PY_REASON_UNKNOWN;
 	}
+}
+
+/* A pair that is the same object as another (a re-export, from pickle-alias.txt's export
+ * lines, looked up both ways) takes the other's verdict when that one is denied and worse:
+ * a denied function is denied whatever module spells it. */
+static void
+judge_exports(const struct mv_pypolicy *p, struct mv_pyjudgement *out)
+{
+	const struct table *tabs[2] = {&p->exports, &p->exporters};
+	char key[520];
+	size_t ml = strlen(out->module), nl = strlen(out->name);
+
+	if (ml + 1 + nl > sizeof(key))
+		return;
+	memcpy(key, out->module, ml);
+	key[ml] = '\0';
+	memcpy(key + ml + 1, out->name, nl);
+	for (size_t t = 0; t < 2; t++) {
+		const struct slot *sl = table_find(tabs[t], key, ml + 1 + nl);
+
+		for (size_t e = 0; sl && e < sl->count; e++) {
+			const struct entry *en = &tabs[t]->e[sl->first + e];
+			struct mv_pyjudgement alt;
+
+			memset(&alt, 0, sizeof(alt));
+			copy_name(alt.module, sizeof(alt.module), en->to_module, en->tmlen);
+			copy_name(alt.name, sizeof(alt.name), en->to_name, en->tnlen);
+			verdict_of(p, &alt);
+			if (alt.verdict != MV_PY_DENIED || (out->verdict == MV_PY_DENIED &&
+			    out->severity >= alt.severity))
+				continue;
+			*out = alt;
+			out->renamed = 1;
+		}
+	}
+}
+
+void
+mv_pypolicy_judge(const struct mv_pypolicy *p, const char *module, size_t mlen,
+    const char *name, size_t nlen, struct mv_pyjudgement *out)
+{
+	char key[520];
+	const struct slot *sl;
+	size_t ml;
+
+	memset(out, 0, sizeof(*out));
+	copy_name(out->module, sizeof(out->module), module, mlen);
+	copy_name(out->name, sizeof(out->name), name, nlen);
+	if (mlen >= sizeof(out->module) || nlen >= sizeof(out->name)) {
+		out->verdict = MV_PY_DENIED;
+		out->severity = MV_SEV_CRITICAL;
+		out->reason = "a name too long to judge";
+		return;
+	}
+	if (!valid_path(module, mlen) || !valid_path(name, nlen)) {
+		/* Python cannot import or look up such a name as it stands (a stray carriage
+		 * return, a space, an empty component), so it names nothing we know. */
+		out->verdict = MV_PY_UNKNOWN;
+		out->severity = MV_SEV_HIGH;
+		out->reason = "not a plain Python name";
+		return;
+	}
+	/* Python 2 names first (pickle's fix_imports looks up the pair, then the module). */
+	memcpy(key, module, mlen);
+	key[mlen] = '\0';
+	memcpy(key + mlen + 1, name, nlen);
+	if ((sl = table_find(&p->namealias, key, mlen + 1 + nlen)) != NULL) {
+		const struct entry *en = &p->namealias.e[sl->first];
+
+		copy_name(out->module, sizeof(out->module), en->to_module, en->tmlen);
+		copy_name(out->name, sizeof(out->name), en->to_name, en->tnlen);
+		out->renamed = 1;
+	}
+	/* Then the longest aliased module prefix (posix -> os, cPickle -> pickle). */
+	ml = strlen(out->module);
+	for (size_t i = ml + 1; i-- > 0;) {
+		if (i < ml && out->module[i] != '.')
+			continue;
+		if ((sl = table_find(&p->modalias, out->module, i)) == NULL)
+			continue;
+		{
+			const struct entry *en = &p->modalias.e[sl->first];
+			char tmp[256];
+			size_t tl = en->tmlen + (ml - i);
+
+			if (tl < sizeof(tmp)) {
+				memcpy(tmp, en->to_module, en->tmlen);
+				memcpy(tmp + en->tmlen, out->module + i, ml - i);
+				tmp[tl] = '\0';
+				memcpy(out->module, tmp, tl + 1);
+				out->renamed = 1;
+			}
+		}
+		break;
+	}
+	verdict_of(p, out);
+	judge_exports(p, out);
 }

@@ -10,11 +10,15 @@ struct mv_pypolicy;
 
 enum mv_pyverdict {
 	MV_PY_ALLOWED = 0,  /* on the allowlist */
-	MV_PY_UNKNOWN,      /* on neither list: medium */
+	MV_PY_UNKNOWN,      /* on neither list: high (fails the default policy) */
 	MV_PY_PRIVATE,      /* a private top-level module (_posixsubprocess, ...): high */
 	MV_PY_DOTTED,       /* an attribute walk (a dotted name) off the allowlist: high */
 	MV_PY_DENIED        /* on the denylist, or a walk through a dunder attribute */
 };
+
+/* The reason of an MV_PY_UNKNOWN judgement of a plain Python name (one a policy line can
+ * allow). */
+#define MV_PY_REASON_UNKNOWN "not on the allowlist"
 
 /* The judgement of one module/name pair. The canonical names are what the pair resolves to
  * after the alias list (posix -> os, __builtin__ -> builtins, Python 2 names -> Python 3). */

@@ -781,6 +781,134 @@ write("bad_legacy_storage_short.pt",
       pickle.dumps(["0"], protocol=2) + struct.pack("<Q", 4) + b"\0" * 3,
       "torch.legacy.storage")
 
+# ---- 5. the allowlist is the gate: re-exports, private helpers, string evaluators ------
+# (issue 8) A callable on neither list fails; these are the ways past a deny list that the
+# export lines of pickle-alias.txt and the deny list's private and string-evaluating entries
+# close, and the structures no pickler writes.
+BUILD_DUNDER = "pickle.build.dunder"
+PERSID = "torch.persid.invalid"
+EVAL = "__import__('os').system('id')"
+
+# Re-exports: the same function under another module's name.
+write("re_model_zoo_load_url.pkl",
+      gadget("torch.utils.model_zoo", "load_url", "http://example.invalid/m.pt"), DENIED,
+      ("torch.utils.model_zoo", "load_url"))
+write("re_numpy_lib_load.pkl", gadget("numpy.lib", "load", "x.npy", True), DENIED,
+      ("numpy.lib", "load"))
+write("re_sklearn_joblib_load.pkl", gadget("sklearn.utils._joblib", "load", "x.joblib"),
+      DENIED, ("sklearn.utils._joblib", "load"))
+write("re_sympy_euler_sympify.pkl", gadget("sympy.calculus.euler", "sympify", EVAL), DENIED,
+      ("sympy.calculus.euler", "sympify"))
+write("re_resnet_partial_loader.pkl",
+      proto(2) + glob("torchvision.models.resnet", "partial") + MARK +
+      glob("sklearn.utils._joblib", "load") + bu("x.joblib") + TUPLE + REDUCE +
+      EMPTY_TUPLE + REDUCE + STOP, DENIED + "," + DYNAMIC,
+      ("torchvision.models.resnet", "partial"))
+
+# Private submodules of trusted packages.
+write("priv_torch_import_dotted.pkl", gadget("torch._utils", "_import_dotted_name",
+                                             "os.system"), DENIED,
+      ("torch._utils", "_import_dotted_name"))
+write("priv_sklearn_testing.pkl",
+      gadget("sklearn.utils._testing", "assert_run_python_script", "import os"), DENIED,
+      ("sklearn.utils._testing", "assert_run_python_script"))
+write("priv_torch_testing_shell.pkl",
+      gadget("torch.testing._internal.common_utils", "shell", [CMD]), DENIED,
+      ("torch.testing._internal.common_utils", "shell"))
+write("priv_numpy_pytesttester.pkl", gadget("numpy._pytesttester", "PytestTester", "numpy"),
+      DENIED, ("numpy._pytesttester", "PytestTester"))
+write("priv_torch_unknown_helper.pkl",
+      gadget("torch._utils", "_flatten_dense_tensors", None), UNKNOWN,
+      ("torch._utils", "_flatten_dense_tensors"))
+write("priv_torch_ops_load_library.pkl",
+      gadget("torch", "ops.load_library", "/tmp/x.so"), DENIED, ("torch", "ops.load_library"))
+
+# Helpers that evaluate strings: typing's forward references and SymPy's parser.
+write("eval_typing_get_type_hints.pkl", gadget("typing", "get_type_hints", EVAL), DENIED,
+      ("typing", "get_type_hints"))
+write("eval_typing_forwardref.pkl",
+      proto(2) + glob("typing", "_eval_type") + MARK + glob("typing", "ForwardRef") + MARK +
+      bu(EVAL) + TUPLE + REDUCE + NONE + NONE + TUPLE + REDUCE + STOP, DENIED,
+      ("typing", "ForwardRef"))
+write("eval_sympy_s.pkl", gadget("sympy", "S", EVAL), DENIED, ("sympy", "S"))
+write("eval_sympy_parse_expr.pkl",
+      gadget("sympy.parsing.sympy_parser", "parse_expr", EVAL), DENIED,
+      ("sympy.parsing.sympy_parser", "parse_expr"))
+
+# BUILD that sets dunder attributes. The first BUILD puts __setstate__ in the object's
+# __dict__; the second BUILD calls it (here with allowlisted callables only).
+OD = glob("collections", "OrderedDict") + EMPTY_TUPLE + REDUCE
+write("dunder_build_setstate.pkl",
+      proto(2) + OD + EMPTY_DICT + bu("__setstate__") + glob("collections", "Counter") +
+      SETITEM + BUILD + bu(CMD) + BUILD + STOP, BUILD_DUNDER,
+      ("collections", "Counter"))
+write("dunder_build_class_slotstate.pkl",
+      proto(2) + OD + MARK + NONE + EMPTY_DICT + bu("__class__") +
+      glob("collections", "Counter") + SETITEM + TUPLE + BUILD + STOP, BUILD_DUNDER)
+write("dunder_build_memo_copy.pkl",
+      proto(2) + OD + EMPTY_DICT + binput(5) + MARK + bu("a") + NONE + bu("__reduce__") +
+      glob("collections", "Counter") + SETITEMS + POP + binget(5) + BUILD + STOP,
+      BUILD_DUNDER)
+write("dunder_build_annotations.pkl",
+      proto(2) + glob("argparse", "Namespace") + EMPTY_TUPLE + REDUCE + EMPTY_DICT +
+      bu("__annotations__") + EMPTY_DICT + bu("x") + bu(EVAL) + SETITEM + SETITEM + BUILD +
+      STOP, BUILD_DUNDER)
+# Keys that look like dunders in plain data are not attributes: benign.
+write("ok_dunder_keys_in_data.pkl",
+      pickle.dumps({"__version__": "1.0", "__metadata__": {"format": "pt"}}, protocol=4),
+      "-")
+
+# INST and OBJ on classes no list knows: the class runs on load.
+write("unknown_inst_class.pkl", MARK + string("x") + inst("mylib.models", "Net") + STOP,
+      UNKNOWN, ("mylib.models", "Net"))
+write("unknown_obj_class.pkl",
+      proto(2) + MARK + glob("mylib.models", "Net") + bu("x") + OBJ + STOP, UNKNOWN,
+      ("mylib.models", "Net"))
+write("unknown_main_class.pkl",
+      proto(2) + glob("__main__", "Net") + EMPTY_TUPLE + NEWOBJ + EMPTY_DICT + BUILD + STOP,
+      UNKNOWN, ("__main__", "Net"))
+
+# getattr walks and functools.partial, judged by their arguments.
+write("walk_getattr_dunder.pkl",
+      proto(2) + glob("builtins", "getattr") + MARK + glob("torch.nn.modules.linear",
+                                                           "Linear") +
+      bu("__init__") + TUPLE + REDUCE + STOP, DENIED, ("builtins", "getattr"))
+write("walk_getattr_method.pkl",
+      proto(2) + glob("builtins", "getattr") + MARK + glob("torch.nn.modules.linear",
+                                                           "Linear") +
+      bu("forward") + TUPLE + REDUCE + STOP, "pickle.global.dotted")
+write("walk_getattr_computed.pkl",
+      proto(2) + glob("builtins", "getattr") + MARK + OD + bu("pop") + TUPLE + REDUCE + STOP,
+      DENIED)
+write("partial_unknown.pkl",
+      proto(2) + glob("functools", "partial") + MARK + glob("mylib", "f") + TUPLE + REDUCE +
+      STOP, DENIED + "," + UNKNOWN)
+write("partial_build_swap.pkl",
+      proto(2) + glob("functools", "partial") + MARK + glob("torch.nn.modules.linear",
+                                                           "Linear") +
+      TUPLE + REDUCE + MARK + OD + EMPTY_TUPLE + NONE + NONE + TUPLE + BUILD + STOP, DENIED)
+write("ok_partial_allowed.pkl",
+      proto(2) + glob("functools", "partial") + MARK + glob("torch.nn.modules.linear",
+                                                           "Linear") +
+      TUPLE + REDUCE + MARK + glob("torch.nn.modules.linear", "Linear") + EMPTY_TUPLE +
+      EMPTY_DICT + NONE + TUPLE + BUILD + STOP, "-")
+
+# Persistent ids torch.load would not take, in a torch.save zip and a legacy file.
+STORAGE = glob("torch", "FloatStorage")
+write("persid_module_in_zip.pt",
+      torch_zip(proto(2) + MARK + bu("module") + glob("collections", "OrderedDict") +
+                bu("x.py") + bu("src") + TUPLE + b"Q" + EMPTY_TUPLE + NEWOBJ + STOP), PERSID)
+write("persid_storage_type_eval.pt",
+      torch_zip(proto(2) + MARK + bu("storage") + glob("builtins", "eval") + bu("0") +
+                bu("cpu") + b"K\x04" + TUPLE + b"Q" + STOP), PERSID + "," + DENIED)
+write("persid_storage_extra.pt",
+      torch_zip(proto(2) + MARK + bu("storage") + STORAGE + bu("0") + bu("cpu") +
+                b"K\x04" + NONE + bu("x") + TUPLE + b"Q" + STOP), PERSID)
+write("persid_string_in_zip.pt", torch_zip(proto(2) + bu("storage/0") + b"Q" + STOP), PERSID)
+write("persid_legacy_module_computed.pt",
+      legacy(proto(2) + MARK + bu("module") + OD + bu("x.py") + bu("src") + TUPLE + b"Q" +
+             EMPTY_TUPLE + NEWOBJ + STOP), PERSID)
+
 # ---- 4. benign files, as the libraries write them ------------------------------------------
 
 for p in range(6):

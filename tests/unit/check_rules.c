@@ -265,7 +265,12 @@ static const struct {
 	{"require signature\nrequire signature\n", "p:2: require signature given twice"},
 	{"forbid format pickles\n", "p:1: not a format mavis recognises"},
 	{"forbid pickle\n", "p:1: forbid takes: forbid format NAME"},
-	{"allow everything\n", "p:1: unknown directive"},
+	{"permit everything\n", "p:1: unknown directive"},
+	{"allow global __main__.Net\nallow global mylib.models.*\n", NULL},
+	{"allow everything\n", "p:1: allow takes: allow global MODULE.NAME"},
+	{"allow global Net\n", "p:1: not a dotted Python name MODULE.NAME or MODULE.*: 'Net'"},
+	{"allow global os..system\n", "p:1: not a dotted Python name"},
+	{"allow global a.b\nallow global a.b\n", "p:2: allowed twice: 'a.b'"},
 	{"fail-on\thigh\x01\n", "p:1: control character"},
 };
 

@@ -54,10 +54,10 @@ tests_unit_check_sign_LDADD = $(UNIT_LIBS)
 # wrote them; expected.tsv lists the rules each must raise).
 check_PROGRAMS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_template \
 	tests/unit/check_onnx tests/unit/check_savedmodel tests/unit/check_keras \
-	tests/unit/check_nemo tests/unit/check_exec
+	tests/unit/check_nemo tests/unit/check_exec tests/unit/check_corpus
 TESTS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_template \
 	tests/unit/check_onnx tests/unit/check_savedmodel tests/unit/check_keras \
-	tests/unit/check_nemo tests/unit/check_exec
+	tests/unit/check_nemo tests/unit/check_exec tests/unit/check_corpus
 EXTRA_DIST += tests/unit/fixture.h
 # Fixture folders with symlinks, made at test time (tests/unit/fixture.c).
 clean-local: clean-staged-fixtures
@@ -109,6 +109,9 @@ tests_unit_check_oci_LDADD = $(UNIT_LIBS)
 tests_unit_check_exec_SOURCES = tests/unit/check_exec.c tests/unit/fixture.c
 tests_unit_check_exec_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_exec_LDADD = $(UNIT_LIBS)
+tests_unit_check_corpus_SOURCES = tests/unit/check_corpus.c
+tests_unit_check_corpus_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_corpus_LDADD = $(UNIT_LIBS)
 
 # The pickle machine: testdata/pickle fixtures (gen-pickles.py), chunking, policy, sniffing.
 check_PROGRAMS += tests/unit/check_pickle
