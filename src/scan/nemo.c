@@ -11,6 +11,7 @@
 #include "core/sigfile.h"
 #include "core/str.h"
 #include "scan/formats.h"
+#include "scan/pypolicy.h"
 
 #define ALLOW_FILE "nemo-targets-allow.txt"
 #define DENY_FILE "nemo-targets-deny.txt"
@@ -39,6 +40,7 @@ struct nemo {
 	struct mv_buf buf;
 	int gave_up;
 	const struct mv_siglist *allow, *deny;
+	const struct mv_pypolicy *policy;
 	struct level *lv;
 	size_t depth, cap;
 	struct anchor *anc;
@@ -80,23 +82,111 @@ nemo_feed(void *state, const unsigned char *p, size_t n)
 	return MV_OK;
 }
 
+/* A dotted Python name: identifier characters, non-empty parts. */
+static int
+plain_path(const char *t, size_t n)
+{
+	if (n == 0 || t[0] == '.' || t[n - 1] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)t[i];
+
+		if (c == '.' ? t[i + 1] == '.' : !(c == '_' || (c >= '0' && c <= '9') ||
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Why Hydra's _locate, resolving t, would reach something no list vouches for, or NULL.
+ * It imports the longest importable prefix and walks the rest as attributes, so where the
+ * module ends cannot be told from the name: every tail of the path is judged as a path of
+ * its own against both deny lists (nemo.utils.os.system reaches os.system), and the part
+ * after an allowed prefix may neither walk past a class (Model.from_pretrained) nor
+ * through a dunder attribute. *denied is set when the reason is a denied callable.
+ */
+static const char *
+resolve(struct nemo *s, const char *t, size_t n, int *denied, char *why, size_t cap)
+{
+	struct mv_pyjudgement j;
+	const char *hit, *dot, *allow;
+	size_t start = 0, after;
+	int cls = 0;
+
+	*denied = 0;
+	for (size_t k = 0; k <= n; k = (dot = memchr(t + k, '.', n - k)) ? (size_t)(dot - t) + 1 :
+	    n + 1) {
+		if ((hit = mv_siglist_match_dotted(s->deny, t + k, n - k)) != NULL) {
+			*denied = 1;
+			snprintf(why, cap, "matches %s", hit);
+			return why;
+		}
+	}
+	/* The pickle policy knows far more callables than the NeMo lists: judged as the first
+	 * module with an attribute walk (every tail is tried) and as a module and its last
+	 * name (re-exports are listed by module and name). */
+	for (int split = 0; split < 2 && s->policy; split++) {
+		dot = split ? memrchr(t, '.', n) : memchr(t, '.', n);
+		if (dot == NULL)
+			break;
+		mv_pypolicy_judge(s->policy, t, (size_t)(dot - t), dot + 1, n - (size_t)(dot - t) - 1,
+		    &j);
+		if (j.verdict == MV_PY_DENIED) {
+			*denied = 1;
+			snprintf(why, cap, "%s", j.reason);
+			return why;
+		}
+	}
+	if ((allow = mv_siglist_match_dotted(s->allow, t, n)) == NULL) {
+		snprintf(why, cap, "is outside the allowlist");
+		return why;
+	}
+	after = strlen(allow);
+	for (size_t k = after + 1; k < n; k = start + 1) {
+		const char *part = t + k;
+		size_t len = (dot = memchr(part, '.', n - k)) ? (size_t)(dot - part) : n - k;
+
+		start = k + len;
+		if (len > 4 && part[0] == '_' && part[1] == '_' && part[len - 2] == '_' &&
+		    part[len - 1] == '_') {
+			*denied = 1;
+			snprintf(why, cap, "walks through the dunder attribute %.*s", (int)len, part);
+			return why;
+		}
+		if (cls) {
+			snprintf(why, cap, "walks past a class of %s into its attribute %.*s", allow,
+			    (int)len, part);
+			return why;
+		}
+		cls = part[0] >= 'A' && part[0] <= 'Z';
+	}
+	return NULL;
+}
+
 static void
 judge_target(struct nemo *s, const struct level *l)
 {
 	const char *t = l->target;
-	const char *hit;
 	size_t n = strlen(t);
 	const char *how = l->partial ? " (as a partial: called later)" : l->args ?
 	    " (called with _args_)" : "";
+	char why[300], hint[600];
+	int denied;
 
-	if ((hit = mv_siglist_match_dotted(s->deny, t, n)) != NULL)
+	if (resolve(s, t, n, &denied, why, sizeof(why)) == NULL)
+		return;
+	if (denied) {
 		mv_report(&s->rep, MV_R_NEMO_TARGET_DENIED, -1,
-		    "line %llu: _target_ '%s' (matches %s) runs code or reaches files or the "
-		    "network%s", (unsigned long long)l->target_line, t, hit, how);
-	else if (mv_siglist_match_dotted(s->allow, t, n) == NULL)
-		mv_report(&s->rep, MV_R_NEMO_TARGET_UNTRUSTED, -1,
-		    "line %llu: _target_ '%s' is outside the allowlist%s",
-		    (unsigned long long)l->target_line, t, how);
+		    "line %llu: _target_ '%s' (%s) runs code or reaches files or the network%s",
+		    (unsigned long long)l->target_line, t, why, how);
+		return;
+	}
+	hint[0] = '\0';
+	if (plain_path(t, n) && memchr(t, '.', n) != NULL)
+		snprintf(hint, sizeof(hint), MV_ALLOW_HINT, t);
+	mv_report(&s->rep, MV_R_NEMO_TARGET_UNTRUSTED, -1, "line %llu: _target_ '%s' %s%s%s",
+	    (unsigned long long)l->target_line, t, why, how, hint);
 }
 
 static void
@@ -297,7 +387,8 @@ nemo_end(void *state, int complete)
 	if (!complete || s->gave_up)
 		return;
 	if (mv_siglist_get(s->a->sigdir, ALLOW_FILE, &s->allow, err, sizeof(err)) != MV_OK ||
-	    mv_siglist_get(s->a->sigdir, DENY_FILE, &s->deny, err, sizeof(err)) != MV_OK) {
+	    mv_siglist_get(s->a->sigdir, DENY_FILE, &s->deny, err, sizeof(err)) != MV_OK ||
+	    mv_pypolicy_get(s->a->sigdir, &s->policy, err, sizeof(err)) != MV_OK) {
 		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
 		    "NeMo config not checked: %s", err);
 		return;

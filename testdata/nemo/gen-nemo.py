@@ -135,6 +135,43 @@ cb:
   _target_: os.system
   _args_: [id]
 """), "nemo.target.denied", mode="w:gz")
+# (issue 8) The whole dotted path is resolved as the pickle policy resolves a name: an
+# allowed prefix does not cover a path that walks on into another module or past a class.
+nemo("walk_prefix_os_system.nemo", bad("""\
+cb:
+  _target_: nemo.collections.asr.models.os.system
+  _args_: [id]
+"""), "nemo.target.denied")
+nemo("walk_prefix_torch_load.nemo", bad("""\
+init:
+  _target_: torch.nn.modules.module.torch.load
+  f: /tmp/evil.pt
+"""), "nemo.target.denied")
+nemo("walk_prefix_typing.nemo", bad("""\
+hints:
+  _target_: nemo.core.classes.common.typing.get_type_hints
+  obj: x
+"""), "nemo.target.denied")
+nemo("walk_prefix_dunder.nemo", bad("""\
+x:
+  _target_: nemo.utils.__builtins__.eval
+  _args_: ["1"]
+"""), "nemo.target.denied")
+nemo("walk_past_class.nemo", bad("""\
+m:
+  _target_: nemo.collections.asr.models.EncDecCTCModel.from_pretrained
+  model_name: stt_en_conformer_ctc_small
+"""), "nemo.target.untrusted")
+nemo("reexport_partial.nemo", bad("""\
+norm:
+  _target_: torchvision.models.resnet.partial
+  _args_: [x]
+"""), "nemo.target.denied")
+nemo("reexport_model_zoo.nemo", bad("""\
+w:
+  _target_: torch.utils.model_zoo.load_url
+  url: http://example.invalid/w.pt
+"""), "nemo.target.denied")
 nemo("yaml_invalid.nemo", ASR + "broken: [unclosed\n  - x: {\n", "nemo.config.invalid")
 nemo("yaml_deep.nemo", "a: " + "[" * 100 + "]" * 100 + "\n", "nemo.config.invalid")
 
