@@ -10,6 +10,7 @@
 #include "core/ctx.h"
 #include "core/str.h"
 #include "judge/judge.h"
+#include "scan/pypolicy.h"
 #include "walk/sniff.h"
 
 #define MV_POLICY_WORDS 8
@@ -249,30 +250,16 @@ trust(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, 
 	return MV_OK;
 }
 
-/* MODULE.NAME as a pickle or a Hydra config names it (identifier characters, dots between
- * non-empty parts, at least two parts), or MODULE.* for every name of MODULE. */
+/* MODULE.NAME as a pickle or a Hydra config names it (at least two parts), or MODULE.*
+ * for every name of MODULE. */
 static int
 global_name_valid(const char *s)
 {
-	size_t n = strlen(s), dots = 0;
+	size_t n = strlen(s);
 
 	if (n > 2 && strcmp(s + n - 2, ".*") == 0)
-		n -= 2, dots++;
-	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '.') {
-			if (s[i + 1] == '.')
-				return 0;
-			dots++;
-		} else if (!(c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z'))) {
-			return 0;
-		}
-	}
-	return dots > 0;
+		return mv_pyname_valid(s, n - 2);
+	return mv_pyname_valid(s, n) && memchr(s, '.', n) != NULL;
 }
 
 /* "allow global MODULE.NAME": a callable of the user's own (a model class from __main__ or

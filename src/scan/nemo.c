@@ -82,22 +82,6 @@ nemo_feed(void *state, const unsigned char *p, size_t n)
 	return MV_OK;
 }
 
-/* A dotted Python name: identifier characters, non-empty parts. */
-static int
-plain_path(const char *t, size_t n)
-{
-	if (n == 0 || t[0] == '.' || t[n - 1] == '.')
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)t[i];
-
-		if (c == '.' ? t[i + 1] == '.' : !(c == '_' || (c >= '0' && c <= '9') ||
-		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * Why Hydra's _locate, resolving t, would reach something no list vouches for, or NULL.
  * It imports the longest importable prefix and walks the rest as attributes, so where the
@@ -183,7 +167,7 @@ judge_target(struct nemo *s, const struct level *l)
 		return;
 	}
 	hint[0] = '\0';
-	if (plain_path(t, n) && memchr(t, '.', n) != NULL)
+	if (mv_pyname_valid(t, n) && memchr(t, '.', n) != NULL)
 		snprintf(hint, sizeof(hint), MV_ALLOW_HINT, t);
 	mv_report(&s->rep, MV_R_NEMO_TARGET_UNTRUSTED, -1, "line %llu: _target_ '%s' %s%s%s",
 	    (unsigned long long)l->target_line, t, why, how, hint);

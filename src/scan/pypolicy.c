@@ -179,9 +179,8 @@ table_build(struct table *t, int by_name, char **keybuf)
 	return MV_OK;
 }
 
-/* A module or attribute path: identifier characters and dots, no empty component. */
-static int
-valid_path(const char *s, size_t n)
+int
+mv_pyname_valid(const char *s, size_t n)
 {
 	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
 		return 0;
@@ -345,7 +344,7 @@ parse(struct mv_pypolicy *p, enum which w, char *err, size_t errlen)
 		for (size_t k = 1; k < want - (size_t)with_reason; k++) {
 			if (w == W_DENY && k == want - 2)
 				continue;
-			if (!valid_path(fld[k], strlen(fld[k]))) {
+			if (!mv_pyname_valid(fld[k], strlen(fld[k]))) {
 				snprintf(err, errlen, "%s:%zu: '%s' is not a dotted Python name",
 				    f->path, lineno, fld[k]);
 				return MV_ERR_FORMAT;
@@ -716,7 +715,7 @@ mv_pypolicy_judge(const struct mv_pypolicy *p, const char *module, size_t mlen,
 		out->reason = "a name too long to judge";
 		return;
 	}
-	if (!valid_path(module, mlen) || !valid_path(name, nlen)) {
+	if (!mv_pyname_valid(module, mlen) || !mv_pyname_valid(name, nlen)) {
 		/* Python cannot import or look up such a name as it stands (a stray carriage
 		 * return, a space, an empty component), so it names nothing we know. */
 		out->verdict = MV_PY_UNKNOWN;
