@@ -130,7 +130,10 @@ model_card(const struct mv_result *res, size_t input, const char **note)
 		*note = "README.md is too large to read as a model card";
 		return NULL;
 	}
-	if ((fd = open(readme->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	/* A snapshot's README.md is a link into the cache's blobs; the digest check below makes
+	 * sure it is still the file the walk read. */
+	if ((fd = open(readme->path, O_RDONLY | O_CLOEXEC |
+	    (readme->flags & MV_ENTRY_CACHE_LINK ? 0 : O_NOFOLLOW))) < 0 ||
 	    fstat(fd, &st) != 0 || (uint64_t)st.st_size != readme->size ||
 	    (buf = malloc(readme->size + 1)) == NULL ||
 	    read(fd, buf, readme->size) != (ssize_t)readme->size) {
@@ -187,6 +190,7 @@ model_component(struct bom *b, size_t input, json_t *components, size_t *ndata)
 	const struct mv_result *res = b->res;
 	const char *in = mv_result_input(res, input), *note = NULL;
 	struct mv_modelcard *card = model_card(res, input, &note);
+	const struct mv_source *src = mv_result_source(res, input);
 	json_t *c = json_object(), *props = json_array();
 	char ref[64], name[1024];
 
@@ -195,6 +199,9 @@ model_component(struct bom *b, size_t input, json_t *components, size_t *ndata)
 	json_object_set_new(c, "bom-ref", json_string(ref));
 	if (card && card->model_name) {
 		json_object_set_new(c, "name", json_string(card->model_name));
+	} else if (src && src->repo) {
+		/* A snapshot folder is named by its commit: the repository names the model. */
+		json_object_set_new(c, "name", mv_json_bytes(src->repo));
 	} else {
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(base_of(in), "/"), base_of(in));
 		json_object_set_new(c, "name", mv_json_bytes(name[0] ? name : in));
@@ -266,6 +273,32 @@ model_component(struct bom *b, size_t input, json_t *components, size_t *ndata)
 		}
 	}
 	json_array_append_new(props, prop("mavis:input", in));
+	if (src && src->repo) {
+		/* The repository at the commit scanned: where the model came from. */
+		char *url = mv_source_url(src);
+
+		if (url) {
+			json_t *refs = json_array(), *r = json_object();
+
+			json_object_set_new(r, "type", json_string("vcs"));
+			json_object_set_new(r, "url", json_string(url));
+			json_object_set_new(r, "comment", json_string("Hugging Face repository at the "
+			    "commit scanned"));
+			json_array_append_new(refs, r);
+			json_object_set_new(c, "externalReferences", refs);
+			free(url);
+		}
+		json_array_append_new(props, prop("mavis:huggingface:repository", src->repo));
+		if (src->repo_type)
+			json_array_append_new(props, prop("mavis:huggingface:type", src->repo_type));
+		if (src->revision)
+			json_array_append_new(props, prop("mavis:huggingface:revision",
+			    src->revision));
+		if (src->commit)
+			json_array_append_new(props, prop("mavis:huggingface:commit", src->commit));
+		if (src->uri)
+			json_array_append_new(props, prop("mavis:huggingface:uri", src->uri));
+	}
 	if (note)
 		json_array_append_new(props, prop("mavis:model-card", note));
 	for (size_t i = 0; i < mv_judgement_sig_count(b->j); i++) {

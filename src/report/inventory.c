@@ -135,6 +135,59 @@ mv_jw_head(struct mv_jw *w, const char *kind, const struct mv_result *res, json_
 	for (size_t i = 0; i < mv_result_input_count(res); i++)
 		mv_jw_str(w, mv_result_input(res, i));
 	mv_jw_close(w, ']');
+	for (size_t i = 0; i < mv_result_input_count(res); i++) {
+		if (mv_result_source(res, i) == NULL)
+			continue;
+		/* Only when some input has one, so other documents keep their layout. */
+		mv_jw_key(w, "sources");
+		mv_jw_open(w, '[');
+		for (size_t k = 0; k < mv_result_input_count(res); k++)
+			mv_jw_json(w, mv_json_source(mv_result_source(res, k)));
+		mv_jw_close(w, ']');
+		break;
+	}
+}
+
+char *
+mv_source_url(const struct mv_source *s)
+{
+	const char *kind = "";
+
+	if (s == NULL || s->repo == NULL || s->commit == NULL || s->repo_type == NULL)
+		return NULL;
+	if (strcmp(s->repo_type, "dataset") == 0)
+		kind = "datasets/";
+	else if (strcmp(s->repo_type, "space") == 0)
+		kind = "spaces/";
+	return mv_asprintf("https://huggingface.co/%s%s/tree/%s", kind, s->repo, s->commit);
+}
+
+json_t *
+mv_json_source(const struct mv_source *s)
+{
+	const char *const keys[] = {"kind", "uri", "repo_type", "repo", "revision", "commit",
+	    "path"};
+	const char *vals[7];
+	json_t *o;
+	char *url;
+
+	if (s == NULL)
+		return json_null();
+	vals[0] = s->kind;
+	vals[1] = s->uri;
+	vals[2] = s->repo_type;
+	vals[3] = s->repo;
+	vals[4] = s->revision;
+	vals[5] = s->commit;
+	vals[6] = s->path;
+	if ((o = json_object()) == NULL)
+		return NULL;
+	for (size_t i = 0; i < 7; i++)
+		json_object_set_new(o, keys[i], vals[i] ? mv_json_bytes(vals[i]) : json_null());
+	if ((url = mv_source_url(s)) != NULL)
+		json_object_set_new(o, "url", json_string(url));
+	free(url);
+	return o;
 }
 
 void

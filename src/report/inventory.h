@@ -12,6 +12,11 @@
 json_t *mv_json_bytes(const char *s);
 json_t *mv_json_finding(const struct mv_finding *f);
 
+/* Where an input came from (mv_result_source) as an object of its known fields, with the
+ * repository's page at the commit as "url"; and that page alone (new string, or NULL). */
+json_t *mv_json_source(const struct mv_source *s);
+char *mv_source_url(const struct mv_source *s);
+
 struct mv_jw;
 /* One entry of the inventory as an object, and the member "entries" with every entry of
  * the run: streamed, since a package may hold a million. */

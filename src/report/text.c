@@ -123,6 +123,22 @@ summary(FILE *out, const struct mv_judgement *j)
 	if (sup)
 		fprintf(out, ", %zu suppressed", sup);
 	fputc('\n', out);
+	/* For a cache input: which repository, revision and commit were scanned. */
+	for (size_t i = 0; i < mv_result_input_count(res); i++) {
+		const struct mv_source *src = mv_result_source(res, i);
+
+		if (src == NULL || src->repo == NULL)
+			continue;
+		fprintf(out, "source: Hugging Face %s %s", src->repo_type ? src->repo_type : "repo",
+		    src->repo);
+		if (src->revision)
+			fprintf(out, ", revision %s", src->revision);
+		if (src->commit)
+			fprintf(out, ", commit %s", src->commit);
+		if (src->uri)
+			fprintf(out, " (%s)", src->uri);
+		fputc('\n', out);
+	}
 }
 
 /* Entries a package names otherwise (OCI blobs and their titles), sorted by path: the

@@ -146,6 +146,8 @@ def cmd_tiny(a):
     s = a.src
     write(os.path.join(s, "config.json"),
           json.dumps({"model_type": "tiny", "hidden_size": 4}, indent=2).encode() + b"\n")
+    write(os.path.join(s, "README.md"),
+          b"---\nlicense: mit\npipeline_tag: text-generation\n---\n# tiny\n")
     write(os.path.join(s, "model.safetensors"), safetensors([("w", [1.0, 2.0, 3.0, 4.0])]))
     write(os.path.join(s, "tokenizer", "tokenizer.json"), b'{"version": "1.0"}\n')
     write(os.path.join(s, "tokenizer", "vocab", "vocab.txt"), b"a\nb\nc\n")

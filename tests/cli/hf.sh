@@ -66,6 +66,8 @@ for rev in "" @main @v1.0 "@$commit"; do
 	expect 0 "verify hf://acme/tiny$rev" "$mavis" verify --no-progress --key "$work/k.pub" \
 		"hf://acme/tiny$rev"
 done
+expect 0 "scan: report names repository, revision and commit" scan "hf://acme/tiny@v1.0"
+grep_out "source named" "acme/tiny.*v1.0.*$commit"
 expect 0 "hash a snapshot" "$mavis" hash --no-progress "$snap"
 grep_out "hash: names by snapshot path" "$(sha256sum <"$src/config.json" | cut -c1-64)  .*/config.json"
 expect 0 "hash hf://" "$mavis" hash --no-progress hf://acme/tiny
@@ -168,6 +170,35 @@ grep_out "HOME named" "$work/h2/.cache/huggingface/hub"
 "$PYTHON3" "$gen" cache "$cache" "$src" --repo org/data --type dataset >/dev/null || exit 99
 expect 0 "hf://datasets/" scan --key "$work/k.pub" hf://datasets/org/data
 expect 2 "a dataset is not a model" scan hf://org/data
+
+# 6. Provenance in the inventory and the ML-BOM.
+expect 0 "json inventory" scan --format json hf://acme/tiny@main
+grep_out "json: sources" '"sources"'
+grep_out "json: commit" "\"commit\": \"$commit\""
+grep_out "json: revision" '"revision": "main"'
+expect 0 "cyclonedx" scan --format cyclonedx hf://acme/tiny@main
+grep_out "cyclonedx: repository reference" "https://huggingface.co/acme/tiny/tree/$commit"
+grep_out "cyclonedx: commit property" "mavis:huggingface:commit"
+# The ML-BOM with its provenance passes the CycloneDX validator when it is installed
+# (tests/cli/validate.sh says how).
+val=${MAVIS_VALIDATORS:-$top_srcdir/tests/validators}
+if command -v "${NODE:-node}" >/dev/null 2>&1 && [ -d "$val/node_modules" ]; then
+	cp "$work/out" "$work/hf.cdx"
+	expect 0 "cyclonedx with provenance is valid CycloneDX 1.6" env NODE_PATH="$val/node_modules" \
+		"${NODE:-node}" "$top_srcdir/tests/validators/validate.js" cyclonedx "$work/hf.cdx"
+else
+	echo "# skipped: CycloneDX validator not installed"
+fi
+
+expect 0 "hash --format json: the inventory carries the source" "$mavis" hash --no-progress \
+	--format json "$snap"
+grep_out "inventory: refs naming the commit" '"revision": "main, v1.0"'
+grep_out "inventory: repository" '"repo": "acme/tiny"'
+expect 0 "cyclonedx of a snapshot path" scan --format cyclonedx "$snap"
+grep_out "model card read through the snapshot's link" '"mit"'
+grep_out "model named by its repository" '"name": "acme/tiny"'
+expect 0 "text: a snapshot path names its refs" scan "$snap"
+grep_out "text: source line" "^source: Hugging Face model acme/tiny, revision main, v1.0, commit $commit"
 
 # 4. hf download --local-dir: files against their download records.
 ld=$work/local
