@@ -27,7 +27,7 @@ static const struct {
 } limits[MV_LIMIT__COUNT] = {
 	[MV_LIMIT_DEPTH] = {"max-depth", 8, 0, "archives nested inside archives"},
 	[MV_LIMIT_ENTRIES] = {"max-entries", 1000000, 0, "entries in one run"},
-	[MV_LIMIT_BYTES] = {"max-bytes", 256 * GiB, 1, "bytes decompressed out of archives"},
+	[MV_LIMIT_BYTES] = {"max-bytes", 256 * GiB, 1, "bytes read from streams or decompressed out of archives"},
 	[MV_LIMIT_RATIO] = {"max-ratio", 100, 0, "expansion ratio of one archive member"},
 	[MV_LIMIT_RATIO_FLOOR] = {"ratio-floor", 64 * MiB, 1,
 	    "bytes a member must produce before its ratio is judged"},

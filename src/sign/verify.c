@@ -699,14 +699,17 @@ mv_signature_check(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv
 {
 	const char *in = mv_result_input(res, input);
 	struct mv_verify_report *rep = NULL;
+	struct stat sb;
 	mv_status st;
 
 	if (out)
 		*out = NULL;
 	if (in == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "no input %zu in the run", input);
-	if (strcmp(in, "-") == 0)
-		return MV_OK;   /* a stream has no place for a signature beside it */
+	/* A stream (standard input, a pipe, a device) has no place for a signature beside it. */
+	if (strcmp(in, "-") == 0 || (stat(in, &sb) == 0 && !S_ISDIR(sb.st_mode) &&
+	    !S_ISREG(sb.st_mode)))
+		return MV_OK;
 	if ((st = verify_impl(ctx, o, in, res, input, 1, &rep)) != MV_OK)
 		return st;
 	if ((st = mv_verify_report_findings(rep, res, input)) != MV_OK) {

@@ -122,7 +122,7 @@ mv_run_count_bytes(struct mv_run *run, uint64_t n, const char *path)
 	if (atomic_exchange(&run->bytes_flagged, 1) == 0) {
 		char msg[160];
 
-		snprintf(msg, sizeof(msg), "archives decompressed to more than %llu bytes "
+		snprintf(msg, sizeof(msg), "streams and archives gave more than %llu bytes "
 		    "(--max-bytes); the rest is not examined",
 		    (unsigned long long)run->limit[MV_LIMIT_BYTES]);
 		run_finding(run, MV_R_LIMIT_BYTES_EXCEEDED, path, msg);

@@ -18,6 +18,7 @@ struct fdblocks {
 	int fd;
 	unsigned char *buf;
 	struct mv_run *run;
+	const char *path;               /* a stream: counted against MV_LIMIT_BYTES */
 	int count_done;                 /* add to the run's progress counter */
 };
 
@@ -36,6 +37,13 @@ fd_next(void *arg, const unsigned char **p, size_t *n)
 	}
 	if (r == 0)
 		return 0;
+	/* A pipe or a device can be endless (/dev/zero): what it gives counts against the
+	 * run's byte budget, as decompressed bytes do. */
+	if (f->path && !mv_run_count_bytes(f->run, (uint64_t)r, f->path)) {
+		snprintf(f->b.err, sizeof(f->b.err), "stopped after %llu bytes (--max-bytes)",
+		    (unsigned long long)f->run->limit[MV_LIMIT_BYTES]);
+		return -1;
+	}
 	if (f->count_done)
 		atomic_fetch_add(&f->run->bytes_done, (uint64_t)r);
 	*p = f->buf;
@@ -256,6 +264,7 @@ mv_task_stream(void *arg)
 		return;
 	}
 	fdblocks_init(&fb, &t, fd, 0);
+	fb.path = item->top.path;
 	mv_walk_top(&t, &fb.b, NULL, &item->fmt);
 	if (fb.b.err[0])
 		read_failed(&t, &item->top, fb.b.err);

@@ -7,6 +7,9 @@ EXTRA_DIST += tests/cli/scan.sh tests/cli/validate.sh tests/cli/manlint.sh \
 
 TESTS += tests/cli/hash.sh
 EXTRA_DIST += tests/cli/hash.sh
+# Endless inputs and special files, for every command.
+TESTS += tests/cli/hostile.sh
+EXTRA_DIST += tests/cli/hostile.sh
 TESTS += tests/cli/blake3.sh tests/cli/oms-blake3.sh
 EXTRA_DIST += tests/cli/blake3.sh tests/cli/oms-blake3.sh
 TESTS += tests/cli/man.sh
