@@ -1,5 +1,6 @@
-/* nemo.c: NeMo model configs (model_config.yaml in a .nemo tar): Hydra _target_ entries
- * name callables that hydra.utils.instantiate imports and calls when the model is restored. */
+/* nemo.c: NeMo model configs (model_config.yaml in a .nemo tar) and every other YAML config
+ * (Hydra's config.yaml, Lightning's hparams.yaml): Hydra _target_ entries name callables
+ * that hydra.utils.instantiate imports and calls when the model is restored or built. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -50,8 +51,8 @@ struct nemo {
 static int
 nemo_claim(const struct mv_actx *a)
 {
-	return !mv_format_is_container(a->format) &&
-	    strcmp(mv_actx_base(a), "model_config.yaml") == 0;
+	return !mv_format_is_container(a->format) && (mv_actx_suffix(a, ".yaml") ||
+	    mv_actx_suffix(a, ".yml"));
 }
 
 static void *
@@ -74,7 +75,7 @@ nemo_feed(void *state, const unsigned char *p, size_t n)
 
 	if (mv_buf_add(&s->buf, p, n) != MV_OK) {
 		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
-		    "NeMo config larger than --max-header; not checked");
+		    "YAML config larger than --max-header; its _target_ entries are not checked");
 		mv_buf_free(&s->buf);
 		s->gave_up = 1;
 		return MV_ERR_LIMIT;

@@ -182,6 +182,24 @@ with open(os.path.join(d, "model_config.yaml"), "w") as f:
     f.write(bad("cb:\n  _target_: pty.spawn\n  argv: /bin/sh\n"))
 rows.append(("plain_dir", "nemo.target.denied"))
 
+# Hydra _target_ in any YAML config, not only a .nemo's model_config.yaml: a Hydra run's
+# config.yaml, a Lightning hparams.yaml.
+for name, files, rules in [
+        ("hydra_dir", {"conf/config.yaml": "model:\n  _target_: os.system\n  _args_: [id]\n",
+                       "ci.yml": "on: push\njobs: {}\n"}, "nemo.target.denied"),
+        ("hydra_hparams", {"hparams.yaml": "net:\n  _target_: torch.nn.Linear\n"
+                           "  in_features: 4\nloader:\n  _target_: numpy.load\n"
+                           "  file: x.npy\n  allow_pickle: true\n"}, "nemo.target.denied"),
+        ("hydra_ok", {"config.yaml": "model:\n  _target_: torch.nn.Linear\n  in_features: 4\n"
+                      "  out_features: 2\n", "workflow.yml": "name: ci\non: [push]\n"}, "-")]:
+    d = os.path.join(OUT, name)
+    shutil.rmtree(d, ignore_errors=True)
+    for rel, text in files.items():
+        os.makedirs(os.path.dirname(os.path.join(d, rel)), exist_ok=True)
+        with open(os.path.join(d, rel), "w") as f:
+            f.write(text)
+    rows.append((name, rules))
+
 with open(os.path.join(OUT, "expected.tsv"), "w") as f:
     f.write("# fixture\texpected rules (comma-separated), or - for nothing above info\n")
     for name, rules in rows:
