@@ -30,7 +30,6 @@ struct arrow {
 	size_t need;                /* its full length once the prefix is read, else 0 */
 	int head_done, head_over;
 	struct mv_tail tail;
-	int tail_lost;
 };
 
 static int
@@ -126,8 +125,8 @@ ar_feed(void *state, const unsigned char *p, size_t n)
 	struct arrow *s = state;
 
 	head_feed(s, p, n);
-	if (s->file && !s->tail_lost && mv_tail_feed(&s->tail, p, n) != MV_OK)
-		s->tail_lost = 1;
+	if (s->file)
+		(void)mv_tail_feed(&s->tail, p, n);
 	if (!s->file && s->head_done)
 		return MV_ERR_LIMIT;
 	return MV_OK;
@@ -140,7 +139,7 @@ check_footer(struct arrow *s)
 	size_t n;
 	uint64_t first, flen, end;
 
-	if (s->tail_lost) {
+	if (s->tail.lost) {
 		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
 		    "Arrow file footer not read: out of memory");
 		return;
@@ -163,7 +162,8 @@ check_footer(struct arrow *s)
 	if (flen > n - FILE_TRAILER) {
 		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path,
 		    (int64_t)(end - FILE_TRAILER), "Arrow file footer of %llu bytes is larger than "
-		    "--max-header; its schema was not checked", (unsigned long long)flen);
+		    "the %zu bytes kept of the file's end; its schema was not checked",
+		    (unsigned long long)flen, s->tail.window);
 		return;
 	}
 	s->m.where = "file footer";

@@ -134,16 +134,11 @@ int
 mv_fb_string(const struct mv_fbt *t, unsigned id, const unsigned char **s, uint32_t *len,
     uint32_t *off)
 {
-	uint64_t target;
-	uint32_t at;
-	int r;
+	int r = mv_fb_vector(t, id, 1, off, len);
 
-	if ((r = field_at(t, id, 4, &at)) <= 0)
-		return r;
-	if (follow(t, at, &target) != 0 || run_at(t, target, 1, off, len) != 0)
-		return -1;
-	*s = t->p + *off;
-	return 1;
+	if (r == 1)
+		*s = t->p + *off;
+	return r;
 }
 
 int

@@ -27,7 +27,6 @@ struct parquet {
 	const struct mv_actx *a;
 	struct mv_arrowmeta m;
 	struct mv_tail tail;
-	int lost;
 };
 
 static int
@@ -57,11 +56,7 @@ pq_feed(void *state, const unsigned char *p, size_t n)
 {
 	struct parquet *s = state;
 
-	if (mv_tail_feed(&s->tail, p, n) != MV_OK) {
-		s->lost = 1;
-		return MV_ERR_NOMEM;
-	}
-	return MV_OK;
+	return mv_tail_feed(&s->tail, p, n);
 }
 
 static void
@@ -174,7 +169,7 @@ pq_end(void *state, int complete)
 
 	if (!complete)
 		return;
-	if (s->lost) {
+	if (s->tail.lost) {
 		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
 		    "Parquet footer not read: out of memory");
 		return;
@@ -200,8 +195,9 @@ pq_end(void *state, int complete)
 	}
 	if (flen > n - TRAILER) {
 		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path,
-		    (int64_t)(end - TRAILER), "Parquet footer of %llu bytes is larger than "
-		    "--max-header; not checked", (unsigned long long)flen);
+		    (int64_t)(end - TRAILER), "Parquet footer of %llu bytes is larger than the %zu "
+		    "bytes kept of the file's end; not checked", (unsigned long long)flen,
+		    s->tail.window);
 		return;
 	}
 	file_metadata(s, t + n - TRAILER - flen, (size_t)flen, (int64_t)(end - TRAILER - flen));

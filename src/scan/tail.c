@@ -12,8 +12,8 @@ mv_tail_init(struct mv_tail *t, uint64_t size, size_t window)
 {
 	memset(t, 0, sizeof(*t));
 	t->size = size;
-	t->window = window;
-	mv_buf_init(&t->b, window > SIZE_MAX / 2 ? SIZE_MAX : 2 * window);
+	t->window = window < MV_TAIL_KEEP ? window : MV_TAIL_KEEP;
+	mv_buf_init(&t->b, 2 * t->window);
 }
 
 mv_status
@@ -22,6 +22,8 @@ mv_tail_feed(struct mv_tail *t, const unsigned char *p, size_t n)
 	uint64_t at = t->pos;
 
 	t->pos += n;
+	if (t->lost)
+		return MV_ERR_NOMEM;
 	if (t->window == 0)
 		return MV_OK;
 	/* Bytes before the last window of a known size are never needed. */
@@ -36,8 +38,9 @@ mv_tail_feed(struct mv_tail *t, const unsigned char *p, size_t n)
 	}
 	if (n >= t->window) {
 		mv_buf_reset(&t->b);
-		t->first = at + (n - t->window);
-		return mv_buf_add(&t->b, p + (n - t->window), t->window);
+		at += n - t->window;
+		p += n - t->window;
+		n = t->window;
 	}
 	if (t->b.len == 0)
 		t->first = at;
@@ -48,7 +51,11 @@ mv_tail_feed(struct mv_tail *t, const unsigned char *p, size_t n)
 		t->b.len -= drop;
 		t->first += drop;
 	}
-	return mv_buf_add(&t->b, p, n);
+	if (mv_buf_add(&t->b, p, n) != MV_OK) {
+		t->lost = 1;
+		return MV_ERR_NOMEM;
+	}
+	return MV_OK;
 }
 
 const unsigned char *
