@@ -102,6 +102,11 @@ void mv_pkg_free(struct mv_pkg *pkg);
  * and no ".." taken from its folder; need is the bytes of target it reads (0: any size). */
 mv_status mv_pkg_refer(struct mv_pkg *pkg, const struct mv_pkgref_rules *rules,
     const char *from_path, int64_t offset, const char *target, uint64_t need);
+/* The opposite check: when target (as for mv_pkg_refer) is a file of the package, add a
+ * finding of rule at from_path with the given evidence (a dataset script beside its card);
+ * nothing when it is absent. */
+mv_status mv_pkg_refer_present(struct mv_pkg *pkg, enum mv_rule rule, const char *from_path,
+    int64_t offset, const char *target, const char *evidence);
 /* Resolve every reference against the entries of the run and add findings to out. */
 mv_status mv_pkg_check(struct mv_pkg *pkg, const struct mv_entry *ent, size_t nent,
     struct mv_findings *out);

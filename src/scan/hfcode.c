@@ -210,6 +210,44 @@ builder_class(const char *line, size_t n)
 	return NULL;
 }
 
+/*
+ * Is the script named as load_dataset looks for it: <folder>/<folder>.py, or <name>.py in a
+ * snapshot of the hub cache's datasets--<owner>--<name>? Such a script is imported whatever
+ * it contains, once the dataset's card stands beside it.
+ */
+static int
+named_script(const struct mv_actx *a)
+{
+	const char *path = a->path, *base, *p;
+	size_t stem, n;
+
+	/* The displayed path, which holds the folders above the input root too. */
+	for (base = path + strlen(path); base > path && base[-1] != '/' && base[-1] != '!'; base--)
+		;
+	if ((stem = strlen(base)) <= 3 || base == path)
+		return 0;
+	stem -= 3;
+	/* the folder holding the script */
+	n = (size_t)(base - 1 - path);
+	for (p = base - 1; p > path && p[-1] != '/' && p[-1] != '!'; p--)
+		;
+	if ((size_t)(base - 1 - p) == stem && memcmp(p, base, stem) == 0)
+		return 1;
+	/* datasets--<owner>--<name>/snapshots/<revision>/<name>.py */
+	for (p = path; (p = strstr(p, "datasets--")) != NULL && (size_t)(p - path) < n; p++) {
+		const char *end = strchr(p, '/'), *dash;
+
+		if (end == NULL || (size_t)(end - path) >= n)
+			break;
+		if (p != path && p[-1] != '/' && p[-1] != '!')
+			continue;
+		dash = end - stem - 2;
+		if (dash > p + 10 && memcmp(dash, "--", 2) == 0 && memcmp(dash + 2, base, stem) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 script_end(struct hf *s)
 {
@@ -232,6 +270,11 @@ script_end(struct hf *s)
 		p = nl ? nl + 1 : end;
 		line++;
 	}
+	if (named_script(s->a))
+		(void)mv_pkg_refer_present(s->a->pkg, MV_R_HF_DATASET_SCRIPT, s->a->path, -1,
+		    "README.md", "named after its dataset's folder, beside the dataset card: "
+		    "datasets.load_dataset imports and runs it (asking for trust_remote_code=True "
+		    "from datasets 2.16, without asking before)");
 }
 
 static void

@@ -16,6 +16,8 @@ struct ref {
 	char *target;
 	int64_t offset;
 	uint64_t need;
+	char *present;          /* evidence of rules.missing when the target is there, or NULL
+	                         * for an ordinary reference */
 };
 
 struct mv_pkg {
@@ -50,15 +52,16 @@ mv_pkg_free(struct mv_pkg *pkg)
 	for (size_t i = 0; i < pkg->n; i++) {
 		free(pkg->v[i].from);
 		free(pkg->v[i].target);
+		free(pkg->v[i].present);
 	}
 	free(pkg->v);
 	pthread_mutex_destroy(&pkg->lock);
 	free(pkg);
 }
 
-mv_status
-mv_pkg_refer(struct mv_pkg *pkg, const struct mv_pkgref_rules *rules, const char *from_path,
-    int64_t offset, const char *target, uint64_t need)
+static mv_status
+add_ref(struct mv_pkg *pkg, const struct mv_pkgref_rules *rules, const char *from_path,
+    int64_t offset, const char *target, uint64_t need, const char *present)
 {
 	struct ref r;
 	mv_status st = MV_OK;
@@ -71,8 +74,9 @@ mv_pkg_refer(struct mv_pkg *pkg, const struct mv_pkgref_rules *rules, const char
 	r.need = need;
 	r.from = mv_strdup(from_path);
 	r.target = mv_strdup(target);
+	r.present = present ? mv_strdup(present) : NULL;
 	pthread_mutex_lock(&pkg->lock);
-	if (r.from == NULL || r.target == NULL) {
+	if (r.from == NULL || r.target == NULL || (present && r.present == NULL)) {
 		st = MV_ERR_NOMEM;
 	} else if (pkg->n >= MAX_REFS) {
 		st = MV_ERR_LIMIT;
@@ -89,14 +93,31 @@ mv_pkg_refer(struct mv_pkg *pkg, const struct mv_pkgref_rules *rules, const char
 	}
 	if (st == MV_OK) {
 		pkg->v[pkg->n++] = r;
-		r.from = r.target = NULL;
+		r.from = r.target = r.present = NULL;
 	} else {
 		pkg->lost = 1;
 	}
 	pthread_mutex_unlock(&pkg->lock);
 	free(r.from);
 	free(r.target);
+	free(r.present);
 	return st;
+}
+
+mv_status
+mv_pkg_refer(struct mv_pkg *pkg, const struct mv_pkgref_rules *rules, const char *from_path,
+    int64_t offset, const char *target, uint64_t need)
+{
+	return add_ref(pkg, rules, from_path, offset, target, need, NULL);
+}
+
+mv_status
+mv_pkg_refer_present(struct mv_pkg *pkg, enum mv_rule rule, const char *from_path,
+    int64_t offset, const char *target, const char *evidence)
+{
+	struct mv_pkgref_rules rules = {rule, rule, rule};
+
+	return add_ref(pkg, &rules, from_path, offset, target, 0, evidence);
 }
 
 static int
@@ -190,7 +211,11 @@ mv_pkg_check(struct mv_pkg *pkg, const struct mv_entry *ent, size_t nent,
 		if (nent)
 			hit = bsearch(&kp, idx, nent, sizeof(*idx), cmp_ent);
 		e = hit ? *hit : NULL;
-		if (e == NULL) {
+		if (r->present) {
+			if (e && e->type == MV_ENTRY_FILE)
+				mv_findings_add(out, r->rules.missing, r->from, r->offset, "%s",
+				    r->present);
+		} else if (e == NULL) {
 			mv_findings_add(out, r->rules.missing, r->from, r->offset,
 			    "names '%s', which is not in the package", r->target);
 		} else if (e->type != MV_ENTRY_FILE) {

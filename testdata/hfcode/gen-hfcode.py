@@ -30,6 +30,9 @@ class Small(datasets.GeneratorBasedBuilder):
     def _generate_examples(self):
         yield 0, {"text": "hello"}
 '''
+ALIASED = SCRIPT.replace("import datasets\n", "import datasets\nfrom datasets import "
+                         "GeneratorBasedBuilder as Base\n").replace(
+    "(datasets.GeneratorBasedBuilder)", "(Base)")
 MODELING = "import torch\n\n\nclass EvilForCausalLM(torch.nn.Module):\n    pass\n"
 CONFIGURING = ("from transformers import PretrainedConfig\n\n\n"
                "class EvilConfig(PretrainedConfig):\n    model_type = \"evil\"\n")
@@ -57,6 +60,11 @@ def fixtures():
             "text-classification": {"impl": "pipeline_evil.EvilPipeline", "pt": ["AutoModel"]}})),
                                "pipeline_evil.py": "class EvilPipeline:\n    pass\n"},
         "ds_script": {"README.md": CARD, "ds_script.py": SCRIPT},
+        # Named as load_dataset looks for it, so imported whatever its class line says.
+        "ds_named": {"README.md": CARD, "ds_named.py": ALIASED},
+        "ds_cache": {"datasets--someone--small/snapshots/0123abcd/README.md": CARD,
+                     "datasets--someone--small/snapshots/0123abcd/small.py": ALIASED},
+        "pkg_named": {"pkg_named/pkg_named.py": "def main():\n    pass\n"},
         "ds_plain": {"README.md": CARD, "data/train.jsonl": '{"text": "hello"}\n',
                      "tools.py": "def clean(text):\n    return text.strip()\n"},
     }
