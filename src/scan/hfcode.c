@@ -15,11 +15,12 @@
 #include "scan/jsonutil.h"
 
 /* Configs whose auto_map the Auto classes read (AutoConfig and AutoModel*, AutoTokenizer,
- * AutoProcessor, AutoImageProcessor, AutoFeatureExtractor, AutoVideoProcessor). */
+ * AutoProcessor, AutoImageProcessor, AutoFeatureExtractor, AutoVideoProcessor), and the
+ * module list of a sentence-transformers model, whose types are class references too. */
 static const char *const configs[] = {
 	"config.json", "tokenizer_config.json", "processor_config.json",
 	"preprocessor_config.json", "feature_extractor_config.json",
-	"image_processor_config.json", "video_preprocessor_config.json", NULL
+	"image_processor_config.json", "video_preprocessor_config.json", "modules.json", NULL
 };
 
 /* Base classes of a datasets builder: a script defining a subclass is a loading script. */
@@ -156,10 +157,10 @@ static void
 config_end(struct hf *s)
 {
 	json_t *root = NULL, *map, *v, *e;
-	const char *key;
+	const char *key, *loader;
 	char err[256];
 	size_t i;
-	int dup = 0;
+	int dup = 0, st;
 
 	if (mv_json_load(s->buf.p ? s->buf.p : (const unsigned char *)"", s->buf.len,
 	    (unsigned)s->a->limit[MV_LIMIT_JSON_DEPTH], 0, &root, &dup, err, sizeof(err)) != MV_OK)
@@ -179,14 +180,27 @@ config_end(struct hf *s)
 		if (json_is_string(e))
 			reference(s, key, json_string_value(e));
 	}
+	/* sentence-transformers: modules outside its own package are class references that it
+	 * resolves like auto_map, with trust_remote_code or (recent versions) whenever the
+	 * model is a local folder, then as an installed module. */
+	json_array_foreach(root, i, v) {
+		e = json_object_get(v, "type");
+		if (json_is_string(e) && strncmp(json_string_value(e), "sentence_transformers.",
+		    22) != 0)
+			reference(s, "a sentence-transformers module", json_string_value(e));
+	}
+	st = strcmp(mv_actx_base(s->a), "modules.json") == 0;
+	loader = st ? "sentence-transformers" : "transformers";
 	if (s->local.len)
-		mv_report(&s->rep, MV_R_HF_REMOTE_CODE, -1, "loading needs trust_remote_code=True: "
-		    "transformers imports and runs %s from the model folder for %s, and every module "
-		    "they import relatively", list_str(&s->local), list_str(&s->classes));
+		mv_report(&s->rep, MV_R_HF_REMOTE_CODE, -1, "%s imports and runs %s from the model "
+		    "folder for %s, and every module they import relatively (%s)", loader,
+		    list_str(&s->local), list_str(&s->classes), st ? "with trust_remote_code=True, "
+		    "and in recent versions whenever the model is loaded from a local folder" :
+		    "the model needs trust_remote_code=True to load");
 	if (s->external.len)
-		mv_report(&s->rep, MV_R_HF_REMOTE_CODE_EXTERNAL, -1, "auto_map names code in "
-		    "other repositories: %s; transformers downloads and runs it at load time",
-		    list_str(&s->external));
+		mv_report(&s->rep, MV_R_HF_REMOTE_CODE_EXTERNAL, -1, "class references name code in "
+		    "other repositories: %s; %s downloads and runs it at load time",
+		    list_str(&s->external), loader);
 	json_decref(root);
 }
 

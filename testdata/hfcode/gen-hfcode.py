@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the fixtures of testdata/hfcode: Hugging Face model and dataset folders laid out as
-the hub serves them, with and without code that transformers (auto_map, custom_pipelines)
-or datasets (loading scripts) would import and run. Run from this folder; expected.tsv lists
+the hub serves them, with and without code that transformers (auto_map, custom_pipelines),
+sentence-transformers (modules.json) or datasets (loading scripts) would import and run. Run from this folder; expected.tsv lists
 what each must raise. --seeds DIR writes the fuzz seeds of tests/fuzz/corpus/hfcode."""
 import json
 import os
@@ -60,6 +60,14 @@ def fixtures():
             "text-classification": {"impl": "pipeline_evil.EvilPipeline", "pt": ["AutoModel"]}})),
                                "pipeline_evil.py": "class EvilPipeline:\n    pass\n"},
         "ds_script": {"README.md": CARD, "ds_script.py": SCRIPT},
+        "st_plain": {"modules.json": json.dumps([
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling",
+             "type": "sentence_transformers.models.Pooling"}], indent=2)},
+        "st_custom_module": {"modules.json": json.dumps([
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "custom_pooling.EvilPooling"}],
+            indent=2), "custom_pooling.py": "class EvilPooling:\n    pass\n"},
         # Named as load_dataset looks for it, so imported whatever its class line says.
         "ds_named": {"README.md": CARD, "ds_named.py": ALIASED},
         "ds_cache": {"datasets--someone--small/snapshots/0123abcd/README.md": CARD,
