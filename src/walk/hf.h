@@ -56,6 +56,10 @@ void mv_source_free(struct mv_source *s);
 mv_status mv_hf_repo_check(struct mv_run *run, const struct mv_hfloc *loc, const char *input,
     size_t first, struct mv_findings *fl);
 
+/* A file given alone (input, resolved to real) that is a link of a cache snapshot: reported
+ * when it does not lead to a blob of its repository. */
+mv_status mv_hf_file_check(struct mv_item *item, const char *input, const char *real);
+
 /* ---- expect.c: the digest a file's name or metadata promises, checked as it is read ---- */
 
 enum mv_expect_kind {

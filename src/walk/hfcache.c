@@ -828,3 +828,53 @@ mv_hf_walk_item(struct mv_dirwalk *w, struct mv_item *item, const char *rel,
 	free(real);
 	return rc;
 }
+
+mv_status
+mv_hf_file_check(struct mv_item *item, const char *input, const char *real)
+{
+	struct mv_hfloc loc;
+	struct stat st;
+	char *copy, *dir = NULL, *full = NULL, *blobs = NULL;
+	const char *base = strrchr(input, '/');
+	mv_status rc = MV_OK;
+	int r;
+
+	if (lstat(input, &st) != 0 || !S_ISLNK(st.st_mode))
+		return MV_OK;
+	if ((copy = mv_strdup(input)) == NULL)
+		return MV_ERR_NOMEM;
+	/* Where the link itself lies: its folder resolved, its own name kept. */
+	if (base == NULL) {
+		dir = realpath(".", NULL);
+	} else if (base == input) {
+		dir = realpath("/", NULL);
+	} else {
+		copy[base - input] = '\0';
+		dir = realpath(copy, NULL);
+	}
+	if (dir == NULL)
+		goto done;
+	if ((full = mv_path_join(dir, base ? base + 1 : input)) == NULL) {
+		rc = MV_ERR_NOMEM;
+		goto done;
+	}
+	if ((r = mv_hf_locate(full, &loc)) <= 0) {
+		rc = r < 0 ? MV_ERR_NOMEM : MV_OK;
+		goto done;
+	}
+	if ((blobs = mv_path_join(loc.repo_dir, "blobs")) == NULL) {
+		rc = MV_ERR_NOMEM;
+	} else if (!(strncmp(real, blobs, strlen(blobs)) == 0 && real[strlen(blobs)] == '/' &&
+	    strchr(real + strlen(blobs) + 1, '/') == NULL)) {
+		rc = mv_findings_add(&item->walk, MV_R_WALK_SYMLINK_ESCAPE, item->top.path, -1,
+		    "a file of snapshot %s links to %s, not to a blob of its repository; read "
+		    "because it was named", loc.commit, real);
+	}
+	mv_hf_loc_free(&loc);
+done:
+	free(copy);
+	free(dir);
+	free(full);
+	free(blobs);
+	return rc;
+}

@@ -361,6 +361,8 @@ add_input(struct mv_run *run, const char *input)
 			*item->expect = e;
 		else if (r > 0)
 			mv_expect_free(&e);
+		if (r >= 0 && real && mv_hf_file_check(item, input, real) != MV_OK)
+			r = -1;
 		if (r < 0 || (r > 0 && item->expect == NULL)) {
 			mv_item_free(item);
 			return MV_ERR_NOMEM;

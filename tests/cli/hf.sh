@@ -6,6 +6,7 @@
 set -u
 : "${top_srcdir:?}"
 mavis=${MAVIS:-./mavis}
+case $mavis in /*) ;; *) mavis=$(pwd)/$mavis ;; esac
 gen="$top_srcdir/testdata/hf/gen-hf.py"
 PYTHON3=${PYTHON3:-python3}
 command -v "$PYTHON3" >/dev/null || { echo "SKIP: no python3"; exit 77; }
@@ -89,6 +90,13 @@ expect 1 "scan: a link out of the repository" scan --key "$work/k.pub" "$s3"
 grep_out "escape named" "walk.symlink.escape"
 expect 1 "verify: a link out of the repository" "$mavis" verify --no-progress \
 	--key "$work/k.pub" "$s3"
+expect 1 "scan the one file that leaves the repository" scan "$s3/config.json"
+grep_out "one file: escape named" "not to a blob of its repository"
+here=$(pwd)
+cd "$s3" || exit 99
+expect 1 "the same from inside the snapshot" "$mavis" scan --no-progress config.json
+cd "$here" || exit 99
+grep_out "relative path: escape named" "not to a blob of its repository"
 
 # 2. Every blob checked against its name: change one byte of each, and append one.
 for f in $(cd "$snap" && find . -type l | sed 's|^\./||' | sort); do
