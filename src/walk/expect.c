@@ -201,18 +201,6 @@ mv_tee_new(struct mv_task *t, struct mv_blocks *in, struct mv_tee **out)
 }
 
 static void
-hex_of(const unsigned char *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static void
 check_expect(struct mv_tee *tee, struct mv_task *t)
 {
 	const struct mv_expect *e = t->item->expect;
@@ -227,11 +215,10 @@ check_expect(struct mv_tee *tee, struct mv_task *t)
 			if (top->digest[i].alg == MV_HASH_SHA256)
 				mv_digest_hex(&top->digest[i], hex);
 	} else {
-		unsigned char md[EVP_MAX_MD_SIZE];
-		unsigned len = 0;
+		struct mv_digest d = {0};
 
-		if (!tee->failed && EVP_DigestFinal_ex(tee->md, md, &len) == 1)
-			hex_of(md, len, hex);
+		if (!tee->failed && EVP_DigestFinal_ex(tee->md, d.value, &d.len) == 1)
+			mv_digest_hex(&d, hex);
 	}
 	if (hex[0] == '\0') {
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, top->path, -1, "the %s of "
