@@ -562,6 +562,9 @@ type_of(struct archive_entry *e)
 	if (archive_entry_hardlink(e) != NULL)
 		return MV_ENTRY_HARDLINK;
 	switch (archive_entry_filetype(e)) {
+	/* No type at all: py7zr writes 7z attributes with the permission bits only, and tarfile,
+	 * py7zr and zipfile read an untyped member as a file. */
+	case 0:
 	case AE_IFREG: return MV_ENTRY_FILE;
 	case AE_IFLNK: return MV_ENTRY_SYMLINK;
 	case AE_IFDIR: return MV_ENTRY_DIR;
@@ -1079,6 +1082,59 @@ done:
 	return stop;
 }
 
+/* ---- 7z symlinks ---- */
+
+/* Bytes in memory as one block. */
+struct once {
+	struct mv_blocks b;
+	const unsigned char *p;
+	size_t n;
+};
+
+static int
+once_next(void *arg, const unsigned char **p, size_t *n)
+{
+	struct once *o = arg;
+
+	if (o->n == 0)
+		return 0;
+	*p = o->p;
+	*n = o->n;
+	o->n = 0;
+	return 1;
+}
+
+/*
+ * py7zr returns a 7z symlink's data as the member's content; libarchive gives it only as the
+ * link target, a C string cut at the first NUL byte. A target that cannot be a path (control
+ * bytes: every pickle has some) is analysed as content, and, since what follows a NUL is out
+ * of reach, marked incomplete. Returns 1 when reading stopped at a limit.
+ */
+static int
+read_7z_link(struct mv_task *t, struct ain *in, const char *apath, const char *mpath,
+    const char *mrel, const char *name, const char *link, unsigned depth)
+{
+	struct once o = {.b = {.next = once_next}, .p = (const unsigned char *)link,
+	    .n = strlen(link)};
+	long idx;
+	int stop;
+
+	o.b.arg = &o;
+	mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_TYPE_MISMATCH, mpath, -1,
+	    "stored as a symbolic link whose target holds control bytes; py7zr returns those "
+	    "bytes as the member's content: analysed as a file");
+	idx = push_member(t, apath, mpath, mrel, MV_ENTRY_FILE, depth, o.n, NULL);
+	if (idx < 0)
+		return 0;
+	stop = consume(t, t->recs, (size_t)idx, &o.b, in, MV_FMT_7Z, apath, name, depth, NULL,
+	    NULL);
+	t->recs->v[idx].flags |= MV_ENTRY_INCOMPLETE;
+	mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, mpath, -1,
+	    "libarchive gives a 7z symlink's data only up to its first NUL byte; the rest, if "
+	    "any, was not examined");
+	return stop;
+}
+
 static const char *
 type_name(enum mv_entry_type type)
 {
@@ -1216,6 +1272,12 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 				mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
 				    "out of memory");
 			free(mname);
+			free(mpath);
+			free(mrel);
+			continue;
+		}
+		if (fmt == MV_FMT_7Z && type == MV_ENTRY_SYMLINK && link && has_control(link)) {
+			stop = read_7z_link(t, in, apath, mpath, mrel, name, link, depth);
 			free(mpath);
 			free(mrel);
 			continue;

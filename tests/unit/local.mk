@@ -59,6 +59,12 @@ TESTS += tests/unit/check_safetensors tests/unit/check_gguf tests/unit/check_tem
 	tests/unit/check_onnx tests/unit/check_savedmodel tests/unit/check_keras \
 	tests/unit/check_nemo tests/unit/check_exec tests/unit/check_corpus
 EXTRA_DIST += tests/unit/fixture.h
+# How loaders read archives and polyglots (testdata/loaders, docs/loaders.md).
+check_PROGRAMS += tests/unit/check_loaders
+TESTS += tests/unit/check_loaders
+tests_unit_check_loaders_SOURCES = tests/unit/check_loaders.c tests/unit/fixture.c
+tests_unit_check_loaders_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_loaders_LDADD = $(UNIT_LIBS)
 # Fixture folders with symlinks, made at test time (tests/unit/fixture.c).
 clean-local: clean-staged-fixtures
 clean-staged-fixtures:
