@@ -205,6 +205,22 @@ reader_blocks_next(void *arg, const unsigned char **p, size_t *n)
 
 /* ---- libarchive input callbacks ---- */
 
+/* The next block of a random-access input into in->buf: 1 (*n bytes), 0 at its end, -1 on
+ * a read error (errno set). */
+static int
+ain_pread(struct ain *in, size_t *n)
+{
+	*n = MV_READ_BUF;
+	if (in->pos >= in->src->size)
+		return 0;
+	if (*n > in->src->size - in->pos)
+		*n = (size_t)(in->src->size - in->pos);
+	if (in->src->pread(in->src->arg, in->buf, *n, in->pos) != 0)
+		return -1;
+	in->pos += *n;
+	return 1;
+}
+
 static la_ssize_t
 ain_read(struct archive *a, void *arg, const void **buf)
 {
@@ -227,18 +243,16 @@ ain_read(struct archive *a, void *arg, const void **buf)
 		in->lastlen = n;
 		return (la_ssize_t)n;
 	} else {
-		size_t n = MV_READ_BUF;
+		size_t n;
+		int rc = ain_pread(in, &n);
 
-		if (in->pos >= in->src->size)
-			return 0;
-		if (n > in->src->size - in->pos)
-			n = (size_t)(in->src->size - in->pos);
-		if (in->src->pread(in->src->arg, in->buf, n, in->pos) != 0) {
+		if (rc < 0) {
 			archive_set_error(a, errno, "read error at offset %llu: %s",
 			    (unsigned long long)in->pos, strerror(errno));
 			return -1;
 		}
-		in->pos += n;
+		if (rc == 0)
+			return 0;
 		in->consumed += n;
 		*buf = in->buf;
 		in->last = in->buf;
@@ -964,21 +978,14 @@ tail_pull(struct tail *tl, const unsigned char **p, size_t *n)
 			    in->up->why);
 		return rc;
 	} else {
-		size_t k = MV_READ_BUF;
+		int rc = ain_pread(in, n);
 
-		if (in->pos >= in->src->size)
-			return 0;
-		if (k > in->src->size - in->pos)
-			k = (size_t)(in->src->size - in->pos);
-		if (in->src->pread(in->src->arg, in->buf, k, in->pos) != 0) {
+		if (rc < 0)
 			snprintf(tl->b.err, sizeof(tl->b.err), "read error at offset %llu: %s",
 			    (unsigned long long)in->pos, strerror(errno));
-			return -1;
-		}
-		in->pos += k;
-		*p = in->buf;
-		*n = k;
-		return 1;
+		if (rc > 0)
+			*p = in->buf;
+		return rc;
 	}
 }
 
@@ -1084,26 +1091,6 @@ done:
 
 /* ---- 7z symlinks ---- */
 
-/* Bytes in memory as one block. */
-struct once {
-	struct mv_blocks b;
-	const unsigned char *p;
-	size_t n;
-};
-
-static int
-once_next(void *arg, const unsigned char **p, size_t *n)
-{
-	struct once *o = arg;
-
-	if (o->n == 0)
-		return 0;
-	*p = o->p;
-	*n = o->n;
-	o->n = 0;
-	return 1;
-}
-
 /*
  * py7zr returns a 7z symlink's data as the member's content; libarchive gives it only as the
  * link target, a C string cut at the first NUL byte. A target that cannot be a path (control
@@ -1114,16 +1101,15 @@ static int
 read_7z_link(struct mv_task *t, struct ain *in, const char *apath, const char *mpath,
     const char *mrel, const char *name, const char *link, unsigned depth)
 {
-	struct once o = {.b = {.next = once_next}, .p = (const unsigned char *)link,
-	    .n = strlen(link)};
+	struct mv_memblocks o;
 	long idx;
 	int stop;
 
-	o.b.arg = &o;
+	mv_memblocks_init(&o, link, strlen(link));
 	mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_TYPE_MISMATCH, mpath, -1,
 	    "stored as a symbolic link whose target holds control bytes; py7zr returns those "
 	    "bytes as the member's content: analysed as a file");
-	idx = push_member(t, apath, mpath, mrel, MV_ENTRY_FILE, depth, o.n, NULL);
+	idx = push_member(t, apath, mpath, mrel, MV_ENTRY_FILE, depth, o.left, NULL);
 	if (idx < 0)
 		return 0;
 	stop = consume(t, t->recs, (size_t)idx, &o.b, in, MV_FMT_7Z, apath, name, depth, NULL,

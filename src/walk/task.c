@@ -63,17 +63,10 @@ fdblocks_init(struct fdblocks *f, struct mv_task *t, int fd, int count_done)
 	f->count_done = count_done;
 }
 
-/* Bytes in memory, handed out in place. */
-struct memblocks {
-	struct mv_blocks b;
-	const unsigned char *p;
-	size_t left;
-};
-
 static int
 mem_next(void *arg, const unsigned char **p, size_t *n)
 {
-	struct memblocks *m = arg;
+	struct mv_memblocks *m = arg;
 	size_t take = m->left < MV_READ_BUF ? m->left : MV_READ_BUF;
 
 	if (take == 0)
@@ -83,6 +76,16 @@ mem_next(void *arg, const unsigned char **p, size_t *n)
 	m->p += take;
 	m->left -= take;
 	return 1;
+}
+
+void
+mv_memblocks_init(struct mv_memblocks *m, const void *p, size_t n)
+{
+	memset(m, 0, sizeof(*m));
+	m->b.next = mem_next;
+	m->b.arg = m;
+	m->p = p;
+	m->left = n;
 }
 
 /* Open a file of the package without following a final symlink or blocking on a FIFO that
@@ -184,11 +187,10 @@ mv_task_file(void *arg)
 	int fd;
 
 	if (item->mem) {
-		struct memblocks mb = {.b = {.next = mem_next}, .p = item->mem,
-		    .left = item->memlen};
+		struct mv_memblocks mb;
 		struct mv_memsrc ms;
 
-		mb.b.arg = &mb;
+		mv_memblocks_init(&mb, item->mem, item->memlen);
 		mv_memsrc_init(&ms, item->mem, item->memlen);
 		item->top.size = item->memlen;
 		top_pass(&t, &mb.b, &ms.src);

@@ -83,6 +83,14 @@ struct mv_blocks {
 	char err[256];
 };
 
+/* Bytes in memory as blocks, handed out in place. */
+struct mv_memblocks {
+	struct mv_blocks b;
+	const unsigned char *p;
+	size_t left;
+};
+void mv_memblocks_init(struct mv_memblocks *m, const void *p, size_t n);
+
 /* Everything the bytes of one entry go to, in one pass. */
 struct mv_feed {
 	struct mv_digester dg;

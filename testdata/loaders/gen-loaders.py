@@ -2,12 +2,14 @@
 """gen-loaders.py: fixtures for files that loaders read differently from their first look.
 
     gen-loaders.py [OUTDIR]        (default: the folder of this script)
+    gen-loaders.py --seeds CORPUS  (seeds for tests/fuzz/corpus/{walk,zipidx})
 
 Written with the libraries the loaders are (Debian's python3-torch, -numpy, -py7zr, joblib
 from python3-sklearn, and Python's zipfile, tarfile and pickle), then, where a hostile file
 needs it, changed with zipfile or a patched byte. expected.tsv (beside this script) lists what
 each must report; docs/loaders.md says why. The payloads only name callables (print,
-os.system); nothing here is ever loaded.
+os.system); nothing here is ever loaded. The same bytes come out on every run except for the
+legacy PyTorch file, whose storage keys torch takes from object addresses.
 """
 
 import io
@@ -26,7 +28,7 @@ import numpy
 import py7zr
 import torch
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+FILES = {}
 DATE = (2024, 1, 1, 0, 0, 0)
 
 
@@ -44,8 +46,22 @@ EVIL = pickle.dumps(Call(os.system, ("id",)), protocol=2)
 
 
 def put(name, data):
-    with open(os.path.join(OUT, name), "wb") as f:
-        f.write(data)
+    FILES[name] = data
+
+
+# The hostile fixtures that reach the new paths of the walker (the zip index reader, the
+# tar tail, 7z links, polyglots), and of the zip index, as fuzzing seeds.
+SEEDS = {"walk": ["typed_symlink.pt", "typed_dir.pt", "hidden_lfh.pt", "after_eoa.tar",
+                  "polyglot_prefix.pt", "polyglot_tar.tar", "symlink_7z.7z",
+                  "encoded_7z_payload.7z", "dup_case.pt"],
+         "zipidx": ["typed_dir.pt", "hidden_lfh.pt", "polyglot_prefix.pt"]}
+
+
+def write(folder, names, prefix=""):
+    os.makedirs(folder, exist_ok=True)
+    for name in names:
+        with open(os.path.join(folder, prefix + name), "wb") as f:
+            f.write(FILES[name])
 
 
 def torch_bytes(obj, **kw):
@@ -123,7 +139,6 @@ def sevenz_attributes(data, attr):
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
     # §1 Members whose type libarchive reports otherwise than the loaders read them.
     for label, mode in (("symlink", 0o120777), ("dir", 0o040755), ("socket", 0o140644)):
         put("typed_%s.pt" % label,
@@ -185,9 +200,11 @@ def main():
     put("ok_tarfile.tar", tbuf.getvalue())
     zbuf = io.BytesIO()
     with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.mkdir("model")
-        z.writestr("model/model.pt", TORCH)
-        z.writestr("model/weights.npz", npz)
+        d = zipfile.ZipInfo("model/", DATE)
+        d.external_attr = 0o40755 << 16 | 0x10
+        z.writestr(d, b"")
+        for n, b in (("model/model.pt", TORCH), ("model/weights.npz", npz)):
+            z.writestr(zipfile.ZipInfo(n, DATE), b, zipfile.ZIP_DEFLATED)
     put("ok_zipfile.zip", zbuf.getvalue())
     for label, flt in (("lzma2", [{"id": py7zr.FILTER_LZMA2}]),
                        ("bzip2", [{"id": py7zr.FILTER_BZIP2}]),
@@ -199,3 +216,11 @@ def main():
 
 if __name__ == "__main__":
     main()
+    args = sys.argv[1:]
+    if len(args) == 2 and args[0] == "--seeds":
+        for corpus, names in SEEDS.items():
+            write(os.path.join(args[1], corpus), names, "loaders-")
+    elif len(args) <= 1:
+        write(args[0] if args else os.path.dirname(os.path.abspath(__file__)), sorted(FILES))
+    else:
+        sys.exit("usage: gen-loaders.py [OUTDIR] | --seeds CORPUS")

@@ -10,6 +10,33 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A member's data through mv_zipread (what the walker reads for members libarchive does not
+ * hand out): stored data in the file comes out whole; nothing comes out of what is not there.
+ * Inflated output is capped so that a small bomb does not slow the fuzzer down. */
+static void
+read_all(const struct mv_rsrc *src, const struct mv_zipent *e, size_t size)
+{
+	struct mv_zipread r;
+	const unsigned char *p;
+	uint64_t out = 0, taken = 0;
+	size_t n;
+	int rc = 0;
+
+	if (mv_zipread_init(&r, src, e, &taken) == MV_OK) {
+		while (out < (1u << 20) && (rc = mv_zipread_next(&r, &p, &n)) > 0) {
+			if (n == 0)
+				abort();
+			out += n;
+		}
+		if (taken > size || r.pos != taken)
+			abort();
+		if (e->method == 0 && rc == 0 && e->data_off <= size &&
+		    e->csize <= size - e->data_off && out != e->csize)
+			abort();
+	}
+	mv_zipread_free(&r);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -32,6 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < idx.n; i++) {
 			const struct mv_zipent *e = &idx.ent[i];
 			size_t n = e->csize < sizeof(buf) ? (size_t)e->csize : sizeof(buf);
+
+			read_all(&ms.src, e, size);
 
 			if (e->namelen > limit[MV_LIMIT_NAME] || e->name[e->namelen] != '\0')
 				abort();
