@@ -265,7 +265,7 @@ named_script(const struct mv_actx *a)
 static void
 script_end(struct hf *s)
 {
-	const char *p = (const char *)s->buf.p, *end = p + s->buf.len;
+	const char *p = (const char *)s->buf.p, *end = p ? p + s->buf.len : NULL;
 	uint64_t line = 1;
 
 	while (p && p < end) {
