@@ -131,7 +131,7 @@ ratio() { echo "$1 $2" | awk '{printf "%5.2fx", $2 / $1}'; }
 s() { cat "$out/$1"; }
 
 echo
-echo "mavis: $("$mavis" --version)  cores: $cores  openssl: $(openssl version | cut -d' ' -f2)"
+echo "mavis: $("$mavis" --version | head -n 1)  cores: $cores  openssl: $(openssl version | cut -d' ' -f2)"
 echo "tree: $((tree_bytes / MiB)) MiB in $(find tree -type f | wc -l) files; large: $((large_bytes / MiB)) MiB"
 echo
 printf '%-44s %8s %8s %12s\n' "tree" "seconds" "MiB/s" "mavis is"

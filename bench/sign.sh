@@ -106,7 +106,7 @@ s() { cat "$out/$1"; }
 rate() { echo "$1 $2" | awk '{printf "%8.0f", $1 / $2 / 1048576}'; }
 ratio() { echo "$1 $2" | awk '{printf "%5.2fx", $2 / $1}'; }
 echo
-echo "mavis: $("$mavis" --version)  cores: $cores  openssl: $(openssl version | cut -d' ' -f2)"
+echo "mavis: $("$mavis" --version | head -n 1)  cores: $cores  openssl: $(openssl version | cut -d' ' -f2)"
 echo "tree: $((tree_bytes / MiB)) MiB in $nfiles files (8 x 256 MiB and $((nfiles - 8)) small)"
 echo
 printf '%-46s %8s %8s %10s\n' "" "seconds" "MiB/s" "mavis is"

@@ -150,6 +150,9 @@ struct mv_ctx;
 struct mv_result;
 
 MV_EXPORT const char *mv_version(void);
+/* The version of a library mavis runs on, as loaded: component "openssl", "libarchive",
+ * "zlib", "jansson" or "libyaml"; NULL for any other. Static strings. */
+MV_EXPORT const char *mv_version_of(const char *component);
 MV_EXPORT const char *mv_strerror(mv_status status);
 MV_EXPORT const char *mv_severity_name(enum mv_severity sev);
 MV_EXPORT MV_CHECK mv_status mv_severity_parse(const char *s, enum mv_severity *out);
@@ -360,7 +363,8 @@ enum mv_sig_diff_kind {
 	MV_DIFF_WRONG_METHOD,   /* e.g. a certificate bundle checked with a key */
 	MV_DIFF_MALFORMED,      /* the bundle, envelope or statement is broken */
 	MV_DIFF_INCONSISTENT,   /* the statement contradicts itself (root digest, duplicates) */
-	MV_DIFF_UNSUPPORTED     /* a format or method mavis does not check */
+	MV_DIFF_UNSUPPORTED,    /* a format or method mavis does not check */
+	MV_DIFF_WRONG_MODEL     /* the signature covers one file and a folder was given */
 };
 
 /* One difference; name is model-relative ("" for the signature itself). */
@@ -386,6 +390,13 @@ MV_EXPORT MV_CHECK mv_status mv_sig_default_path(struct mv_ctx *ctx, const char 
  * of the model, a special file or an unreadable file stop it with the reason on ctx. */
 MV_EXPORT MV_CHECK mv_status mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *opts,
     const char *model, size_t *nresources);
+
+/* The root digest a signature of the model would sign: the statement's subject, SHA-256 over
+ * the resources' digests in order, with the model hashed exactly as mv_sign hashes it (the
+ * signature file opts->signature or the default one left out). The key and certificate
+ * options are not used. *nresources (when not NULL) is the number of resources. */
+MV_EXPORT MV_CHECK mv_status mv_sign_digest(struct mv_ctx *ctx, const struct mv_sign_opts *opts,
+    const char *model, unsigned char root[32], size_t *nresources);
 
 /* Verify the model against its signature. The return value is MV_OK whenever a report was
  * made, whatever it concludes (the report's status says); errors are a missing model or
@@ -445,6 +456,10 @@ MV_EXPORT MV_CHECK mv_status mv_key_type_lookup(const char *name, enum mv_key_ty
  * (when not NULL, 65 bytes) receives the public key's hint. */
 MV_EXPORT MV_CHECK mv_status mv_keygen(struct mv_ctx *ctx, enum mv_key_type type,
     const char *prefix, const char *passphrase, size_t passphrase_len, char *hint);
+/* Whether the PEM private key file is encrypted (a passphrase is needed to use it): 1 yes,
+ * 0 no (or not a private key: loading it says why), -1 when it cannot be read (reason on
+ * ctx). */
+MV_EXPORT int mv_key_encrypted(struct mv_ctx *ctx, const char *path);
 /* The type ("ECDSA P-384") and hint of a PEM public or private key file, into buffers of at
  * least 32 and 65 bytes. */
 MV_EXPORT MV_CHECK mv_status mv_key_fingerprint(struct mv_ctx *ctx, const char *path,
@@ -509,7 +524,8 @@ MV_EXPORT MV_CHECK mv_status mv_rules_load(struct mv_ctx *ctx, struct mv_rules *
 MV_EXPORT void mv_rules_free(struct mv_rules *rules);
 MV_EXPORT const char *mv_rules_dir(const struct mv_rules *rules);
 /* SHA-256 (hex) of the folder's listing: "HEX  NAME" lines, as sha256sum prints them, for
- * every regular file of the folder in byte order of the names. */
+ * every data file of the folder (.tsv, .txt, .json, .yaml, .yml; not hidden) in byte order of
+ * the names. */
 MV_EXPORT const char *mv_rules_digest(const struct mv_rules *rules);
 MV_EXPORT size_t mv_rules_count(const struct mv_rules *rules);
 MV_EXPORT const struct mv_rule_info *mv_rules_get(const struct mv_rules *rules, size_t i);

@@ -37,7 +37,8 @@ void cli_warn(const char *fmt, ...) MV_PRINTF(1, 2);
 int cli_try_help(void);
 
 /* Build long options: the command's own (ending with a zero entry), then the walk options
- * and one per limit. Returns a new array (free it) or NULL. */
+ * and one per limit, each also spelled with '_' for '-' (as model_signing takes them).
+ * Returns a new array (free it) or NULL. */
 struct option *cli_options(const struct option *own);
 /* Apply a walk option or limit; 0 when handled, 1 when opt is not one, EXIT_ERROR after
  * printing the problem. */
@@ -71,10 +72,38 @@ int cmd_hash(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_digest(int argc, char **argv);
 
 /* sigopts.c: a key passphrase from --passphrase-fd (one line) or --passphrase-env; *out is
  * NULL when neither is given. 0 or EXIT_ERROR (printed). Free with cli_secure_free. */
 int cli_passphrase(const char *fd_arg, const char *env_name, char **out, size_t *len);
+/* The passphrase of private key file key: from --passphrase-fd or --passphrase-env when
+ * given; else, when the key is encrypted and there is a terminal, asked on it without echo
+ * (three tries). *out is NULL when none is needed or none could be asked for. */
+int cli_key_passphrase(struct mv_ctx *ctx, const char *key, const char *fd_arg,
+    const char *env_name, char **out, size_t *len);
+/* Append s to a growing array of strings; 0 or EXIT_ERROR (printed). */
+int cli_push(const char ***v, size_t *n, const char *s);
+
+/* model_signing's forms: "sign key|certificate ...", "verify key|certificate|sigstore ...". */
+enum cli_method {
+	CLI_METHOD_MAVIS = 0,    /* mavis's own form: the options say the method */
+	CLI_METHOD_KEY,
+	CLI_METHOD_CERT,
+	CLI_METHOD_SIGSTORE
+};
+/* When argv[1] is a method word, drop it from argc/argv and set *m; methods mavis does not
+ * have (PKCS #11, keyless signing) are EXIT_ERROR (printed). */
+int cli_sig_method(int *argc, char ***argv, int signing, enum cli_method *m);
+/* --hash NAME: any digest mavis knows; the signing code says which a signature may use. */
+int cli_hash_option(const char *arg, unsigned *alg);
+/* --shard-size SIZE and --archive auto|members|whole of sign and digest. */
+int cli_shard_option(const char *arg, uint64_t *size);
+int cli_archive_option(const char *arg, enum mv_sig_archive *how);
+/* Every --ignore-paths value made relative to the model (cli_model_rel), in a NULL-ended
+ * array (free with cli_strv_free); NULL (printed) without memory. */
+char **cli_model_rels(const char *model, const char *const *paths, size_t n);
+void cli_strv_free(char **v);
 void cli_secure_free(char *p, size_t n);
 /* A byte count with an optional k, M, G, T (or KiB...) suffix; 0 on success. */
 int cli_parse_size(const char *s, uint64_t *out);

@@ -91,7 +91,9 @@ cmd_keygen(int argc, char **argv)
 		rc = cli_error("--out: empty prefix");
 		goto done;
 	}
-	if (cli_passphrase(pass_fd, pass_env, &pass, &passlen) != 0)
+	/* --show of an encrypted private key asks for its passphrase as sign does. */
+	if ((show ? cli_key_passphrase(ctx, show, pass_fd, pass_env, &pass, &passlen) :
+	    cli_passphrase(pass_fd, pass_env, &pass, &passlen)) != 0)
 		goto done;
 	if (show) {
 		if (mv_key_fingerprint(ctx, show, pass, passlen, tname, hint) != MV_OK) {

@@ -1,4 +1,5 @@
-/* cmd_sign.c: mavis sign: write an OpenSSF Model Signing signature for a model. */
+/* cmd_sign.c: mavis sign: write an OpenSSF Model Signing signature for a model; mavis's form
+ * and model_signing's ("sign key|certificate --private_key ..."). */
 #include "config.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@ enum {
 	OPT_CERT = 400,
 	OPT_CHAIN,
 	OPT_IGN,
+	OPT_GIT,
 	OPT_NO_GIT,
 	OPT_SHARD,
 	OPT_HASH,
@@ -24,14 +26,20 @@ enum {
 	OPT_NAME,
 	OPT_PASS_FD,
 	OPT_PASS_ENV,
+	OPT_PASSWORD,
 };
 
+/* model_signing's spellings (and their '_' twins, cli_options) name the same options. */
 static const struct option own[] = {
 	{"key", required_argument, NULL, OPT_KEY},
+	{"private-key", required_argument, NULL, OPT_KEY},
 	{"cert", required_argument, NULL, OPT_CERT},
+	{"signing-certificate", required_argument, NULL, OPT_CERT},
 	{"cert-chain", required_argument, NULL, OPT_CHAIN},
+	{"certificate-chain", required_argument, NULL, OPT_CHAIN},
 	{"signature", required_argument, NULL, OPT_SIG},
 	{"ignore-paths", required_argument, NULL, OPT_IGN},
+	{"ignore-git-paths", no_argument, NULL, OPT_GIT},
 	{"no-ignore-git-paths", no_argument, NULL, OPT_NO_GIT},
 	{"shard-size", required_argument, NULL, OPT_SHARD},
 	{"hash", required_argument, NULL, OPT_HASH},
@@ -40,6 +48,7 @@ static const struct option own[] = {
 	{"model-name", required_argument, NULL, OPT_NAME},
 	{"passphrase-fd", required_argument, NULL, OPT_PASS_FD},
 	{"passphrase-env", required_argument, NULL, OPT_PASS_ENV},
+	{"password", required_argument, NULL, OPT_PASSWORD},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -49,39 +58,50 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: mavis sign --key KEY [--cert CERT [--cert-chain CHAIN]...] [OPTIONS] MODEL\n"
+	    "       mavis sign key|certificate [model_signing's options] MODEL\n"
 	    "\n"
 	    "Sign MODEL (a folder, a file, or an archive of files) in the OpenSSF Model Signing\n"
 	    "format: a Sigstore bundle that model_signing and mavis verify.\n"
 	    "\n"
-	    "  -k, --key KEY             PEM private key (ECDSA P-256/P-384/P-521 or Ed25519)\n"
+	    "  -k, --key KEY             PEM private key (ECDSA P-256/P-384/P-521 or Ed25519);\n"
+	    "                            an encrypted one asks for its passphrase on the terminal\n"
 	    "      --passphrase-fd N     read the key's passphrase from file descriptor N\n"
 	    "      --passphrase-env NAME read it from environment variable NAME\n"
 	    "      --cert CERT           PEM signing certificate (certificate method)\n"
 	    "      --cert-chain CHAIN    PEM intermediate certificates (repeatable)\n"
 	    "  -s, --signature FILE      where to write (default MODEL/model.sig for a folder,\n"
-	    "                            MODEL.sig beside a file or archive)\n"
-	    "      --ignore-paths P      leave P out (repeatable; inside the model)\n"
+	    "                            MODEL.sig beside a file or archive; ./model.sig in\n"
+	    "                            model_signing's form)\n"
+	    "      --exclude P           leave P out (repeatable; inside the model)\n"
 	    "      --no-ignore-git-paths sign .git, .github, .gitattributes, .gitignore too\n"
 	    "      --shard-size N        digest every N bytes on their own (shards)\n"
 	    "      --hash ALG            sha256 (default), blake2b or blake3\n"
-	    "      --allow-symlinks      sign the targets of symlinks inside the model\n"
+	    "      --follow-symlinks     sign the targets of symlinks inside the model\n"
 	    "      --archive HOW         auto (tar: members), members, or whole\n"
 	    "      --model-name NAME     the statement's subject name\n"
 	    "      --jobs N              worker threads (default: one per CPU)\n"
 	    "      --no-progress         no progress bar\n"
 	    "\n"
+	    "model_signing's spellings work too, with '-' or '_': --private-key,\n"
+	    "--signing-certificate, --certificate-chain, --ignore-paths, --ignore-git-paths,\n"
+	    "--allow-symlinks.\n"
 	    "Exit status: 0 signed, 2 error.\n");
 }
 
+/* What model_signing's method word requires of the options. */
 static int
-push(const char ***v, size_t *n, const char *s)
+check_method(enum cli_method m, const struct mv_sign_opts *so)
 {
-	const char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (nv == NULL)
-		return cli_error("out of memory");
-	nv[(*n)++] = s;
-	*v = nv;
+	if (so->key == NULL)
+		return cli_error("%s is required", m == CLI_METHOD_MAVIS ? "--key KEY" :
+		    "--private-key KEY");
+	if (m == CLI_METHOD_KEY && so->cert)
+		return cli_error("'sign key' signs with the key alone: use 'sign certificate' "
+		    "for --signing-certificate");
+	if (m == CLI_METHOD_CERT && so->cert == NULL)
+		return cli_error("'sign certificate' needs --signing-certificate CERT");
+	if (so->nchain && so->cert == NULL)
+		return cli_error("--cert-chain needs --cert");
 	return 0;
 }
 
@@ -93,8 +113,9 @@ cmd_sign(int argc, char **argv)
 	struct mv_sign_opts so;
 	const char **chain = NULL, **ign = NULL, *pass_fd = NULL, *pass_env = NULL;
 	char **rel = NULL, *pass = NULL, *sigpath = NULL;
-	size_t nchain = 0, nign = 0, nrel = 0, passlen = 0, nres = 0;
+	size_t nchain = 0, nign = 0, passlen = 0, nres = 0;
 	unsigned flags = 0;
+	enum cli_method method;
 	int progress = 1, opt, rc = EXIT_ERROR;
 
 	memset(&so, 0, sizeof(so));
@@ -102,6 +123,8 @@ cmd_sign(int argc, char **argv)
 		rc = cli_error("out of memory");
 		goto done;
 	}
+	if (cli_sig_method(&argc, &argv, 1, &method) != 0)
+		goto done;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "k:s:h", opts, NULL)) != -1) {
 		int r;
@@ -110,55 +133,39 @@ cmd_sign(int argc, char **argv)
 		case OPT_KEY: so.key = optarg; break;
 		case OPT_CERT: so.cert = optarg; break;
 		case OPT_CHAIN:
-			if (push(&chain, &nchain, optarg) != 0)
+			if (cli_push(&chain, &nchain, optarg) != 0)
 				goto done;
 			break;
 		case OPT_SIG: so.signature = optarg; break;
 		case OPT_IGNORE:
 		case OPT_IGN:
-			if (push(&ign, &nign, optarg) != 0)
+			if (cli_push(&ign, &nign, optarg) != 0)
 				goto done;
 			break;
+		case OPT_GIT: so.no_git_ignores = 0; break;
 		case OPT_NO_GIT: so.no_git_ignores = 1; break;
-		case OPT_SHARD: {
-			uint64_t v;
-
-			if (cli_parse_size(optarg, &v) != 0 || v == 0) {
-				rc = cli_error("--shard-size: '%s' is not a positive byte count", optarg);
+		case OPT_SHARD:
+			if (cli_shard_option(optarg, &so.shard_size) != 0)
 				goto done;
-			}
-			so.shard_size = v;
 			break;
-		}
 		case OPT_HASH:
-			if (strcmp(optarg, "sha256") == 0)
-				so.hash = MV_HASH_SHA256;
-			else if (strcmp(optarg, "blake2b") == 0)
-				so.hash = MV_HASH_BLAKE2B;
-			else if (strcmp(optarg, "blake3") == 0)
-				so.hash = MV_HASH_BLAKE3;
-			else {
-				rc = cli_error("--hash: '%s' is not sha256, blake2b or blake3", optarg);
+			if (cli_hash_option(optarg, &so.hash) != 0)
 				goto done;
-			}
 			break;
 		case OPT_FOLLOW:
 		case OPT_SYMLINKS: so.allow_symlinks = 1; break;
 		case OPT_ARCHIVE:
-			if (strcmp(optarg, "auto") == 0)
-				so.archive = MV_SIG_ARCHIVE_AUTO;
-			else if (strcmp(optarg, "members") == 0)
-				so.archive = MV_SIG_ARCHIVE_MEMBERS;
-			else if (strcmp(optarg, "whole") == 0)
-				so.archive = MV_SIG_ARCHIVE_WHOLE;
-			else {
-				rc = cli_error("--archive: '%s' is not auto, members or whole", optarg);
+			if (cli_archive_option(optarg, &so.archive) != 0)
 				goto done;
-			}
 			break;
 		case OPT_NAME: so.model_name = optarg; break;
 		case OPT_PASS_FD: pass_fd = optarg; break;
 		case OPT_PASS_ENV: pass_env = optarg; break;
+		case OPT_PASSWORD:
+			rc = cli_error("--password: a passphrase on the command line is visible to "
+			    "every user of the machine; mavis asks for it on the terminal, or reads "
+			    "it with --passphrase-fd or --passphrase-env");
+			goto done;
 		case OPT_HELP:
 			usage(stdout);
 			rc = EXIT_PASS;
@@ -183,29 +190,19 @@ cmd_sign(int argc, char **argv)
 		    "one MODEL at a time");
 		goto done;
 	}
-	if (so.key == NULL) {
-		rc = cli_error("--key KEY is required");
-		goto done;
-	}
-	if (nchain && so.cert == NULL) {
-		rc = cli_error("--cert-chain needs --cert");
-		goto done;
-	}
-	if (cli_passphrase(pass_fd, pass_env, &pass, &passlen) != 0)
-		goto done;
-	if (nign && (rel = calloc(nign, sizeof(*rel))) == NULL) {
-		rc = cli_error("out of memory");
-		goto done;
-	}
-	for (; nrel < nign; nrel++)
-		if ((rel[nrel] = cli_model_rel(argv[optind], ign[nrel])) == NULL) {
-			rc = cli_error("out of memory");
-			goto done;
-		}
-	so.passphrase = pass;
-	so.passphrase_len = passlen;
 	so.chain = chain;
 	so.nchain = nchain;
+	if (check_method(method, &so) != 0)
+		goto done;
+	/* model_signing writes model.sig in the current folder unless told otherwise. */
+	if (method != CLI_METHOD_MAVIS && so.signature == NULL)
+		so.signature = "model.sig";
+	if (cli_key_passphrase(ctx, so.key, pass_fd, pass_env, &pass, &passlen) != 0)
+		goto done;
+	if ((rel = cli_model_rels(argv[optind], ign, nign)) == NULL)
+		goto done;
+	so.passphrase = pass;
+	so.passphrase_len = passlen;
 	so.ignore = (const char *const *)rel;
 	so.nignore = nign;
 	if (so.signature == NULL && mv_sig_default_path(ctx, argv[optind], &sigpath) != MV_OK) {
@@ -224,9 +221,7 @@ cmd_sign(int argc, char **argv)
 	rc = fflush(stdout) == 0 ? EXIT_PASS : cli_error("write error: %s", strerror(errno));
 done:
 	cli_secure_free(pass, passlen);
-	for (size_t i = 0; i < nrel; i++)
-		free(rel[i]);
-	free(rel);
+	cli_strv_free(rel);
 	free(ign);
 	free(chain);
 	free(sigpath);

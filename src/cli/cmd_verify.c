@@ -1,4 +1,5 @@
-/* cmd_verify.c: mavis verify: check a model against its OpenSSF Model Signing signature. */
+/* cmd_verify.c: mavis verify: check a model against its OpenSSF Model Signing signature;
+ * mavis's form and model_signing's ("verify key|certificate|sigstore --public_key ..."). */
 #include "config.h"
 
 #include <errno.h>
@@ -14,8 +15,10 @@ enum {
 	OPT_HELP = 'h',
 	OPT_CHAIN = 400,
 	OPT_IGN,
+	OPT_GIT,
 	OPT_NO_GIT,
 	OPT_UNSIGNED,
+	OPT_NO_UNSIGNED,
 	OPT_SYMLINKS,
 	OPT_CERT_TIME,
 	OPT_TRUSTED_ROOT,
@@ -23,13 +26,18 @@ enum {
 	OPT_PROVIDER,
 };
 
+/* model_signing's spellings (and their '_' twins, cli_options) name the same options. */
 static const struct option own[] = {
 	{"key", required_argument, NULL, OPT_KEY},
+	{"public-key", required_argument, NULL, OPT_KEY},
 	{"cert-chain", required_argument, NULL, OPT_CHAIN},
+	{"certificate-chain", required_argument, NULL, OPT_CHAIN},
 	{"signature", required_argument, NULL, OPT_SIG},
 	{"ignore-paths", required_argument, NULL, OPT_IGN},
+	{"ignore-git-paths", no_argument, NULL, OPT_GIT},
 	{"no-ignore-git-paths", no_argument, NULL, OPT_NO_GIT},
 	{"ignore-unsigned-files", no_argument, NULL, OPT_UNSIGNED},
+	{"no-ignore-unsigned-files", no_argument, NULL, OPT_NO_UNSIGNED},
 	{"allow-symlinks", no_argument, NULL, OPT_SYMLINKS},
 	{"cert-time", required_argument, NULL, OPT_CERT_TIME},
 	{"trusted-root", required_argument, NULL, OPT_TRUSTED_ROOT},
@@ -46,6 +54,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: mavis verify --key PUB | --cert-chain ROOTS... |\n"
 	    "           --trusted-root ROOT --identity ID --identity-provider URL [OPTIONS] MODEL\n"
+	    "       mavis verify key|certificate|sigstore [model_signing's options] MODEL\n"
 	    "\n"
 	    "Check MODEL against its OpenSSF Model Signing signature: the signature must verify\n"
 	    "and every file must match it.\n"
@@ -60,27 +69,46 @@ usage(FILE *out)
 	    "  -s, --signature FILE      the signature (default MODEL/model.sig for a folder,\n"
 	    "                            MODEL.sig beside a file, or a member model.sig of an\n"
 	    "                            archive)\n"
-	    "      --ignore-paths P      leave P out (repeatable)\n"
+	    "      --exclude P           leave P out (repeatable)\n"
 	    "      --no-ignore-git-paths compare .git, .github, .gitattributes, .gitignore too\n"
 	    "      --ignore-unsigned-files  files the signature does not list are not differences\n"
-	    "      --allow-symlinks      follow symlinks inside the model\n"
-	    "  -q, --quiet               print only differences and errors\n"
+	    "      --follow-symlinks     follow symlinks inside the model\n"
+	    "  -q, --quiet               print nothing but differences and errors\n"
 	    "      --jobs N              worker threads (default: one per CPU)\n"
 	    "      --no-progress         no progress bar\n"
 	    "\n"
+	    "model_signing's spellings work too, with '-' or '_': --public-key,\n"
+	    "--certificate-chain, --ignore-paths, --ignore-git-paths, --no-ignore-unsigned-files,\n"
+	    "--allow-symlinks.\n"
 	    "Exit status: 0 valid and every file matches, 1 differences (each named), 2 errors\n"
 	    "or files that could not be read.\n");
 }
 
+/* What model_signing's method word requires of the options (cli_trust_check sees that no
+ * other method is given beside it). */
 static int
-push(const char ***v, size_t *n, const char *s)
+check_method(enum cli_method m, const struct mv_verify_opts *vo)
 {
-	const char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (nv == NULL)
-		return cli_error("out of memory");
-	nv[(*n)++] = s;
-	*v = nv;
+	switch (m) {
+	case CLI_METHOD_KEY:
+		if (vo->public_key == NULL)
+			return cli_error("'verify key' needs --public-key PUB");
+		break;
+	case CLI_METHOD_CERT:
+		/* model_signing falls back on the web's CAs (certifi); they vouch for web
+		 * servers, not for the signers of models. */
+		if (vo->nroots == 0)
+			return cli_error("'verify certificate' needs --certificate-chain ROOTS: mavis "
+			    "does not take the system's web CAs as signers of models");
+		break;
+	case CLI_METHOD_SIGSTORE:
+		if (vo->trusted_root == NULL)
+			return cli_error("'verify sigstore' needs --trusted-root trusted_root.json: "
+			    "mavis verifies keyless signatures offline, with the root given");
+		break;
+	case CLI_METHOD_MAVIS:
+		break;
+	}
 	return 0;
 }
 
@@ -100,9 +128,10 @@ print_report(const struct mv_verify_report *rep, const char *model, int quiet)
 			fputs("(signature)", stdout);
 		printf(": %s: %s\n", mv_sig_diff_name(d->kind), d->detail);
 	}
+	/* Quiet: the differences, or nothing; the exit status says the rest. */
+	if (quiet)
+		return;
 	if (mv_verify_report_status(rep) == MV_VERIFY_VALID) {
-		if (quiet)
-			return;
 		printf("Verification succeeded: %s matches %s\n", model,
 		    mv_verify_report_signature(rep));
 	} else {
@@ -127,8 +156,9 @@ cmd_verify(int argc, char **argv)
 	struct mv_verify_report *rep = NULL;
 	const char **roots = NULL, **ign = NULL;
 	char **rel = NULL;
-	size_t nroots = 0, nign = 0, nrel = 0;
+	size_t nroots = 0, nign = 0;
 	unsigned flags = 0;
+	enum cli_method method;
 	int progress = 1, quiet = 0, opt, rc = EXIT_ERROR;
 
 	memset(&vo, 0, sizeof(vo));
@@ -136,6 +166,8 @@ cmd_verify(int argc, char **argv)
 		rc = cli_error("out of memory");
 		goto done;
 	}
+	if (cli_sig_method(&argc, &argv, 0, &method) != 0)
+		goto done;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "k:s:qh", opts, NULL)) != -1) {
 		int r;
@@ -143,17 +175,19 @@ cmd_verify(int argc, char **argv)
 		switch (opt) {
 		case OPT_KEY: vo.public_key = optarg; break;
 		case OPT_CHAIN:
-			if (push(&roots, &nroots, optarg) != 0)
+			if (cli_push(&roots, &nroots, optarg) != 0)
 				goto done;
 			break;
 		case OPT_SIG: vo.signature = optarg; break;
 		case OPT_IGNORE:
 		case OPT_IGN:
-			if (push(&ign, &nign, optarg) != 0)
+			if (cli_push(&ign, &nign, optarg) != 0)
 				goto done;
 			break;
+		case OPT_GIT: vo.no_git_ignores = 0; break;
 		case OPT_NO_GIT: vo.no_git_ignores = 1; break;
 		case OPT_UNSIGNED: vo.ignore_unsigned = 1; break;
+		case OPT_NO_UNSIGNED: vo.ignore_unsigned = 0; break;
 		case OPT_FOLLOW:
 		case OPT_SYMLINKS: vo.allow_symlinks = 1; break;
 		case OPT_CERT_TIME:
@@ -194,17 +228,10 @@ cmd_verify(int argc, char **argv)
 		goto done;
 	}
 	vo.nroots = nroots;
-	if (cli_trust_check(&vo, 1) != 0)
+	if (check_method(method, &vo) != 0 || cli_trust_check(&vo, 1) != 0)
 		goto done;
-	if (nign && (rel = calloc(nign, sizeof(*rel))) == NULL) {
-		rc = cli_error("out of memory");
+	if ((rel = cli_model_rels(argv[optind], ign, nign)) == NULL)
 		goto done;
-	}
-	for (; nrel < nign; nrel++)
-		if ((rel[nrel] = cli_model_rel(argv[optind], ign[nrel])) == NULL) {
-			rc = cli_error("out of memory");
-			goto done;
-		}
 	vo.roots = roots;
 	vo.ignore = (const char *const *)rel;
 	vo.nignore = nign;
@@ -225,9 +252,7 @@ cmd_verify(int argc, char **argv)
 		rc = cli_error("write error: %s", strerror(errno));
 done:
 	mv_verify_report_free(rep);
-	for (size_t i = 0; i < nrel; i++)
-		free(rel[i]);
-	free(rel);
+	cli_strv_free(rel);
 	free(ign);
 	free(roots);
 	free(opts);

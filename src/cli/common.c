@@ -54,27 +54,53 @@ static const struct option walk_opts[] = {
 	{"exclude", required_argument, NULL, OPT_IGNORE},
 };
 
+/* Append o to v, and its twin spelled with '_' for '-' when the name has a '-': model_signing
+ * takes both (click normalises one to the other), so scripts written for it run unchanged.
+ * The twins' names are written at *names. */
+static void
+add_option(struct option *v, size_t *k, const struct option *o, char **names)
+{
+	v[(*k)++] = *o;
+	if (strchr(o->name, '-') == NULL)
+		return;
+	v[*k] = *o;
+	v[(*k)++].name = *names;
+	for (const char *p = o->name; *p; p++)
+		*(*names)++ = *p == '-' ? '_' : *p;
+	*(*names)++ = '\0';
+}
+
 struct option *
 cli_options(const struct option *own)
 {
-	size_t nown = 0, nwalk = sizeof(walk_opts) / sizeof(walk_opts[0]), k = 0;
-	struct option *v;
+	size_t nown = 0, nwalk = sizeof(walk_opts) / sizeof(walk_opts[0]), k = 0, chars = 0, n;
+	struct option *v, o;
+	char *names;
 
 	while (own[nown].name)
 		nown++;
-	v = calloc(nown + nwalk + MV_LIMIT__COUNT + 1, sizeof(*v));
+	n = nown + nwalk + MV_LIMIT__COUNT;
+	for (size_t i = 0; i < nown; i++)
+		chars += strlen(own[i].name) + 1;
+	for (size_t i = 0; i < nwalk; i++)
+		chars += strlen(walk_opts[i].name) + 1;
+	for (int i = 0; i < MV_LIMIT__COUNT; i++)
+		chars += strlen(mv_limit_name((enum mv_limit)i)) + 1;
+	/* Room for every option twice, the terminating entry, and the twins' names. */
+	v = calloc(1, (2 * n + 1) * sizeof(*v) + chars);
 	if (v == NULL)
 		return NULL;
+	names = (char *)(v + 2 * n + 1);
 	for (size_t i = 0; i < nown; i++)
-		v[k++] = own[i];
+		add_option(v, &k, &own[i], &names);
 	for (size_t i = 0; i < nwalk; i++)
-		v[k++] = walk_opts[i];
+		add_option(v, &k, &walk_opts[i], &names);
 	for (int i = 0; i < MV_LIMIT__COUNT; i++) {
-		v[k].name = mv_limit_name((enum mv_limit)i);
-		v[k].has_arg = required_argument;
-		v[k].flag = NULL;
-		v[k].val = OPT_LIMIT + i;
-		k++;
+		o.name = mv_limit_name((enum mv_limit)i);
+		o.has_arg = required_argument;
+		o.flag = NULL;
+		o.val = OPT_LIMIT + i;
+		add_option(v, &k, &o, &names);
 	}
 	return v;
 }

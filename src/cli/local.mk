@@ -1,4 +1,5 @@
 mavis_SOURCES = \
+	src/cli/cmd_digest.c \
 	src/cli/cmd_hash.c \
 	src/cli/cmd_keygen.c \
 	src/cli/cmd_rules.c \

@@ -1,14 +1,19 @@
-/* sigopts.c: what sign, verify and keygen share: passphrases from a file descriptor or the
- * environment (never the command line, where every user of the machine can read them), byte
- * counts, and ignore paths made relative to the model. */
+/* sigopts.c: what sign, verify, digest and keygen share: passphrases from the terminal, a file
+ * descriptor or the environment (never the command line, where every user of the machine can
+ * read them), model_signing's method words, byte counts, and ignore paths made relative to the
+ * model. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -74,6 +79,222 @@ cli_passphrase(const char *fd_arg, const char *env_name, char **out, size_t *len
 		*len = n;
 	}
 	return 0;
+}
+
+/* ---- the terminal prompt ---- */
+
+/* The terminal's settings while echo is off, restored by a signal that ends the program. */
+static struct termios tty_saved;
+static volatile sig_atomic_t tty_fd = -1;
+static const int tty_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+
+static void
+tty_restore(int sig)
+{
+	if (tty_fd >= 0)
+		tcsetattr(tty_fd, TCSAFLUSH, &tty_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * Ask on /dev/tty, with echo off, as signify's readpassphrase and gpg do: the terminal, not
+ * standard input (which may be the model or a pipe). Returns 0 with *out set, 1 when there is
+ * no terminal, EXIT_ERROR (printed) otherwise.
+ */
+static int
+tty_ask(const char *prompt, char **out, size_t *len)
+{
+	struct sigaction sa, old[sizeof(tty_signals) / sizeof(tty_signals[0])];
+	struct termios quiet;
+	char *buf;
+	size_t n = 0;
+	int fd, rc = 0, eof = 0;
+
+	*out = NULL;
+	*len = 0;
+	if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+		return 1;
+	if (tcgetattr(fd, &tty_saved) != 0) {
+		close(fd);
+		return 1;
+	}
+	if ((buf = calloc(1, MAX_PASSPHRASE + 2)) == NULL) {
+		close(fd);
+		return cli_error("out of memory");
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tty_restore;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(tty_signals) / sizeof(tty_signals[0]); i++)
+		sigaction(tty_signals[i], &sa, &old[i]);
+	quiet = tty_saved;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+	quiet.c_lflag |= ICANON;
+	tty_fd = fd;
+	/* Echo off before the prompt shows, so that nothing typed after it is echoed. */
+	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0 || write(fd, prompt, strlen(prompt)) < 0)
+		rc = cli_error("cannot use the terminal: %s", strerror(errno));
+	while (rc == 0 && n < MAX_PASSPHRASE + 1) {
+		ssize_t r = read(fd, buf + n, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			rc = cli_error("reading the passphrase: %s", strerror(errno));
+		else if (r == 0)
+			eof = 1;
+		if (r <= 0 || buf[n] == '\n')
+			break;
+		n++;
+	}
+	tcsetattr(fd, TCSAFLUSH, &tty_saved);
+	tty_fd = -1;
+	for (size_t i = 0; i < sizeof(tty_signals) / sizeof(tty_signals[0]); i++)
+		sigaction(tty_signals[i], &old[i], NULL);
+	/* Echo was off, so the newline the user typed was not shown. */
+	if (write(fd, "\n", 1) < 0 && rc == 0)
+		rc = cli_error("cannot use the terminal: %s", strerror(errno));
+	close(fd);
+	if (rc == 0 && n > MAX_PASSPHRASE)
+		rc = cli_error("the passphrase is longer than %d bytes", MAX_PASSPHRASE);
+	if (rc == 0 && eof && n == 0)
+		rc = cli_error("no passphrase given");
+	if (rc != 0) {
+		cli_secure_free(buf, n);
+		return rc;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int
+cli_key_passphrase(struct mv_ctx *ctx, const char *key, const char *fd_arg,
+    const char *env_name, char **out, size_t *len)
+{
+	char prompt[PATH_MAX + 64], type[32], hint[65];
+
+	*out = NULL;
+	*len = 0;
+	if (fd_arg || env_name || key == NULL)
+		return cli_passphrase(fd_arg, env_name, out, len);
+	/* A key that is not encrypted, or cannot be read, goes on: loading it says why. */
+	if (mv_key_encrypted(ctx, key) != 1)
+		return 0;
+	snprintf(prompt, sizeof(prompt), "Passphrase for %s: ", key);
+	for (int tries = 0; tries < 3; tries++) {
+		int r = tty_ask(prompt, out, len);
+
+		if (r == 1)
+			return 0;
+		if (r != 0)
+			return r;
+		if (mv_key_fingerprint(ctx, key, *out, *len, type, hint) != MV_ERR_CRYPTO)
+			return 0;
+		cli_secure_free(*out, *len);
+		*out = NULL;
+		*len = 0;
+		cli_warn("%s: wrong passphrase", key);
+	}
+	return cli_error("%s: no right passphrase in 3 tries", key);
+}
+
+int
+cli_push(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv == NULL)
+		return cli_error("out of memory");
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
+int
+cli_sig_method(int *argc, char ***argv, int signing, enum cli_method *m)
+{
+	const char *w = *argc > 1 ? (*argv)[1] : NULL;
+
+	*m = CLI_METHOD_MAVIS;
+	if (w == NULL)
+		return 0;
+	if (strcmp(w, "key") == 0)
+		*m = CLI_METHOD_KEY;
+	else if (strcmp(w, "certificate") == 0)
+		*m = CLI_METHOD_CERT;
+	else if (strcmp(w, "sigstore") == 0 && !signing)
+		*m = CLI_METHOD_SIGSTORE;
+	else if (strcmp(w, "sigstore") == 0)
+		return cli_error("sigstore: mavis does not sign keyless (no Fulcio or Rekor "
+		    "client); sign with 'key' or 'certificate', or with model_signing");
+	else if (strcmp(w, "pkcs11-key") == 0 || strcmp(w, "pkcs11_key") == 0 ||
+	    strcmp(w, "pkcs11-certificate") == 0 || strcmp(w, "pkcs11_certificate") == 0)
+		return cli_error("%s: mavis has no PKCS #11 support; %s", w, signing ?
+		    "sign with a PEM key ('key' or 'certificate')" : "verify with 'key' or "
+		    "'certificate' and the public key or root CA");
+	else
+		return 0;
+	/* Drop the word, keeping argv[0] (the message prefix getopt uses). */
+	(*argv)[1] = (*argv)[0];
+	(*argv)++;
+	(*argc)--;
+	return 0;
+}
+
+int
+cli_hash_option(const char *arg, unsigned *alg)
+{
+	if (mv_hash_lookup(arg, alg) != MV_OK)
+		return cli_error("--hash: '%s' is not a digest mavis knows", arg);
+	return 0;
+}
+
+int
+cli_shard_option(const char *arg, uint64_t *size)
+{
+	if (cli_parse_size(arg, size) != 0 || *size == 0)
+		return cli_error("--shard-size: '%s' is not a positive byte count", arg);
+	return 0;
+}
+
+int
+cli_archive_option(const char *arg, enum mv_sig_archive *how)
+{
+	if (strcmp(arg, "auto") == 0)
+		*how = MV_SIG_ARCHIVE_AUTO;
+	else if (strcmp(arg, "members") == 0)
+		*how = MV_SIG_ARCHIVE_MEMBERS;
+	else if (strcmp(arg, "whole") == 0)
+		*how = MV_SIG_ARCHIVE_WHOLE;
+	else
+		return cli_error("--archive: '%s' is not auto, members or whole", arg);
+	return 0;
+}
+
+char **
+cli_model_rels(const char *model, const char *const *paths, size_t n)
+{
+	char **rel = calloc(n + 1, sizeof(*rel));
+
+	for (size_t i = 0; rel && i < n; i++)
+		if ((rel[i] = cli_model_rel(model, paths[i])) == NULL) {
+			cli_strv_free(rel);
+			rel = NULL;
+		}
+	if (rel == NULL)
+		cli_error("out of memory");
+	return rel;
+}
+
+void
+cli_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
 
 void

@@ -6,7 +6,8 @@ libmavis_internal_la_SOURCES += \
 	src/core/pool.c \
 	src/core/sigfile.c \
 	src/core/strset.c \
-	src/core/str.c
+	src/core/str.c \
+	src/core/version.c
 noinst_HEADERS += \
 	src/core/buf.h \
 	src/core/ctx.h \

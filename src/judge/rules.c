@@ -455,9 +455,27 @@ file_sha256(const char *path, char *hex)
 	return st;
 }
 
-/* The folder's digest: SHA-256 of its sha256sum-style listing, names in byte order. Hidden
- * files and sub-folders are not part of it. */
+/* The folder's digest: SHA-256 of its sha256sum-style listing, names in byte order. Only
+ * the data files count (hidden files, sub-folders, and the build files of the source tree's
+ * folder do not), so a folder digests the same in the source tree and installed. */
 #define MV_SIGDIR_FILES 4096
+static int
+data_file(const char *name)
+{
+	static const char *const ext[] = {".tsv", ".txt", ".json", ".yaml", ".yml"};
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return 0;
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		size_t e = strlen(ext[i]);
+
+		if (n > e && strcmp(name + n - e, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static mv_status
 folder_digest(struct mv_ctx *ctx, struct mv_rules *r)
 {
@@ -481,7 +499,7 @@ folder_digest(struct mv_ctx *ctx, struct mv_rules *r)
 		char *p;
 		struct stat sb;
 
-		if (de->d_name[0] == '.')
+		if (!data_file(de->d_name))
 			continue;
 		if ((p = mv_path_join(r->dir, de->d_name)) == NULL) {
 			st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");

@@ -87,7 +87,8 @@ mv_key_load_private(struct mv_ctx *ctx, const char *path, const char *pass, size
 	if (k == NULL) {
 		if (pw.asked && pass == NULL)
 			st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: the key is encrypted: give its "
-			    "passphrase (--passphrase-fd or --passphrase-env)", path);
+			    "passphrase on a terminal, or with --passphrase-fd or --passphrase-env",
+			    path);
 		else if (pw.asked)
 			st = mv_ctx_fail(ctx, MV_ERR_CRYPTO, "%s: cannot decrypt the key (wrong "
 			    "passphrase?)", path);
@@ -107,6 +108,34 @@ done:
 		free(data);
 	}
 	return st;
+}
+
+int
+mv_key_encrypted(struct mv_ctx *ctx, const char *path)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	struct pass pw = {.p = NULL, .n = 0};
+	BIO *bio;
+	EVP_PKEY *k;
+	int enc = -1;
+
+	if (mv_file_read(ctx, path, MAX_KEY_FILE, &data, &len) != MV_OK)
+		return -1;
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL) {
+		mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	/* Only an encrypted key asks the callback for its passphrase. */
+	k = PEM_read_bio_PrivateKey_ex(bio, NULL, pass_cb, &pw, NULL, NULL);
+	enc = k == NULL && pw.asked;
+	EVP_PKEY_free(k);
+done:
+	ERR_clear_error();
+	BIO_free(bio);
+	OPENSSL_cleanse(data, len);
+	free(data);
+	return enc;
 }
 
 mv_status

@@ -38,6 +38,7 @@ mv_sig_diff_name(enum mv_sig_diff_kind k)
 	case MV_DIFF_MALFORMED: return "malformed";
 	case MV_DIFF_INCONSISTENT: return "inconsistent";
 	case MV_DIFF_UNSUPPORTED: return "unsupported format";
+	case MV_DIFF_WRONG_MODEL: return "wrong model";
 	}
 	return "unknown";
 }
@@ -187,7 +188,8 @@ rule_of(enum mv_sig_diff_kind k)
 {
 	switch (k) {
 	case MV_DIFF_CHANGED: return MV_R_INTEGRITY_DIGEST_MISMATCH;
-	case MV_DIFF_MISSING: return MV_R_SIGNATURE_FILE_MISSING;
+	case MV_DIFF_MISSING:
+	case MV_DIFF_WRONG_MODEL: return MV_R_SIGNATURE_FILE_MISSING;
 	case MV_DIFF_EXTRA: return MV_R_SIGNATURE_FILE_EXTRA;
 	case MV_DIFF_UNREADABLE: return MV_R_SIGNATURE_FILE_UNREADABLE;
 	case MV_DIFF_REFUSED: return MV_R_SIGNATURE_FILE_REFUSED;

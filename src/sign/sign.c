@@ -31,6 +31,21 @@ load_chain(struct mv_ctx *ctx, const struct mv_sign_opts *o, EVP_PKEY *key,
 		    "key given", o->cert);
 		goto done;
 	}
+	/* Refuse before signing what no verifier would take: a signature made with such a
+	 * certificate could never verify. */
+	if (mv_x509_check_usage(ctx, sk_X509_value(leaf, 0), MV_X509_USAGE_OMS) != MV_OK) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", mv_ctx_error(ctx));
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: cannot sign models: %s", o->cert, why);
+		goto done;
+	}
+	if (ASN1_TIME_compare(X509_get0_notAfter(sk_X509_value(leaf, 0)),
+	    X509_get0_notBefore(sk_X509_value(leaf, 0))) < 0) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: the certificate is valid at no time (its "
+		    "notAfter is before its notBefore, or unreadable)", o->cert);
+		goto done;
+	}
 	while (sk_X509_num(leaf) > 1)
 		X509_free(sk_X509_pop(leaf));
 	while (rest && sk_X509_num(rest) > 0) {
@@ -65,28 +80,163 @@ refuse(struct mv_ctx *ctx, const struct mv_model *md, const struct mv_scope_issu
 	    "cannot sign %s: %s %s%s", md->path, x->name, x->detail, more);
 }
 
+/* Open the model and decide how an archive given as the model is read. */
+static mv_status
+model_open(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
+    struct mv_model *md)
+{
+	mv_status st;
+
+	if ((st = mv_model_open(ctx, model, md)) != MV_OK)
+		return st;
+	if (md->kind == MV_MODEL_FILE && o->archive != MV_SIG_ARCHIVE_WHOLE) {
+		int fmt = mv_archive_format_of(md->path);
+
+		if (o->archive == MV_SIG_ARCHIVE_MEMBERS && fmt == 0)
+			return mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: not an archive mavis can read",
+			    md->path);
+		if (fmt && (o->archive == MV_SIG_ARCHIVE_MEMBERS || mv_archive_kind_auto(fmt)))
+			md->kind = MV_MODEL_ARCHIVE;
+	}
+	return MV_OK;
+}
+
+/* Hash the model into m as a signature written to sigpath would cover it: what mv_sign signs
+ * and mv_sign_digest prints. */
+static mv_status
+model_manifest(struct mv_ctx *ctx, const struct mv_sign_opts *o, struct mv_model *md,
+    const char *sigpath, struct mv_manifest *m)
+{
+	struct mv_scope sc;
+	struct mv_scope_issues issues;
+	struct mv_result *res = NULL;
+	char *sigrel = NULL;
+	mv_status st;
+
+	memset(&sc, 0, sizeof(sc));
+	memset(&issues, 0, sizeof(issues));
+	if ((st = mv_model_rel(ctx, md, sigpath, &sigrel)) != MV_OK)
+		goto done;
+	/* In an archive, model.sig at the root is where a signature travels with the model
+	 * (mavis verify looks there), so it is never part of what is signed, as in a folder. */
+	if (md->kind == MV_MODEL_ARCHIVE && sigrel == NULL &&
+	    (sigrel = mv_strdup("model.sig")) == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	if ((st = mv_scope_ignores(ctx, &sc, md, !o->no_git_ignores, NULL, 0, o->ignore,
+	    o->nignore, sigrel)) != MV_OK)
+		goto done;
+	sc.allow_symlinks = o->allow_symlinks;
+	sc.strip = -1;
+	/* model_signing names a one-file model's resource "."; its verifier needs that. */
+	sc.single_name = ".";
+	m->alg = o->hash ? o->hash : MV_HASH_SHA256;
+	/* model_signing serializes BLAKE3 by files whatever shard size it is given (BLAKE3
+	 * spreads one file over the cores itself), and so does mavis. */
+	m->shards = o->shard_size > 0 && m->alg != MV_HASH_BLAKE3;
+	m->shard_size = m->shards ? o->shard_size : 0;
+	m->allow_symlinks = o->allow_symlinks;
+	for (size_t i = 0; i < sc.nignore; i++)
+		if ((st = mv_manifest_add_ignore(m, sc.ignore[i])) != MV_OK) {
+			st = mv_ctx_fail(ctx, st, "out of memory");
+			goto done;
+		}
+	if ((st = mv_model_hash(ctx, md, &sc, NULL, 0, m, &issues, &res)) != MV_OK)
+		goto done;
+	if (issues.n) {
+		st = refuse(ctx, md, &issues);
+		goto done;
+	}
+	if (m->n == 0) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: nothing to sign: no files %s", md->path,
+		    sc.nignore ? "left after the ignore paths" : "in the model");
+		goto done;
+	}
+	if (o->model_name)
+		m->model_name = mv_strdup(o->model_name);
+	else if (md->kind == MV_MODEL_ARCHIVE)
+		m->model_name = mv_strdup(md->top ? md->top : md->stem);
+	else
+		m->model_name = mv_strdup(md->name);
+	if (m->model_name == NULL)
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+done:
+	free(sigrel);
+	mv_scope_issues_free(&issues);
+	mv_scope_free(&sc);
+	mv_result_free(res);
+	return st;
+}
+
+static mv_status
+check_hash(struct mv_ctx *ctx, const struct mv_sign_opts *o)
+{
+	unsigned hash = o->hash ? o->hash : MV_HASH_SHA256;
+
+	if (hash != MV_HASH_SHA256 && hash != MV_HASH_BLAKE2B && hash != MV_HASH_BLAKE3)
+		return mv_ctx_fail(ctx, MV_ERR_USAGE, "OMS signatures hash with sha256, blake2b or "
+		    "blake3");
+	return MV_OK;
+}
+
+static char *
+sig_path(const struct mv_sign_opts *o, const char *model, const struct mv_model *md)
+{
+	return o->signature ? mv_strdup(o->signature) :
+	    mv_sig_default_for(model, md->kind == MV_MODEL_DIR);
+}
+
+mv_status
+mv_sign_digest(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
+    unsigned char root[32], size_t *nresources)
+{
+	struct mv_model md;
+	struct mv_manifest m;
+	char *sigpath = NULL;
+	mv_status st;
+
+	memset(&md, 0, sizeof(md));
+	mv_manifest_init(&m);
+	if (nresources)
+		*nresources = 0;
+	if ((st = check_hash(ctx, o)) != MV_OK || (st = model_open(ctx, o, model, &md)) != MV_OK)
+		goto done;
+	if ((sigpath = sig_path(o, model, &md)) == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	if ((st = model_manifest(ctx, o, &md, sigpath, &m)) != MV_OK)
+		goto done;
+	if ((st = mv_manifest_root(&m, root)) != MV_OK) {
+		st = mv_ctx_fail(ctx, st, "cannot compute the root digest");
+		goto done;
+	}
+	if (nresources)
+		*nresources = m.n;
+done:
+	free(sigpath);
+	mv_manifest_free(&m);
+	mv_model_close(&md);
+	return st;
+}
+
 mv_status
 mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
     size_t *nresources)
 {
 	struct mv_model md;
-	struct mv_scope sc;
-	struct mv_scope_issues issues;
 	struct mv_manifest m;
-	struct mv_result *res = NULL;
 	struct mv_buf payload, pae, bundle;
 	EVP_PKEY *key = NULL;
 	STACK_OF(X509) *chain = NULL;
 	unsigned char **der = NULL, *sig = NULL;
 	size_t *derlen = NULL, nder = 0, siglen = 0;
-	char *sigpath = NULL, *sigrel = NULL, hint[65];
+	char *sigpath = NULL, hint[65];
 	const char *mdname;
-	unsigned hash = o->hash ? o->hash : MV_HASH_SHA256;
 	mv_status st;
 
 	memset(&md, 0, sizeof(md));
-	memset(&sc, 0, sizeof(sc));
-	memset(&issues, 0, sizeof(issues));
 	mv_manifest_init(&m);
 	mv_buf_init(&payload, MV_SIG_MAX_BYTES);
 	mv_buf_init(&pae, MV_SIG_MAX_BYTES);
@@ -97,29 +247,15 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "no private key given");
 		goto done;
 	}
-	if (hash != MV_HASH_SHA256 && hash != MV_HASH_BLAKE2B && hash != MV_HASH_BLAKE3) {
-		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "OMS signatures hash with sha256, blake2b or "
-		    "blake3");
+	if ((st = check_hash(ctx, o)) != MV_OK)
 		goto done;
-	}
 	if (o->nchain && o->cert == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "a certificate chain needs the signing "
 		    "certificate too");
 		goto done;
 	}
-	if ((st = mv_model_open(ctx, model, &md)) != MV_OK)
+	if ((st = model_open(ctx, o, model, &md)) != MV_OK)
 		goto done;
-	if (md.kind == MV_MODEL_FILE && o->archive != MV_SIG_ARCHIVE_WHOLE) {
-		int fmt = mv_archive_format_of(md.path);
-
-		if (o->archive == MV_SIG_ARCHIVE_MEMBERS && fmt == 0) {
-			st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: not an archive mavis can read",
-			    md.path);
-			goto done;
-		}
-		if (fmt && (o->archive == MV_SIG_ARCHIVE_MEMBERS || mv_archive_kind_auto(fmt)))
-			md.kind = MV_MODEL_ARCHIVE;
-	}
 	/* The key first: a wrong passphrase should not wait for a hundred gigabytes. */
 	if ((st = mv_key_load_private(ctx, o->key, o->passphrase, o->passphrase_len,
 	    &key)) != MV_OK)
@@ -128,62 +264,12 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 		goto done;
 	if (o->cert && (st = load_chain(ctx, o, key, &chain)) != MV_OK)
 		goto done;
-	if (o->signature)
-		sigpath = mv_strdup(o->signature);
-	else
-		sigpath = mv_sig_default_for(model, md.kind == MV_MODEL_DIR);
-	if (sigpath == NULL) {
+	if ((sigpath = sig_path(o, model, &md)) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	if ((st = mv_model_rel(ctx, &md, sigpath, &sigrel)) != MV_OK)
+	if ((st = model_manifest(ctx, o, &md, sigpath, &m)) != MV_OK)
 		goto done;
-	/* In an archive, model.sig at the root is where a signature travels with the model
-	 * (mavis verify looks there), so it is never part of what is signed, as in a folder. */
-	if (md.kind == MV_MODEL_ARCHIVE && sigrel == NULL &&
-	    (sigrel = mv_strdup("model.sig")) == NULL) {
-		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-		goto done;
-	}
-	if ((st = mv_scope_ignores(ctx, &sc, &md, !o->no_git_ignores, NULL, 0, o->ignore,
-	    o->nignore, sigrel)) != MV_OK)
-		goto done;
-	sc.allow_symlinks = o->allow_symlinks;
-	sc.strip = -1;
-	/* model_signing names a one-file model's resource "."; its verifier needs that. */
-	sc.single_name = ".";
-	/* model_signing serializes BLAKE3 by files whatever shard size it is given (BLAKE3
-	 * spreads one file over the cores itself), and so does mavis. */
-	m.shards = o->shard_size > 0 && hash != MV_HASH_BLAKE3;
-	m.shard_size = m.shards ? o->shard_size : 0;
-	m.alg = hash;
-	m.allow_symlinks = o->allow_symlinks;
-	for (size_t i = 0; i < sc.nignore; i++)
-		if ((st = mv_manifest_add_ignore(&m, sc.ignore[i])) != MV_OK) {
-			st = mv_ctx_fail(ctx, st, "out of memory");
-			goto done;
-		}
-	if ((st = mv_model_hash(ctx, &md, &sc, NULL, 0, &m, &issues, &res)) != MV_OK)
-		goto done;
-	if (issues.n) {
-		st = refuse(ctx, &md, &issues);
-		goto done;
-	}
-	if (m.n == 0) {
-		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: nothing to sign: no files %s", md.path,
-		    sc.nignore ? "left after the ignore paths" : "in the model");
-		goto done;
-	}
-	if (o->model_name)
-		m.model_name = mv_strdup(o->model_name);
-	else if (md.kind == MV_MODEL_ARCHIVE)
-		m.model_name = mv_strdup(md.top ? md.top : md.stem);
-	else
-		m.model_name = mv_strdup(md.name);
-	if (m.model_name == NULL) {
-		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-		goto done;
-	}
 	if ((st = mv_statement_write(ctx, &m, &payload)) != MV_OK)
 		goto done;
 	if ((st = mv_pae(&pae, MV_OMS_PAYLOAD_TYPE, payload.p, payload.len)) != MV_OK) {
@@ -218,14 +304,10 @@ done:
 	mv_key_free(key);
 	free(sig);
 	free(sigpath);
-	free(sigrel);
 	mv_buf_free(&payload);
 	mv_buf_free(&pae);
 	mv_buf_free(&bundle);
 	mv_manifest_free(&m);
-	mv_scope_issues_free(&issues);
-	mv_scope_free(&sc);
-	mv_result_free(res);
 	mv_model_close(&md);
 	return st;
 }

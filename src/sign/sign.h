@@ -258,12 +258,24 @@ void mv_x509_der_free(unsigned char **der, size_t *len, size_t n);
 /* Parse the bundle's DER chain (leaf first). */
 mv_status mv_x509_parse_chain(struct mv_ctx *ctx, unsigned char *const *der,
     const size_t *len, size_t n, struct stack_st_X509 **out);
+/* Which verifier's rules a signing certificate's usage must meet: model_signing's for the
+ * certificate method (digitalSignature or codeSigning), sigstore-python's for Fulcio
+ * certificates of keyless signatures (both). */
+enum mv_x509_usage {
+	MV_X509_USAGE_OMS = 0,
+	MV_X509_USAGE_FULCIO
+};
+/* Whether leaf may sign models under those rules; MV_ERR_VERIFY with the reason. Signing
+ * checks it too, so that no signature is made that could never verify. */
+mv_status mv_x509_check_usage(struct mv_ctx *ctx, struct x509_st *leaf,
+    enum mv_x509_usage usage);
 /* Path validation of chain[0] against roots, with chain[1..] as untrusted intermediates, at
- * the time asked for; then key usage / extended key usage for code signing where present.
- * MV_ERR_VERIFY with the reason on the context. */
+ * the time asked for; then the leaf's usage (MV_X509_USAGE_OMS). MV_ERR_VERIFY with the
+ * reason on the context. */
 mv_status mv_x509_verify(struct mv_ctx *ctx, struct stack_st_X509 *chain,
     struct stack_st_X509 *roots, enum mv_cert_time when);
-/* The same at time t (keyless: the log's integrated time). */
+/* The same at time t, with the usage of a Fulcio certificate (keyless: the log's integrated
+ * time). */
 mv_status mv_x509_verify_time(struct mv_ctx *ctx, struct stack_st_X509 *chain,
     struct stack_st_X509 *roots, time_t t);
 /* "subject ...; issuer ..." of a certificate (RFC 2253 forms); new string. */

@@ -453,6 +453,36 @@ kind_of(mv_status st)
 	}
 }
 
+/*
+ * A folder checked against the signature of one file (its one resource named "."): comparing
+ * names would only say "." is missing. Say what the signature covers instead, and which file
+ * of the folder it is when one has the signed digest.
+ */
+static mv_status
+one_file_signature(struct mv_verify_report *rep, const struct mv_model *md,
+    const struct sigsrc *src, const struct mv_manifest *m, const struct mv_manifest *lm)
+{
+	char *file = NULL;
+	mv_status st;
+
+	for (size_t i = 0; file == NULL && !m->shards && i < lm->n; i++)
+		if (lm->r[i].alg == m->r[0].alg && lm->r[i].len == m->r[0].len &&
+		    memcmp(lm->r[i].digest, m->r[0].digest, m->r[0].len) == 0 &&
+		    (file = mv_path_join(md->path, lm->r[i].path)) == NULL)
+			return MV_ERR_NOMEM;
+	if (file)
+		st = mv_report_diff(rep, MV_DIFF_WRONG_MODEL, "", "the signature covers one file "
+		    "(resource \".\"), not a folder: it is %s; verify that file with the signature "
+		    "named (mavis verify --signature %s %s)", file, src->where, file);
+	else
+		st = mv_report_diff(rep, MV_DIFF_WRONG_MODEL, "", "the signature covers one file "
+		    "(resource \".\"), not a folder, and no file of %s has its digest; verify the "
+		    "signed file with the signature named (mavis verify --signature %s FILE)",
+		    md->path, src->where);
+	free(file);
+	return st;
+}
+
 /* After a trusted signature: hash the model as the statement says and compare. */
 static mv_status
 check_files(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_model *md,
@@ -521,6 +551,10 @@ check_files(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_model 
 	}
 	if (md->top && (st = mv_report_set(&rep->top, md->top)) != MV_OK)
 		goto done;
+	if (md->kind == MV_MODEL_DIR && m->n > 0 && single_name(m, "") != NULL) {
+		st = one_file_signature(rep, md, src, m, &lm);
+		goto done;
+	}
 	st = compare(rep, m, &lm, &is, o->ignore_unsigned);
 done:
 	mv_result_free(own);

@@ -184,7 +184,7 @@ asn1_to_time(const ASN1_TIME *t, time_t *out)
 }
 
 static mv_status verify_at(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots,
-    int set, time_t t);
+    int set, time_t t, enum mv_x509_usage usage);
 
 mv_status
 mv_x509_verify(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots,
@@ -198,23 +198,55 @@ mv_x509_verify(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots,
 	    asn1_to_time(X509_get0_notBefore(sk_X509_value(chain, 0)), &t) != 0))
 		return mv_ctx_fail(ctx, MV_ERR_VERIFY, "the signing certificate's notBefore cannot "
 		    "be read");
-	return verify_at(ctx, chain, roots, when == MV_CERT_TIME_ISSUED, t);
+	return verify_at(ctx, chain, roots, when == MV_CERT_TIME_ISSUED, t, MV_X509_USAGE_OMS);
 }
 
 mv_status
 mv_x509_verify_time(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots, time_t t)
 {
-	return verify_at(ctx, chain, roots, 1, t);
+	return verify_at(ctx, chain, roots, 1, t, MV_X509_USAGE_FULCIO);
+}
+
+/*
+ * What the verifiers of the format accept as a signing certificate. model_signing's
+ * certificate verifier takes a leaf whose key usage allows digitalSignature or whose extended
+ * key usage lists codeSigning, and nothing else (a leaf with neither extension is refused).
+ * sigstore-python wants both of a Fulcio certificate. anyExtendedKeyUsage counts for neither.
+ */
+mv_status
+mv_x509_check_usage(struct mv_ctx *ctx, X509 *leaf, enum mv_x509_usage usage)
+{
+	uint32_t flags = X509_get_extension_flags(leaf);
+	int ds = (flags & EXFLAG_KUSAGE) && (X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE);
+	int cs = (flags & EXFLAG_XKUSAGE) && (X509_get_extended_key_usage(leaf) & XKU_CODE_SIGN);
+
+	if (usage == MV_X509_USAGE_FULCIO) {
+		if (!ds)
+			return mv_ctx_fail(ctx, MV_ERR_VERIFY, "the signing certificate's key usage "
+			    "does not allow digitalSignature");
+		if (!cs)
+			return mv_ctx_fail(ctx, MV_ERR_VERIFY, "the signing certificate's extended "
+			    "key usage does not include codeSigning");
+		return MV_OK;
+	}
+	if (ds || cs)
+		return MV_OK;
+	if (!(flags & (EXFLAG_KUSAGE | EXFLAG_XKUSAGE)))
+		return mv_ctx_fail(ctx, MV_ERR_VERIFY, "the signing certificate has neither a key "
+		    "usage nor an extended key usage extension: model signatures need "
+		    "digitalSignature or codeSigning");
+	return mv_ctx_fail(ctx, MV_ERR_VERIFY, "the signing certificate's key usage does not "
+	    "allow digitalSignature and its extended key usage does not include codeSigning");
 }
 
 static mv_status
-verify_at(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots, int set, time_t t)
+verify_at(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots, int set, time_t t,
+    enum mv_x509_usage usage)
 {
 	X509_STORE *store = X509_STORE_new();
 	X509_STORE_CTX *sctx = X509_STORE_CTX_new();
 	STACK_OF(X509) *untrusted = sk_X509_new_null();
 	X509 *leaf = sk_X509_value(chain, 0);
-	uint32_t flags;
 	mv_status st = MV_OK;
 
 	if (store == NULL || sctx == NULL || untrusted == NULL || leaf == NULL) {
@@ -248,20 +280,7 @@ verify_at(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots, int 
 		free(who);
 		goto done;
 	}
-	/* Key usage and extended key usage of the leaf, where present: it must be allowed to
-	 * make signatures, and to sign code when its purposes are listed. */
-	flags = X509_get_extension_flags(leaf);
-	if ((flags & EXFLAG_KUSAGE) && !(X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE)) {
-		st = mv_ctx_fail(ctx, MV_ERR_VERIFY, "the signing certificate's key usage does not "
-		    "allow digitalSignature");
-		goto done;
-	}
-	if ((flags & EXFLAG_XKUSAGE) &&
-	    !(X509_get_extended_key_usage(leaf) & (XKU_CODE_SIGN | XKU_ANYEKU))) {
-		st = mv_ctx_fail(ctx, MV_ERR_VERIFY, "the signing certificate's extended key "
-		    "usage does not include codeSigning");
-		goto done;
-	}
+	st = mv_x509_check_usage(ctx, leaf, usage);
 done:
 	ERR_clear_error();
 	sk_X509_free(untrusted);

@@ -29,6 +29,6 @@ EXTRA_DIST += tests/cli/sign.sh tests/interop/run.sh tests/interop/interop.js \
 
 ## clicompat: begin
 # The command itself: message prefix, help and version, model_signing forms, digest.
-TESTS += tests/cli/cli.sh
-EXTRA_DIST += tests/cli/cli.sh
+TESTS += tests/cli/cli.sh tests/cli/certs.sh tests/cli/prompt.sh
+EXTRA_DIST += tests/cli/cli.sh tests/cli/certs.sh tests/cli/prompt.sh
 ## clicompat: end

@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 "$PY" "$top_srcdir/testdata/scan/gen-scan.py" "$work/pkg" || exit 99
 cp "$EXP"/*.policy "$work/pkg/"
 cd "$work/pkg" || exit 99
-version=$("$MAVIS" --version | sed 's/^mavis //')
+version=$("$MAVIS" --version | sed -n '1s/^mavis //p')
 sigsha=$("$MAVIS" rules -f json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["signatures"]["sha256"])')
 pass=0
 fail=0

@@ -1,0 +1,154 @@
+/* cmd_digest.c: mavis digest: the root digest a signature of a model signs, printed as
+ * model_signing's digest command prints it. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+enum {
+	OPT_SIG = 's',
+	OPT_HELP = 'h',
+	OPT_IGN = 400,
+	OPT_GIT,
+	OPT_NO_GIT,
+	OPT_SYMLINKS,
+	OPT_SHARD,
+	OPT_HASH,
+	OPT_ARCHIVE,
+};
+
+/* model_signing's spellings (and their '_' twins, cli_options) name the same options. */
+static const struct option own[] = {
+	{"signature", required_argument, NULL, OPT_SIG},
+	{"ignore-paths", required_argument, NULL, OPT_IGN},
+	{"ignore-git-paths", no_argument, NULL, OPT_GIT},
+	{"no-ignore-git-paths", no_argument, NULL, OPT_NO_GIT},
+	{"allow-symlinks", no_argument, NULL, OPT_SYMLINKS},
+	{"shard-size", required_argument, NULL, OPT_SHARD},
+	{"hash", required_argument, NULL, OPT_HASH},
+	{"archive", required_argument, NULL, OPT_ARCHIVE},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: mavis digest [OPTIONS] MODEL\n"
+	    "\n"
+	    "Print the root digest that mavis sign would sign for MODEL (the subject of the\n"
+	    "OpenSSF Model Signing statement: SHA-256 over the files' digests in name order),\n"
+	    "as 'sha256:HEX', the way model_signing digest prints it.\n"
+	    "\n"
+	    "  -s, --signature FILE      the signature left out, as sign leaves it out (default\n"
+	    "                            MODEL/model.sig for a folder)\n"
+	    "      --exclude P           leave P out (repeatable; inside the model)\n"
+	    "      --no-ignore-git-paths count .git, .github, .gitattributes, .gitignore too\n"
+	    "      --follow-symlinks     hash the targets of symlinks inside the model\n"
+	    "      --shard-size N        digest every N bytes on their own (shards)\n"
+	    "      --hash ALG            the files' digest: sha256 (default), blake2b, blake3\n"
+	    "      --archive HOW         auto (tar: members), members, or whole\n"
+	    "      --jobs N              worker threads (default: one per CPU)\n"
+	    "      --no-progress         no progress bar\n"
+	    "\n"
+	    "model_signing's spellings work too, with '-' or '_': --ignore-paths,\n"
+	    "--ignore-git-paths, --allow-symlinks.\n"
+	    "Exit status: 0 printed, 2 error.\n");
+}
+
+int
+cmd_digest(int argc, char **argv)
+{
+	struct mv_ctx *ctx = mv_ctx_new();
+	struct option *opts = cli_options(own);
+	struct mv_sign_opts so;
+	const char **ign = NULL;
+	char **rel = NULL;
+	unsigned char root[32];
+	size_t nign = 0;
+	unsigned flags = 0;
+	int progress = 1, opt, rc = EXIT_ERROR;
+
+	memset(&so, 0, sizeof(so));
+	if (ctx == NULL || opts == NULL) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+		int r;
+
+		switch (opt) {
+		case OPT_SIG: so.signature = optarg; break;
+		case OPT_IGNORE:
+		case OPT_IGN:
+			if (cli_push(&ign, &nign, optarg) != 0)
+				goto done;
+			break;
+		case OPT_GIT: so.no_git_ignores = 0; break;
+		case OPT_NO_GIT: so.no_git_ignores = 1; break;
+		case OPT_FOLLOW:
+		case OPT_SYMLINKS: so.allow_symlinks = 1; break;
+		case OPT_SHARD:
+			if (cli_shard_option(optarg, &so.shard_size) != 0)
+				goto done;
+			break;
+		case OPT_HASH:
+			if (cli_hash_option(optarg, &so.hash) != 0)
+				goto done;
+			break;
+		case OPT_ARCHIVE:
+			if (cli_archive_option(optarg, &so.archive) != 0)
+				goto done;
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			rc = EXIT_PASS;
+			goto done;
+		case OPT_NO_PROGRESS:
+			progress = 0;
+			break;
+		case OPT_NO_RECURSE:
+			rc = cli_error("--no-recurse: use --archive whole to digest an archive as one "
+			    "file");
+			goto done;
+		default:
+			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
+				break;
+			if (r == 1)
+				cli_try_help();
+			goto done;
+		}
+	}
+	if (optind != argc - 1) {
+		rc = cli_error("%s", optind >= argc ? "no MODEL given (try 'mavis digest --help')" :
+		    "one MODEL at a time");
+		goto done;
+	}
+	if ((rel = cli_model_rels(argv[optind], ign, nign)) == NULL)
+		goto done;
+	so.ignore = (const char *const *)rel;
+	so.nignore = nign;
+	cli_progress_attach(ctx, progress);
+	if (mv_sign_digest(ctx, &so, argv[optind], root, NULL) != MV_OK) {
+		cli_progress_done();
+		rc = cli_error("%s", mv_ctx_error(ctx));
+		goto done;
+	}
+	cli_progress_done();
+	fputs("sha256:", stdout);
+	for (size_t i = 0; i < sizeof(root); i++)
+		printf("%02x", root[i]);
+	putchar('\n');
+	rc = fflush(stdout) == 0 ? EXIT_PASS : cli_error("write error: %s", strerror(errno));
+done:
+	cli_strv_free(rel);
+	free(ign);
+	free(opts);
+	mv_ctx_free(ctx);
+	return rc;
+}
