@@ -1,5 +1,5 @@
 /* keras.c: Keras models: config.json of .keras archives (and model JSON found alone), and
- * legacy HDF5 files, whose model_config is found by a bounded byte search. */
+ * legacy HDF5 files, whose model_config and training_config attributes hdf5.c reads. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include "core/sigfile.h"
 #include "core/str.h"
 #include "scan/formats.h"
+#include "scan/hdf5.h"
 #include "scan/jsonutil.h"
 #include "scan/keras.h"
 
@@ -297,26 +298,18 @@ mv_keras_check(struct mv_report *rep, json_t *config, const char *where, int64_t
 
 /* ---- the analyser: config.json and HDF5 ---- */
 
-static const char pattern[] = "{\"class_name\"";
-#define PATLEN (sizeof(pattern) - 1)
-#define MAX_DOCS 16
+/* The root attributes of a legacy Keras HDF5 model that Keras deserializes. */
+static const char *const h5_attrs[] = {"model_config", "training_config"};
+/* Where libhdf5 and h5py put the superblock and root group: kept for pointers backwards. */
+#define H5_RETAIN (16u << 20)
 
 struct keras {
 	struct mv_report rep;
 	const struct mv_actx *a;
 	int h5;
-	struct mv_buf buf;          /* config.json, or the JSON being captured from HDF5 */
+	struct mv_buf buf;          /* config.json */
+	struct mv_h5 *reader;       /* HDF5 */
 	int gave_up;
-	/* HDF5 byte search */
-	unsigned char carry[PATLEN];
-	size_t ncarry;
-	uint64_t pos;
-	int capturing;
-	uint64_t cap_start;
-	unsigned depth;
-	int in_str, esc;
-	unsigned docs;
-	int found;
 };
 
 static int
@@ -337,18 +330,25 @@ static void *
 keras_begin(const struct mv_actx *a)
 {
 	struct keras *s = calloc(1, sizeof(*s));
+	uint64_t budget = a->limit[MV_LIMIT_HEADER];
 
 	if (s == NULL)
 		return NULL;
 	mv_report_init(&s->rep, a);
 	s->a = a;
 	s->h5 = a->format == MV_FMT_HDF5;
+	if (s->h5 && (s->reader = mv_h5_new(h5_attrs, 2, budget < H5_RETAIN ? budget : H5_RETAIN,
+	    budget)) == NULL) {
+		free(s);
+		return NULL;
+	}
 	mv_buf_init(&s->buf, (size_t)a->limit[MV_LIMIT_HEADER]);
 	return s;
 }
 
 static void
-check_doc(struct keras *s, const unsigned char *p, size_t n, int64_t offset, int strict)
+check_doc(struct keras *s, const unsigned char *p, size_t n, int64_t offset, int strict,
+    const char *where)
 {
 	json_t *root = NULL;
 	char err[256];
@@ -359,144 +359,19 @@ check_doc(struct keras *s, const unsigned char *p, size_t n, int64_t offset, int
 	    sizeof(err));
 	if (st != MV_OK) {
 		if (strict)
-			mv_report(&s->rep, MV_R_KERAS_CONFIG_INVALID, offset, "%s", err);
+			mv_report(&s->rep, MV_R_KERAS_CONFIG_INVALID, offset, "%s: %s", where, err);
 		return;
 	}
 	if (mv_keras_is_config(root)) {
 		if (dup)
 			mv_report(&s->rep, MV_R_KERAS_CONFIG_INVALID, offset,
 			    "duplicate keys: %s", err);
-		if (s->h5 && !s->found)
-			mv_report(&s->rep, MV_R_KERAS_H5_HEURISTIC, offset,
-			    "Keras model configuration found by byte search at offset %lld; HDF5 "
-			    "structure not parsed", (long long)offset);
-		s->found = 1;
-		mv_keras_check(&s->rep, root, s->h5 ? "model_config" : mv_actx_base(s->a), offset);
+		mv_keras_check(&s->rep, root, where, offset);
+	} else if (s->h5 && root) {
+		/* training_config is not a serialized object, but its losses and metrics are. */
+		mv_keras_check(&s->rep, root, where, offset);
 	}
 	json_decref(root);
-}
-
-/* Follow the JSON being captured through p[0..n); returns bytes used, and ends the capture
- * when its outermost brace closes. */
-static size_t
-capture(struct keras *s, const unsigned char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = p[i];
-
-		if (c < 0x20 && (s->in_str || (c != '\n' && c != '\r' && c != '\t'))) {
-			/* Binary bytes: this was not JSON after all. */
-			s->capturing = 0;
-			mv_buf_reset(&s->buf);
-			return i;
-		}
-		if (s->in_str) {
-			if (s->esc)
-				s->esc = 0;
-			else if (c == '\\')
-				s->esc = 1;
-			else if (c == '"')
-				s->in_str = 0;
-			continue;
-		}
-		if (c == '"') {
-			s->in_str = 1;
-		} else if (c == '{' || c == '[') {
-			s->depth++;
-		} else if (c == '}' || c == ']') {
-			if (--s->depth == 0) {
-				i++;
-				break;
-			}
-		}
-	}
-	if (mv_buf_add(&s->buf, p, i) != MV_OK) {
-		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path,
-		    (int64_t)s->cap_start, "JSON in the HDF5 file is larger than --max-header; "
-		    "not checked");
-		s->capturing = 0;
-		mv_buf_free(&s->buf);
-		mv_buf_init(&s->buf, (size_t)s->a->limit[MV_LIMIT_HEADER]);
-		return i;
-	}
-	if (s->depth == 0) {
-		s->capturing = 0;
-		s->docs++;
-		check_doc(s, s->buf.p, s->buf.len, (int64_t)s->cap_start, 0);
-		mv_buf_reset(&s->buf);
-	}
-	return i;
-}
-
-static void
-start_capture(struct keras *s, uint64_t at)
-{
-	s->capturing = 1;
-	s->cap_start = at;
-	s->depth = 0;
-	s->in_str = s->esc = 0;
-	mv_buf_reset(&s->buf);
-}
-
-/* The pattern starting in carry and ending in p: where it starts in p's coordinates. */
-static int
-match_across(const struct keras *s, const unsigned char *p, size_t n, size_t *k)
-{
-	for (size_t c = 0; c < s->ncarry; c++) {
-		size_t in_carry = s->ncarry - c, rest = PATLEN - in_carry;
-
-		if (rest > n || rest == 0)
-			continue;
-		if (memcmp(s->carry + c, pattern, in_carry) == 0 &&
-		    memcmp(p, pattern + in_carry, rest) == 0) {
-			*k = c;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static void
-h5_feed(struct keras *s, const unsigned char *p, size_t n)
-{
-	uint64_t base = s->pos;
-	size_t i = 0, k;
-
-	s->pos += n;
-	if (!s->capturing && s->docs < MAX_DOCS && match_across(s, p, n, &k)) {
-		/* Put the start of the pattern back in front of the capture. */
-		start_capture(s, base - (s->ncarry - k));
-		capture(s, s->carry + k, s->ncarry - k);
-	}
-	while (i < n) {
-		if (s->capturing) {
-			i += capture(s, p + i, n - i);
-			continue;
-		}
-		if (s->docs >= MAX_DOCS)
-			break;
-		{
-			const unsigned char *hit = memmem(p + i, n - i, pattern, PATLEN);
-
-			if (hit == NULL)
-				break;
-			start_capture(s, base + (uint64_t)(hit - p));
-			i = (size_t)(hit - p);
-		}
-	}
-	/* Keep the last bytes for a pattern that straddles the next block. */
-	if (n >= PATLEN - 1) {
-		memcpy(s->carry, p + n - (PATLEN - 1), PATLEN - 1);
-		s->ncarry = PATLEN - 1;
-	} else {
-		size_t keep = s->ncarry + n > PATLEN - 1 ? PATLEN - 1 - n : s->ncarry;
-
-		memmove(s->carry, s->carry + s->ncarry - keep, keep);
-		memcpy(s->carry + keep, p, n);
-		s->ncarry = keep + n;
-	}
 }
 
 static mv_status
@@ -504,10 +379,8 @@ keras_feed(void *state, const unsigned char *p, size_t n)
 {
 	struct keras *s = state;
 
-	if (s->h5) {
-		h5_feed(s, p, n);
-		return MV_OK;
-	}
+	if (s->h5)
+		return mv_h5_feed(s->reader, p, n) ? MV_ERR_LIMIT : MV_OK;
 	if (mv_buf_add(&s->buf, p, n) != MV_OK) {
 		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
 		    "Keras configuration larger than --max-header; not checked");
@@ -518,15 +391,40 @@ keras_feed(void *state, const unsigned char *p, size_t n)
 	return MV_OK;
 }
 
+/* A legacy HDF5 model: its model_config and training_config, read from the structure. A file
+ * whose structure cannot be read is not a file whose configuration is clean. */
+static void
+keras_h5_end(struct keras *s, int complete)
+{
+	char err[256];
+	const unsigned char *v;
+	size_t name, n;
+	uint64_t off;
+
+	if (!complete)
+		return;
+	if (mv_h5_finish(s->reader, err, sizeof(err)) != MV_OK) {
+		mv_report(&s->rep, MV_R_KERAS_H5_INVALID, -1, "HDF5 structure not read: %s", err);
+		return;
+	}
+	for (size_t i = 0; mv_h5_value(s->reader, i, &name, &v, &n, &off); i++)
+		check_doc(s, v, n, (int64_t)off, 1, h5_attrs[name]);
+}
+
 static void
 keras_end(void *state, int complete)
 {
 	struct keras *s = state;
 
-	if (!complete || s->gave_up || s->h5)
+	if (s->h5) {
+		keras_h5_end(s, complete);
+		return;
+	}
+	if (!complete || s->gave_up)
 		return;
 	check_doc(s, s->buf.p ? s->buf.p : (const unsigned char *)"", s->buf.len, 0,
-	    strcmp(mv_actx_base(s->a), "config.json") == 0 && s->a->parent == MV_FMT_ZIP);
+	    strcmp(mv_actx_base(s->a), "config.json") == 0 && s->a->parent == MV_FMT_ZIP,
+	    mv_actx_base(s->a));
 }
 
 static void
@@ -535,6 +433,7 @@ keras_free(void *state)
 	struct keras *s = state;
 
 	mv_buf_free(&s->buf);
+	mv_h5_free(s->reader);
 	free(s);
 }
 

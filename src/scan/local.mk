@@ -2,6 +2,7 @@ libmavis_internal_la_SOURCES += \
 	src/scan/analyse.c \
 	src/scan/exec.c \
 	src/scan/gguf.c \
+	src/scan/hdf5.c \
 	src/scan/jsonutil.c \
 	src/scan/keras.c \
 	src/scan/nemo.c \
@@ -31,6 +32,7 @@ noinst_HEADERS += \
 noinst_HEADERS += \
 	src/scan/analyse.h \
 	src/scan/formats.h \
+	src/scan/hdf5.h \
 	src/scan/jsonutil.h \
 	src/scan/keras.h \
 	src/scan/pbwalk.h \

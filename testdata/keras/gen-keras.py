@@ -82,11 +82,15 @@ def keras_zip(name, config, rules, extra=None, raw_config=None):
     rows.append((name, rules))
 
 
-def legacy_h5(name, config, rules):
-    with h5py.File(os.path.join(OUT, name), "w") as f:
+def legacy_h5(name, config, rules, libver="earliest", extra=0, training=None, raw=None):
+    with h5py.File(os.path.join(OUT, name), "w", libver=libver) as f:
         f.attrs["keras_version"] = b"2.12.0"
         f.attrs["backend"] = b"tensorflow"
-        f.attrs["model_config"] = json.dumps(config).encode("utf8")
+        for i in range(extra):
+            f.attrs["note_%d" % i] = "attribute %d" % i
+        f.attrs["model_config"] = raw if raw is not None else json.dumps(config).encode("utf8")
+        if training is not None:
+            f.attrs["training_config"] = json.dumps(training).encode("utf8")
         mw = f.create_group("model_weights")
         mw.attrs["layer_names"] = np.array([b"dense"])
         g = mw.create_group("dense/dense")
@@ -157,7 +161,7 @@ legacy_h5("legacy_lambda.h5", {"class_name": "Sequential", "config": {
         {"class_name": "Lambda", "config": {"name": "lambda", "function": [CODE, None, None],
                                             "function_type": "lambda",
                                             "module": "__main__"}}]}},
-    "keras.lambda,keras.h5.heuristic")
+    "keras.lambda")
 
 # ---- layers and config values that load something else ----
 keras_zip("ok_lookup_inline.keras", with_layer(obj("keras.layers", "StringLookup", {
@@ -202,6 +206,24 @@ legacy_h5("hub_layer.h5", {"class_name": "Sequential", "config": {
             "handle": "https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5"}},
         {"class_name": "Dense", "config": {"name": "dense", "units": 2}}]}},
     "keras.layer.external,keras.config.path")
+
+# HDF5 read as libhdf5 reads it: dense attribute storage (libver latest, more than 8
+# attributes), keys in any order, training_config, and files that cannot be read.
+legacy_h5("legacy_lambda_dense.h5", {"config": {"name": "sequential", "layers": [
+    {"config": {"name": "lambda", "function": [CODE, None, None], "function_type": "lambda",
+                "module": "__main__"}, "class_name": "Lambda"}]}, "class_name": "Sequential"},
+    "keras.lambda", libver="latest", extra=12)
+legacy_h5("training_gadget.h5", {"class_name": "Sequential", "config": {"name": "s",
+                                                                        "layers": []}},
+    "keras.function.gadget", libver="latest",
+    training={"loss": {"module": "keras.src.saving.serialization_lib", "class_name": "function",
+                       "config": "enable_unsafe_deserialization"}, "metrics": []})
+legacy_h5("config_not_json.h5", None, "keras.config.invalid", raw=b'{"class_name": "Seq')
+with open(os.path.join(OUT, "ok_legacy.h5"), "rb") as f:
+    whole = f.read()
+with open(os.path.join(OUT, "truncated.h5"), "wb") as f:
+    f.write(whole[:whole.index(b"GCOL") + 16])
+rows.append(("truncated.h5", "keras.h5.invalid"))
 
 with open(os.path.join(OUT, "expected.tsv"), "w") as f:
     f.write("# fixture\texpected rules (comma-separated), or - for nothing above info\n")

@@ -105,6 +105,13 @@ tests_fuzz_fuzz_parquet_SOURCES = tests/fuzz/fuzz_parquet.c tests/fuzz/replay.c
 tests_fuzz_fuzz_parquet_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_parquet_LDADD = $(FUZZ_LIBS)
 
+# The HDF5 root attribute reader (scan/hdf5.c); seeds: the files of testdata/hdf5.
+check_PROGRAMS += tests/fuzz/fuzz_hdf5
+TESTS += tests/fuzz/fuzz_hdf5
+tests_fuzz_fuzz_hdf5_SOURCES = tests/fuzz/fuzz_hdf5.c tests/fuzz/replay.c
+tests_fuzz_fuzz_hdf5_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_hdf5_LDADD = $(FUZZ_LIBS)
+
 # The pickle machine and the NumPy header parser; seeds: tests/fuzz/seeds-pickle.py.
 check_PROGRAMS += tests/fuzz/fuzz_pickle tests/fuzz/fuzz_npy
 TESTS += tests/fuzz/fuzz_pickle tests/fuzz/fuzz_npy
@@ -138,7 +145,7 @@ if LIBFUZZER
 noinst_PROGRAMS = tests/fuzz/lf_zipidx tests/fuzz/lf_walk tests/fuzz/lf_oci tests/fuzz/lf_bundle \
 	tests/fuzz/lf_envelope tests/fuzz/lf_statement tests/fuzz/lf_safetensors tests/fuzz/lf_gguf \
 	tests/fuzz/lf_onnx tests/fuzz/lf_savedmodel tests/fuzz/lf_template tests/fuzz/lf_keras \
-	tests/fuzz/lf_nemo tests/fuzz/lf_pickle tests/fuzz/lf_npy tests/fuzz/lf_arrow \
+	tests/fuzz/lf_nemo tests/fuzz/lf_pickle tests/fuzz/lf_npy tests/fuzz/lf_hdf5 tests/fuzz/lf_arrow \
 	tests/fuzz/lf_parquet tests/fuzz/lf_hfcode tests/fuzz/lf_mlflow
 LIBFUZZER_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_lf_zipidx_SOURCES = tests/fuzz/fuzz_zipidx.c
@@ -156,6 +163,7 @@ tests_fuzz_lf_keras_SOURCES = tests/fuzz/fuzz_keras.c
 tests_fuzz_lf_nemo_SOURCES = tests/fuzz/fuzz_nemo.c
 tests_fuzz_lf_pickle_SOURCES = tests/fuzz/fuzz_pickle.c
 tests_fuzz_lf_npy_SOURCES = tests/fuzz/fuzz_npy.c
+tests_fuzz_lf_hdf5_SOURCES = tests/fuzz/fuzz_hdf5.c
 tests_fuzz_lf_zipidx_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_walk_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_oci_CFLAGS = $(FUZZ_FLAGS)
@@ -171,6 +179,7 @@ tests_fuzz_lf_keras_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_nemo_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_pickle_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_npy_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_hdf5_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_zipidx_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_walk_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_oci_LDFLAGS = $(LIBFUZZER_LINK)
@@ -186,6 +195,7 @@ tests_fuzz_lf_keras_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_nemo_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_pickle_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_npy_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_hdf5_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_zipidx_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_walk_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_oci_LDADD = $(FUZZ_LIBS)
@@ -201,6 +211,7 @@ tests_fuzz_lf_keras_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_nemo_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_pickle_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_npy_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_hdf5_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_arrow_SOURCES = tests/fuzz/fuzz_arrow.c
 tests_fuzz_lf_arrow_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_arrow_LDFLAGS = $(LIBFUZZER_LINK)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Refresh the seed corpora of the content-analyser harnesses (tests/fuzz/corpus/{safetensors,
-gguf,onnx,savedmodel,template,keras,nemo}) from the fixtures in testdata. Run from the top of
+gguf,onnx,savedmodel,template,keras,hdf5,nemo}) from the fixtures in testdata. Run from the top of
 the source tree after regenerating fixtures."""
 import glob
 import os
@@ -53,6 +53,10 @@ for f in glob.glob(T + "/keras/*.keras"):
             out.write(z.read("config.json"))
 for f in glob.glob(T + "/keras/*.h5") + glob.glob(T + "/keras/*.json"):
     shutil.copy(f, d)
+d = fresh("hdf5")
+for f in glob.glob(T + "/hdf5/*.h5"):
+    if os.path.getsize(f) < 65536:
+        shutil.copy(f, d)
 d = fresh("nemo")
 for f in glob.glob(T + "/nemo/*.nemo"):
     with tarfile.open(f) as t:

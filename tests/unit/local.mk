@@ -134,3 +134,9 @@ TESTS += tests/unit/template_fold.sh
 EXTRA_DIST += tests/unit/template_fold.sh tests/unit/template_fold.py
 tests_unit_tplfold_dump_CFLAGS = $(UNIT_FLAGS)
 tests_unit_tplfold_dump_LDADD = libmavis_internal.la
+
+# The HDF5 root attribute reader over the files h5py wrote (testdata/hdf5/gen-hdf5.py).
+check_PROGRAMS += tests/unit/check_hdf5
+TESTS += tests/unit/check_hdf5
+tests_unit_check_hdf5_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_hdf5_LDADD = $(UNIT_LIBS)
