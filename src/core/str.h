@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "mavis.h"
 
 char *mv_strdup(const char *s);
@@ -18,6 +19,8 @@ char *mv_vasprintf(const char *fmt, va_list ap) MV_PRINTF(1, 0);
 char *mv_str_escape(const char *s, size_t n);
 /* True when s[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
 int mv_utf8_valid(const char *s, size_t n);
+/* Write code point cp (U+FFFD past U+10FFFF) as UTF-8 into out; returns its length. */
+size_t mv_utf8_put(uint32_t cp, unsigned char out[4]);
 /* "a" + "/" + "b", or "b" when a is empty. */
 char *mv_path_join(const char *a, const char *b);
 /* Parse a decimal count with an optional size suffix (k, M, G, T; KiB, MiB, GiB, TiB are

@@ -82,30 +82,8 @@ static mv_status
 put_utf8(struct mv_buf *b, uint32_t cp)
 {
 	unsigned char u[4];
-	size_t n;
 
-	if (cp > 0x10ffff)
-		cp = 0xfffd;
-	if (cp < 0x80) {
-		u[0] = (unsigned char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (unsigned char)(0xc0 | (cp >> 6));
-		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | (cp >> 12));
-		u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (unsigned char)(0xf0 | (cp >> 18));
-		u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return mv_buf_add(b, u, n);
+	return mv_buf_add(b, u, mv_utf8_put(cp, u));
 }
 
 /* Decode a string literal's body (Python unicode-escape rules, as Jinja's lexer applies them)

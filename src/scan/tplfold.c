@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/str.h"
 #include "scan/template_int.h"
 
 /* Bounds: no template can make the folder allocate or work without limit. */
@@ -494,19 +495,9 @@ str_percent(struct mv_fold *f, const struct val *fmt, const struct val *args, si
 			ok = (args[a].t == V_INT || args[a].t == V_BOOL) &&
 			    mv_buf_printf(&o, "%lld", (long long)args[a].i) == MV_OK;
 		} else if (d == 'c' && args[a].t == V_INT && args[a].i >= 0 && args[a].i < 0x110000) {
-			uint32_t cp = (uint32_t)args[a].i;
 			unsigned char u[4];
-			size_t un = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+			size_t un = mv_utf8_put((uint32_t)args[a].i, u);
 
-			if (un == 1) {
-				u[0] = (unsigned char)cp;
-			} else {
-				for (size_t k = un - 1; k > 0; k--) {
-					u[k] = (unsigned char)(0x80 | (cp & 0x3f));
-					cp >>= 6;
-				}
-				u[0] = (unsigned char)((0xf00u >> un) | cp);
-			}
 			ok = mv_buf_add(&o, u, un) == MV_OK;
 		} else if (d == 'c' && args[a].t == V_STR && !args[a].open) {
 			size_t c1;
