@@ -104,6 +104,30 @@ mv_report(struct mv_report *r, enum mv_rule rule, int64_t offset, const char *fm
 	va_end(ap);
 }
 
+void
+mv_whole_init(struct mv_whole *w, const struct mv_actx *a)
+{
+	mv_buf_init(&w->buf, (size_t)a->limit[MV_LIMIT_HEADER]);
+	w->over = 0;
+}
+
+mv_status
+mv_whole_feed(struct mv_whole *w, const unsigned char *p, size_t n)
+{
+	if (mv_buf_add(&w->buf, p, n) != MV_OK) {
+		w->over = 1;
+		mv_buf_free(&w->buf);
+		return MV_ERR_LIMIT;
+	}
+	return MV_OK;
+}
+
+const unsigned char *
+mv_whole_bytes(const struct mv_whole *w)
+{
+	return w->buf.p ? w->buf.p : (const unsigned char *)"";
+}
+
 const char *
 mv_actx_base(const struct mv_actx *a)
 {

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mavis.h"
+#include "core/buf.h"
 #include "core/finding.h"
 #include "walk/sniff.h"
 
@@ -79,6 +80,17 @@ struct mv_report {
 void mv_report_init(struct mv_report *r, const struct mv_actx *a);
 void mv_report(struct mv_report *r, enum mv_rule rule, int64_t offset, const char *fmt, ...)
     MV_PRINTF(4, 5);
+/* An entry kept whole for a parser that runs at its end, within --max-header: once the
+ * entry outgrows that, the bytes are dropped, over is set and MV_ERR_LIMIT returned. */
+struct mv_whole {
+	struct mv_buf buf;
+	int over;
+};
+void mv_whole_init(struct mv_whole *w, const struct mv_actx *a);
+mv_status mv_whole_feed(struct mv_whole *w, const unsigned char *p, size_t n);
+/* The bytes kept (never NULL; "" when there are none). */
+const unsigned char *mv_whole_bytes(const struct mv_whole *w);
+
 /* The last path component of an entry name ("a/b!/c/config.json" gives "config.json"). */
 const char *mv_actx_base(const struct mv_actx *a);
 /* True when the entry's base name ends with sfx (ASCII case-insensitive). */

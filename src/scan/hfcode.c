@@ -35,8 +35,7 @@ struct hf {
 	struct mv_report rep;
 	const struct mv_actx *a;
 	int script;                 /* a .py file, else a config */
-	struct mv_buf buf;
-	int over;
+	struct mv_whole w;
 	/* what the config's references name */
 	struct mv_strset files, whos;
 	struct mv_buf local, classes, external;
@@ -71,7 +70,7 @@ hf_begin(const struct mv_actx *a)
 	mv_report_init(&s->rep, a);
 	s->a = a;
 	s->script = !config_name(a);
-	mv_buf_init(&s->buf, (size_t)a->limit[MV_LIMIT_HEADER]);
+	mv_whole_init(&s->w, a);
 	mv_strset_init(&s->files);
 	mv_strset_init(&s->whos);
 	mv_buf_init(&s->local, LIST_MAX + 8);
@@ -85,12 +84,7 @@ hf_feed(void *state, const unsigned char *p, size_t n)
 {
 	struct hf *s = state;
 
-	if (mv_buf_add(&s->buf, p, n) != MV_OK) {
-		s->over = 1;
-		mv_buf_free(&s->buf);
-		return MV_ERR_LIMIT;
-	}
-	return MV_OK;
+	return mv_whole_feed(&s->w, p, n);
 }
 
 /* Append ", item" (or "item") to a list kept within LIST_MAX; a full list ends in "...". */
@@ -162,7 +156,7 @@ config_end(struct hf *s)
 	size_t i;
 	int dup = 0, st;
 
-	if (mv_json_load(s->buf.p ? s->buf.p : (const unsigned char *)"", s->buf.len,
+	if (mv_json_load(mv_whole_bytes(&s->w), s->w.buf.len,
 	    (unsigned)s->a->limit[MV_LIMIT_JSON_DEPTH], 0, &root, &dup, err, sizeof(err)) != MV_OK)
 		return;     /* not JSON: transformers fails before it imports anything */
 	map = json_object_get(root, "auto_map");
@@ -265,7 +259,7 @@ named_script(const struct mv_actx *a)
 static void
 script_end(struct hf *s)
 {
-	const char *p = (const char *)s->buf.p, *end = p ? p + s->buf.len : NULL;
+	const char *p = (const char *)s->w.buf.p, *end = p ? p + s->w.buf.len : NULL;
 	uint64_t line = 1;
 
 	while (p && p < end) {
@@ -274,7 +268,8 @@ script_end(struct hf *s)
 		const char *base = builder_class(p, n);
 
 		if (base) {
-			mv_report(&s->rep, MV_R_HF_DATASET_SCRIPT, (int64_t)(p - (const char *)s->buf.p),
+			mv_report(&s->rep, MV_R_HF_DATASET_SCRIPT,
+			    (int64_t)(p - (const char *)s->w.buf.p),
 			    "line %llu defines a datasets %s: a dataset loading script, which "
 			    "datasets.load_dataset imports and runs (asking for trust_remote_code=True "
 			    "from datasets 2.16, without asking before)", (unsigned long long)line,
@@ -298,7 +293,7 @@ hf_end(void *state, int complete)
 
 	if (!complete)
 		return;
-	if (s->over) {
+	if (s->w.over) {
 		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
 		    "%s larger than --max-header; not checked for Hugging Face remote code",
 		    s->script ? "Python file" : "config");
@@ -315,7 +310,7 @@ hf_free(void *state)
 {
 	struct hf *s = state;
 
-	mv_buf_free(&s->buf);
+	mv_buf_free(&s->w.buf);
 	mv_strset_free(&s->files);
 	mv_strset_free(&s->whos);
 	mv_buf_free(&s->local);

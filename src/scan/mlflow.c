@@ -26,8 +26,7 @@ struct item {
 struct mlm {
 	struct mv_report rep;
 	const struct mv_actx *a;
-	struct mv_buf buf;
-	int over;
+	struct mv_whole w;
 	struct item *it;
 	size_t nit;
 	struct mv_strset files;     /* files reported as loaded */
@@ -50,7 +49,7 @@ ml_begin(const struct mv_actx *a)
 		return NULL;
 	mv_report_init(&s->rep, a);
 	s->a = a;
-	mv_buf_init(&s->buf, (size_t)a->limit[MV_LIMIT_HEADER]);
+	mv_whole_init(&s->w, a);
 	mv_strset_init(&s->files);
 	return s;
 }
@@ -60,12 +59,7 @@ ml_feed(void *state, const unsigned char *p, size_t n)
 {
 	struct mlm *s = state;
 
-	if (mv_buf_add(&s->buf, p, n) != MV_OK) {
-		s->over = 1;
-		mv_buf_free(&s->buf);
-		return MV_ERR_LIMIT;
-	}
-	return MV_OK;
+	return mv_whole_feed(&s->w, p, n);
 }
 
 static void
@@ -136,8 +130,7 @@ parse(struct mlm *s)
 
 	if (!yaml_parser_initialize(&parser))
 		return -1;
-	yaml_parser_set_input_string(&parser, s->buf.p ? s->buf.p : (const unsigned char *)"",
-	    s->buf.len);
+	yaml_parser_set_input_string(&parser, mv_whole_bytes(&s->w), s->w.buf.len);
 	while (!done) {
 		const char *v = NULL;
 
@@ -314,7 +307,7 @@ ml_end(void *state, int complete)
 
 	if (!complete)
 		return;
-	if (s->over) {
+	if (s->w.over) {
 		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
 		    "MLmodel larger than --max-header; not checked");
 		return;
@@ -339,7 +332,7 @@ ml_free(void *state)
 		free(s->anc_value[i]);
 	}
 	mv_strset_free(&s->files);
-	mv_buf_free(&s->buf);
+	mv_buf_free(&s->w.buf);
 	free(s);
 }
 
