@@ -14,6 +14,7 @@
 
 #include "core/ctx.h"
 #include "core/str.h"
+#include "hash/blake3.h"
 #include "walk/source.h"
 #include "walk/walk.h"
 
@@ -218,12 +219,166 @@ task_sniff(void *arg)
 	}
 }
 
+/* ---- one large file hashed with BLAKE3 alone: subtrees on every worker ---- */
+
+/* The pieces of one file: each full piece but the last is a subtree of its own, hashed by any
+ * worker; the last piece's hasher takes the others' chaining values when all are done. */
+struct b3_split {
+	struct mv_item *item;
+	unsigned level;                  /* pieces of 2^level chunks */
+	size_t npieces;                  /* whole pieces before the last */
+	uint32_t (*cv)[8];
+	struct mv_blake3 tail;
+	atomic_size_t left;              /* piece tasks not finished */
+	atomic_uint failed;
+};
+
+struct b3_job {
+	struct b3_split *sp;
+	size_t k;                        /* piece index; npieces is the last piece */
+};
+
+/* Pieces of at least 4 MiB, and about eight per worker so that the workers finish
+ * together whatever else the queue holds. */
+#define B3_PIECE_MIN_LEVEL 12
+#define B3_PIECE_MAX_LEVEL 18
+
+static unsigned
+b3_piece_level(uint64_t size, unsigned jobs)
+{
+	unsigned level = B3_PIECE_MIN_LEVEL;
+
+	while (level < B3_PIECE_MAX_LEVEL &&
+	    ((uint64_t)MV_BLAKE3_CHUNK << (level + 1)) * 8 * jobs <= size)
+		level++;
+	return level;
+}
+
+static void
+b3_join(struct b3_split *sp)
+{
+	struct mv_item *item = sp->item;
+
+	if (atomic_load(&sp->failed) == 0 &&
+	    mv_blake3_join(&sp->tail, (const uint32_t (*)[8])sp->cv, sp->npieces, sp->level) ==
+	    MV_OK) {
+		memset(&item->top.digest[0], 0, sizeof(item->top.digest[0]));
+		item->top.digest[0].alg = MV_HASH_BLAKE3;
+		item->top.digest[0].len = MV_BLAKE3_OUT;
+		mv_blake3_final(&sp->tail, item->top.digest[0].value);
+		item->top.ndigest = 1;
+	} else {
+		atomic_fetch_add(&item->shard_errors, 1);
+	}
+	free(sp->cv);
+	free(sp);
+}
+
+static void
+task_b3_piece(void *arg)
+{
+	struct b3_job *j = arg;
+	struct b3_split *sp = j->sp;
+	struct mv_item *item = sp->item;
+	uint64_t piece = (uint64_t)MV_BLAKE3_CHUNK << sp->level, off = j->k * piece;
+	uint64_t end = j->k < sp->npieces ? off + piece : item->top.size;
+	struct mv_blake3 *h = malloc(sizeof(*h));
+	unsigned char *buf = malloc(MV_READ_BUF);
+	int fd = -1, ok = 0;
+
+	if (h == NULL || buf == NULL ||
+	    (fd = open(item->fspath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		goto done;
+	mv_blake3_init_at(h, (uint64_t)j->k << sp->level);
+	ok = 1;
+	while (off < end) {
+		size_t n = end - off < MV_READ_BUF ? (size_t)(end - off) : MV_READ_BUF;
+
+		if (mv_pread_full(fd, buf, n, off) != 0) {
+			ok = 0;
+			break;
+		}
+		mv_blake3_update(h, buf, n);
+		off += n;
+		atomic_fetch_add(&item->run->bytes_done, (uint64_t)n);
+	}
+	if (ok && j->k < sp->npieces)
+		mv_blake3_subtree(h, sp->cv[j->k]);
+	else if (ok)
+		sp->tail = *h;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		atomic_fetch_add(&sp->failed, 1);
+	free(buf);
+	free(h);
+	/* The last piece to finish, on whichever worker, puts the digest together. */
+	if (atomic_fetch_sub(&sp->left, 1) == 1)
+		b3_join(sp);
+	free(j);
+}
+
+/* ---- the queue: whole files, shards and pieces, largest first ---- */
+
+/* One unit of work; cancel undoes what queueing it would have done (out of memory). */
+struct job {
+	uint64_t bytes;
+	size_t seq;
+	mv_task_fn fn, cancel;
+	void *arg;
+};
+
+struct jobs {
+	struct job *v;
+	size_t n, cap;
+};
+
 static mv_status
-submit_shards(struct mv_run *run, struct mv_item *item)
+job_add(struct jobs *q, uint64_t bytes, mv_task_fn fn, mv_task_fn cancel, void *arg)
+{
+	if (q->n == q->cap) {
+		size_t ncap = q->cap ? q->cap * 2 : 64;
+		struct job *v = realloc(q->v, ncap * sizeof(*v));
+
+		if (v == NULL)
+			return MV_ERR_NOMEM;
+		q->v = v;
+		q->cap = ncap;
+	}
+	q->v[q->n] = (struct job){.bytes = bytes, .seq = q->n, .fn = fn, .cancel = cancel,
+	    .arg = arg};
+	q->n++;
+	return MV_OK;
+}
+
+static void
+cancel_shard(void *arg)
+{
+	struct shard_job *j = arg;
+
+	atomic_fetch_add(&j->item->shard_errors, 1);
+	free(j);
+}
+
+static void
+cancel_b3_piece(void *arg)
+{
+	struct b3_job *j = arg;
+
+	atomic_fetch_add(&j->sp->failed, 1);
+	if (atomic_fetch_sub(&j->sp->left, 1) == 1)
+		b3_join(j->sp);
+	free(j);
+}
+
+static mv_status
+add_shards(struct mv_run *run, struct jobs *q, struct mv_item *item)
 {
 	uint64_t size = item->top.size, ss = run->shard_size;
 	size_t n = (size_t)((size + ss - 1) / ss);
 	struct mv_shard *v = calloc(n, sizeof(*v));
+	mv_status st;
 
 	if (v == NULL)
 		return MV_ERR_NOMEM;
@@ -233,8 +388,8 @@ submit_shards(struct mv_run *run, struct mv_item *item)
 	}
 	item->top.shard = v;
 	item->top.nshard = n;
-	if (mv_pool_submit(run->pool, task_sniff, item) != MV_OK)
-		return MV_ERR_NOMEM;
+	if ((st = job_add(q, UINT64_MAX, task_sniff, NULL, item)) != MV_OK)
+		return st;
 	for (size_t k = 0; k < n; k++) {
 		struct shard_job *j = malloc(sizeof(*j));
 
@@ -242,12 +397,68 @@ submit_shards(struct mv_run *run, struct mv_item *item)
 			return MV_ERR_NOMEM;
 		j->item = item;
 		j->k = k;
-		if (mv_pool_submit(run->pool, task_shard, j) != MV_OK) {
+		if ((st = job_add(q, v[k].end - v[k].start, task_shard, cancel_shard, j)) != MV_OK) {
 			free(j);
-			return MV_ERR_NOMEM;
+			return st;
 		}
 	}
 	return MV_OK;
+}
+
+/* A file hashed with BLAKE3 alone and large enough for several pieces is spread over the
+ * workers: every piece a job of its own. */
+static int
+b3_splits(const struct mv_run *run, const struct mv_item *item, unsigned jobs)
+{
+	return run->hashes == MV_HASH_BLAKE3 && run->shard_size == 0 && jobs > 1 &&
+	    !(run->flags & MV_RUN_ANALYSE) && item->mem == NULL && item->expect == NULL &&
+	    item->top.size > ((uint64_t)MV_BLAKE3_CHUNK << (B3_PIECE_MIN_LEVEL + 1));
+}
+
+static mv_status
+add_b3_pieces(struct mv_run *run, struct jobs *q, struct mv_item *item, unsigned jobs)
+{
+	struct b3_split *sp = calloc(1, sizeof(*sp));
+	uint64_t piece;
+	mv_status st = MV_ERR_NOMEM;
+
+	if (sp == NULL)
+		return MV_ERR_NOMEM;
+	sp->item = item;
+	sp->level = b3_piece_level(item->top.size, jobs);
+	piece = (uint64_t)MV_BLAKE3_CHUNK << sp->level;
+	sp->npieces = (size_t)((item->top.size - 1) / piece);
+	if ((sp->cv = calloc(sp->npieces, sizeof(*sp->cv))) == NULL) {
+		free(sp);
+		return MV_ERR_NOMEM;
+	}
+	if ((st = job_add(q, UINT64_MAX, task_sniff, NULL, item)) != MV_OK) {
+		free(sp->cv);
+		free(sp);
+		return st;
+	}
+	/* Until every piece is queued, the split counts one more, so no piece can join it
+	 * early; a piece that cannot be queued is counted as failed. */
+	atomic_init(&sp->left, sp->npieces + 2);
+	for (size_t k = 0; k <= sp->npieces; k++) {
+		struct b3_job *j = malloc(sizeof(*j));
+		uint64_t bytes = k < sp->npieces ? piece : item->top.size - k * piece;
+
+		if (j == NULL || (st = job_add(q, bytes, task_b3_piece, cancel_b3_piece, j)) !=
+		    MV_OK) {
+			free(j);
+			atomic_fetch_add(&sp->failed, 1);
+			atomic_fetch_sub(&sp->left, sp->npieces + 1 - k);
+			st = MV_ERR_NOMEM;
+			break;
+		}
+		j->sp = sp;
+		j->k = k;
+		st = MV_OK;
+	}
+	if (atomic_fetch_sub(&sp->left, 1) == 1)
+		b3_join(sp);
+	return st;
 }
 
 /* ---- inputs ---- */
@@ -413,7 +624,8 @@ assemble(struct mv_run *run, struct mv_result *res)
 		if (atomic_load(&item->shard_errors)) {
 			item->top.flags |= MV_ENTRY_INCOMPLETE;
 			mv_findings_add(&item->raw, MV_R_WALK_READ_ERROR, item->top.path, -1,
-			    "%u shard(s) could not be read", atomic_load(&item->shard_errors));
+			    "%u part(s) of the file (shards, or BLAKE3 pieces) could not be read",
+			    atomic_load(&item->shard_errors));
 		}
 		res->ent[res->nent++] = item->top;
 		memset(&item->top, 0, sizeof(item->top));
@@ -436,46 +648,53 @@ assemble(struct mv_run *run, struct mv_result *res)
 	return MV_OK;
 }
 
-/* Larger files first, so the last file to finish is a small one and no worker idles while
- * another hashes a big file alone; the result keeps walk order whatever the schedule. */
+/* Larger jobs first, so the last job to finish is a small one and no worker idles while
+ * another hashes a big file alone: whole files, shards and BLAKE3 pieces of every file in one
+ * order. Sniffing and streams (of unknown size) go first. The result keeps walk order
+ * whatever the schedule. */
 static int
-cmp_size_desc(const void *a, const void *b)
+cmp_job(const void *a, const void *b)
 {
-	const struct mv_item *x = *(struct mv_item *const *)a, *y = *(struct mv_item *const *)b;
+	const struct job *x = a, *y = b;
 
-	if (x->top.size != y->top.size)
-		return x->top.size > y->top.size ? -1 : 1;
-	return 0;
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static mv_status
-submit_all(struct mv_run *run)
+submit_all(struct mv_run *run, unsigned jobs)
 {
-	struct mv_item **order = NULL;
+	struct jobs q = {0};
 	mv_status st = MV_OK;
+	size_t i;
 
-	if (run->nitems && (order = malloc(run->nitems * sizeof(*order))) == NULL)
-		return MV_ERR_NOMEM;
-	if (run->nitems)
-		memcpy(order, run->items, run->nitems * sizeof(*order));
-	/* qsort is not stable, but equal sizes in any order are fine: only timing changes. */
-	if (run->nitems > 1)
-		qsort(order, run->nitems, sizeof(*order), cmp_size_desc);
-	for (size_t i = 0; i < run->nitems && st == MV_OK; i++) {
-		struct mv_item *item = order[i];
+	for (i = 0; i < run->nitems && st == MV_OK; i++) {
+		struct mv_item *item = run->items[i];
 
 		if (item->stream)
-			st = mv_pool_submit(run->pool, mv_task_stream, item);
+			st = job_add(&q, UINT64_MAX, mv_task_stream, NULL, item);
 		else if (item->top.type != MV_ENTRY_FILE || (item->fspath == NULL &&
 		    item->mem == NULL))
 			continue;
 		else if (run->shard_size && !(run->flags & MV_RUN_ANALYSE) && item->mem == NULL &&
 		    item->top.size > run->shard_size && item->expect == NULL)
-			st = submit_shards(run, item);
+			st = add_shards(run, &q, item);
+		else if (b3_splits(run, item, jobs))
+			st = add_b3_pieces(run, &q, item, jobs);
 		else
-			st = mv_pool_submit(run->pool, mv_task_file, item);
+			st = job_add(&q, item->top.size, mv_task_file, NULL, item);
 	}
-	free(order);
+	if (q.n > 1)
+		qsort(q.v, q.n, sizeof(*q.v), cmp_job);
+	for (i = 0; i < q.n && st == MV_OK; i++)
+		st = mv_pool_submit(run->pool, q.v[i].fn, q.v[i].arg);
+	if (st != MV_OK && i > 0)
+		i--;
+	for (; i < q.n; i++)
+		if (q.v[i].cancel)
+			q.v[i].cancel(q.v[i].arg);
+	free(q.v);
 	return st;
 }
 
@@ -599,7 +818,7 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 		st = mv_ctx_fail(ctx, st, "cannot start worker threads");
 		goto done;
 	}
-	st = submit_all(&run);
+	st = submit_all(&run, jobs);
 	mv_pool_wait(run.pool, 250, progress_tick, &run);
 	if (st != MV_OK) {
 		st = mv_ctx_fail(ctx, st, "cannot queue work: %s", mv_strerror(st));

@@ -37,7 +37,7 @@ struct mv_item {
 	struct mv_findings raw;         /* from reading the bytes */
 	struct mv_findings sub;         /* from inside, when it is an archive */
 	struct mv_recs members;         /* archive members, nested ones included */
-	atomic_uint shard_errors;       /* shard tasks that failed */
+	atomic_uint shard_errors;       /* shard or BLAKE3 piece tasks that failed */
 	int archive_queued;             /* its member walk is queued (set by the top pass) */
 };
 

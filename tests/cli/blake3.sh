@@ -71,6 +71,23 @@ MAVIS_BLAKE3_IMPL=nonesuch "$mavis" hash --no-progress -a blake3 vec/000001 >bad
 check "an unknown MAVIS_BLAKE3_IMPL exits 2" [ $? = 2 ]
 check "and says so on one line" [ "$(grep -c MAVIS_BLAKE3_IMPL bad.err)" = 1 ]
 
+# ---- files past the size where BLAKE3 splits them over the workers ----
+"$py" - <<'PY' || { echo "blake3.sh: cannot write the large files"; exit 99; }
+import random
+r = random.Random(3)
+for n in ((8 << 20) + 1, 12 << 20, (33 << 20) - 1, (64 << 20) + 1025):
+    with open('big-%d' % n, 'wb') as f:
+        f.write(r.randbytes(n))
+PY
+b3sum big-* >big.ref
+for jobs in 1 2 3 7; do
+	"$mavis" hash --no-progress -a blake3 --jobs $jobs big-* >big.out
+	check "large files, --jobs $jobs, as b3sum" cmp -s big.out big.ref
+done
+MAVIS_BLAKE3_IMPL=portable "$mavis" hash --no-progress -a blake3 --jobs 4 big-* >big.out
+check "large files on the portable path, --jobs 4, as b3sum" cmp -s big.out big.ref
+rm -f big-*
+
 # ---- a 3 GiB sparse file with data at both ends and in the middle ----
 sparse=$work/sparse.bin
 head -c 5000 rnd/01048577 >"$sparse" &&
