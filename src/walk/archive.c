@@ -491,15 +491,32 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 		 * Executables with a zip appended (self-extractors, llamafiles) are left to the
 		 * executable analyser. */
 		size_t n = ra->size < 65557 ? (size_t)ra->size : 65557;
-		unsigned char *tail = malloc(n);
+		unsigned char *tail;
+		int zip = 0;
 
-		if (tail && ra->pread(ra->arg, tail, n, ra->size - n) == 0 &&
-		    mv_sniff_zip_tail(tail, n)) {
+		/* A file that came whole in its first read (head, then the rest of that block)
+		 * needs no second read of its end. */
+		if (r->headlen + r->pendlen == ra->size && r->pendlen >= n) {
+			zip = mv_sniff_zip_tail(r->pend + r->pendlen - n, n);
+		} else if ((tail = malloc(n)) != NULL) {
+			size_t from_head = n - r->pendlen;
+
+			if (r->headlen + r->pendlen == ra->size) {
+				memcpy(tail, r->head + r->headlen - from_head, from_head);
+				if (r->pendlen)
+					memcpy(tail + from_head, r->pend, r->pendlen);
+				zip = mv_sniff_zip_tail(tail, n);
+			} else {
+				zip = ra->pread(ra->arg, tail, n, ra->size - n) == 0 &&
+				    mv_sniff_zip_tail(tail, n);
+			}
+			free(tail);
+		}
+		if (zip) {
 			walk = MV_FMT_ZIP;
 			if (fmt == MV_FMT_UNKNOWN)
 				fmt = MV_FMT_ZIP;
 		}
-		free(tail);
 	}
 	rec = &own->v[idx];
 	rec->format = mv_format_name(fmt);

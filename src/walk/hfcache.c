@@ -785,6 +785,15 @@ resolve_pointer(struct mv_dirwalk *w, struct mv_item *item, const struct stat *s
 	    oid, (unsigned long long)size, blob);
 }
 
+static int
+blob_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return mv_is_lower_hex(base, 64) || mv_is_lower_hex(base, 40);
+}
+
 mv_status
 mv_hf_walk_item(struct mv_dirwalk *w, struct mv_item *item, const char *rel,
     const struct stat *st)
@@ -798,6 +807,12 @@ mv_hf_walk_item(struct mv_dirwalk *w, struct mv_item *item, const char *rel,
 		return MV_OK;
 	if ((rc = resolve_pointer(w, item, st)) != MV_OK || item->expect)
 		return rc;
+	/* A file the walk met itself (not through a link) has the name of its real path, and
+	 * only a blob's name (40 or 64 hex digits) needs that path: most files then cost no
+	 * realpath (three system calls each). */
+	if (item->top.link == NULL && !blob_name(item->fspath))
+		return w->hflocal ? mv_hflocal_item(w->hflocal, item, rel, st ? st->st_mtime : 0) :
+		    MV_OK;
 	if ((real = realpath(item->fspath, NULL)) == NULL)
 		return MV_OK;   /* gone since the walk saw it: the read reports it */
 	if ((r = mv_expect_from_blob(real, &e)) < 0) {

@@ -1,4 +1,5 @@
 libmavis_internal_la_SOURCES += \
+	src/walk/ahead.c \
 	src/walk/archive.c \
 	src/walk/dir.c \
 	src/walk/expect.c \
@@ -13,6 +14,7 @@ libmavis_internal_la_SOURCES += \
 	src/walk/task.c \
 	src/walk/zipidx.c
 noinst_HEADERS += \
+	src/walk/ahead.h \
 	src/walk/hf.h \
 	src/walk/name.h \
 	src/walk/sniff.h \

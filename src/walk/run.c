@@ -744,6 +744,7 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 	run.hashes = ctx->hashes;
 	run.shard_size = ctx->shard_size;
 	run.flags = ctx->flags;
+	run.jobs = jobs;
 	run.run_lock = &lock;
 	if (ninputs == 0)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "no input given");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/ctx.h"
+#include "walk/ahead.h"
 #include "walk/walk.h"
 
 /* A descriptor read in order, in blocks of MV_READ_BUF. */
@@ -20,6 +21,9 @@ struct fdblocks {
 	struct mv_run *run;
 	const char *path;               /* a stream: counted against MV_LIMIT_BYTES */
 	int count_done;                 /* add to the run's progress counter */
+	struct mv_ahead *ahead;         /* or a thread reads ahead */
+	int64_t whole;                  /* a size fstat gave that one read takes, else -1 */
+	int at_end;
 };
 
 static int
@@ -28,6 +32,17 @@ fd_next(void *arg, const unsigned char **p, size_t *n)
 	struct fdblocks *f = arg;
 	ssize_t r;
 
+	if (f->ahead) {
+		int e = 0, rc = mv_ahead_next(f->ahead, p, n, &e);
+
+		if (rc < 0)
+			snprintf(f->b.err, sizeof(f->b.err), "%s", strerror(e));
+		if (rc > 0 && f->count_done)
+			atomic_fetch_add(&f->run->bytes_done, (uint64_t)*n);
+		return rc;
+	}
+	if (f->at_end)
+		return 0;
 	do
 		r = read(f->fd, f->buf, MV_READ_BUF);
 	while (r < 0 && errno == EINTR);
@@ -44,6 +59,9 @@ fd_next(void *arg, const unsigned char **p, size_t *n)
 		    (unsigned long long)f->run->limit[MV_LIMIT_BYTES]);
 		return -1;
 	}
+	/* A small file read whole in one call needs no second call to see its end. */
+	if (r == f->whole)
+		f->at_end = 1;
 	if (f->count_done)
 		atomic_fetch_add(&f->run->bytes_done, (uint64_t)r);
 	*p = f->buf;
@@ -61,6 +79,22 @@ fdblocks_init(struct fdblocks *f, struct mv_task *t, int fd, int count_done)
 	f->buf = t->buf;
 	f->run = t->run;
 	f->count_done = count_done;
+	f->whole = -1;
+}
+
+/* Files this large are read by a thread of their own one block ahead of the hashing, when
+ * the run has more than one worker: copying out of the page cache then overlaps SHA-256
+ * instead of costing a fifth of one core's time. */
+#define AHEAD_MIN (16u << 20)
+
+static void
+fdblocks_file(struct fdblocks *f, const struct stat *st)
+{
+	if (st->st_size < MV_READ_BUF)
+		f->whole = (int64_t)st->st_size;
+	else if (st->st_size >= AHEAD_MIN && f->run->jobs > 1 &&
+	    mv_ahead_start(f->fd, MV_READ_BUF, &f->ahead) != MV_OK)
+		f->ahead = NULL;        /* read in place, as for a smaller file */
 }
 
 static int
@@ -105,9 +139,11 @@ open_entry(const char *path, struct stat *st, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	/* None of the other status flags is set, so one call clears O_NONBLOCK. */
+	fcntl(fd, F_SETFL, 0);
 #ifdef HAVE_POSIX_FADVISE
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (st->st_size > MV_READ_BUF)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 	return fd;
 }
@@ -208,8 +244,10 @@ mv_task_file(void *arg)
 
 		item->top.size = (uint64_t)st.st_size;
 		fdblocks_init(&fb, &t, fd, 1);
+		fdblocks_file(&fb, &st);
 		mv_fdsrc_init(&ra, fd, (uint64_t)st.st_size);
 		top_pass(&t, &fb.b, &ra.src);
+		mv_ahead_stop(fb.ahead);
 		close(fd);
 	}
 	free(t.buf);

@@ -47,6 +47,7 @@ struct mv_run {
 	unsigned hashes;
 	uint64_t shard_size;
 	unsigned flags;
+	unsigned jobs;                   /* worker threads */
 	struct mv_pool *pool;
 	struct mv_item **items;
 	size_t nitems, itemcap;

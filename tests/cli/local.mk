@@ -10,8 +10,8 @@ EXTRA_DIST += tests/cli/hash.sh
 # Endless inputs and special files, for every command.
 TESTS += tests/cli/hostile.sh
 EXTRA_DIST += tests/cli/hostile.sh
-TESTS += tests/cli/blake3.sh tests/cli/oms-blake3.sh
-EXTRA_DIST += tests/cli/blake3.sh tests/cli/oms-blake3.sh
+TESTS += tests/cli/blake3.sh tests/cli/oms-blake3.sh tests/cli/filecost.sh
+EXTRA_DIST += tests/cli/blake3.sh tests/cli/oms-blake3.sh tests/cli/filecost.sh
 TESTS += tests/cli/man.sh
 EXTRA_DIST += tests/cli/man.sh
 # Hugging Face caches and local-dir downloads, laid out at test time by testdata/hf/gen-hf.py

@@ -1,0 +1,18 @@
+/* ahead.h: read a file in order on a thread of its own, ahead of the task that uses it. */
+#ifndef MV_WALK_AHEAD_H
+#define MV_WALK_AHEAD_H
+
+#include <stddef.h>
+#include "mavis.h"
+
+struct mv_ahead;
+
+/* Start reading fd (from its offset) in blocks of `block` bytes. */
+mv_status mv_ahead_start(int fd, size_t block, struct mv_ahead **out);
+/* The next block: 1 with *p and *n (valid until the next call), 0 at the end, -1 on a read
+ * error (its errno in *err). */
+int mv_ahead_next(struct mv_ahead *a, const unsigned char **p, size_t *n, int *err);
+/* Stop the reader, wait for it, free everything. */
+void mv_ahead_stop(struct mv_ahead *a);
+
+#endif
