@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -463,7 +464,12 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 	if (fmt_out)
 		*fmt_out = MV_FMT_UNKNOWN;
 	memset(&feed, 0, sizeof(feed));
-	r = calloc(1, sizeof(*r));
+	/* Every field zero but the head buffer, which only headlen bytes of are ever read:
+	 * clearing 4 KiB for every small file of a package is most of its bookkeeping. */
+	if ((r = malloc(sizeof(*r))) != NULL) {
+		memset(r, 0, offsetof(struct reader, head));
+		memset(&r->headlen, 0, sizeof(*r) - offsetof(struct reader, headlen));
+	}
 	if (r == NULL || path == NULL || name == NULL || mv_feed_init(&feed, run) != MV_OK) {
 		mv_feed_free(&feed);
 		free(r);

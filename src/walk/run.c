@@ -146,7 +146,7 @@ task_shard(void *arg)
 	struct mv_item *item = j->item;
 	struct mv_shard *s = (struct mv_shard *)&item->top.shard[j->k];
 	struct mv_digester dg;
-	unsigned char *buf = malloc(MV_READ_BUF);
+	unsigned char *buf = mv_task_buf();
 	int fd = -1, ok = 0;
 
 	if (buf == NULL || mv_digester_init(&dg, item->run->hashes) != MV_OK)
@@ -175,7 +175,6 @@ task_shard(void *arg)
 done:
 	if (!ok)
 		atomic_fetch_add(&item->shard_errors, 1);
-	free(buf);
 	free(j);
 }
 
@@ -283,7 +282,7 @@ task_b3_piece(void *arg)
 	uint64_t piece = (uint64_t)MV_BLAKE3_CHUNK << sp->level, off = j->k * piece;
 	uint64_t end = j->k < sp->npieces ? off + piece : item->top.size;
 	struct mv_blake3 *h = malloc(sizeof(*h));
-	unsigned char *buf = malloc(MV_READ_BUF);
+	unsigned char *buf = mv_task_buf();
 	int fd = -1, ok = 0;
 
 	if (h == NULL || buf == NULL ||
@@ -311,7 +310,6 @@ done:
 		close(fd);
 	if (!ok)
 		atomic_fetch_add(&sp->failed, 1);
-	free(buf);
 	free(h);
 	/* The last piece to finish, on whichever worker, puts the digest together. */
 	if (atomic_fetch_sub(&sp->left, 1) == 1)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -148,6 +149,34 @@ open_entry(const char *path, struct stat *st, char *err, size_t errlen)
 	return fd;
 }
 
+/* One read buffer per worker thread, kept from task to task: a package of many small files
+ * would otherwise allocate and free 256 KiB for each. Freed when the thread ends. */
+static pthread_key_t buf_key;
+static pthread_once_t buf_once = PTHREAD_ONCE_INIT;
+static int buf_key_ok;
+
+static void
+buf_key_init(void)
+{
+	buf_key_ok = pthread_key_create(&buf_key, free) == 0;
+}
+
+unsigned char *
+mv_task_buf(void)
+{
+	unsigned char *buf;
+
+	pthread_once(&buf_once, buf_key_init);
+	if (!buf_key_ok)
+		return NULL;
+	if ((buf = pthread_getspecific(buf_key)) == NULL && (buf = malloc(MV_READ_BUF)) != NULL &&
+	    pthread_setspecific(buf_key, buf) != 0) {
+		free(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
 static void
 read_failed(struct mv_task *t, struct mv_entry *e, const char *why)
 {
@@ -232,7 +261,7 @@ mv_task_file(void *arg)
 		top_pass(&t, &mb.b, &ms.src);
 		return;
 	}
-	if ((t.buf = malloc(MV_READ_BUF)) == NULL) {
+	if ((t.buf = mv_task_buf()) == NULL) {
 		read_failed(&t, &item->top, "out of memory");
 		return;
 	}
@@ -250,7 +279,6 @@ mv_task_file(void *arg)
 		mv_ahead_stop(fb.ahead);
 		close(fd);
 	}
-	free(t.buf);
 }
 
 void

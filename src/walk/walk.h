@@ -128,6 +128,9 @@ int mv_run_count_bytes(struct mv_run *run, uint64_t n, const char *path);
  * computed SHA-256 and e was read to its end. */
 void mv_blob_verify(struct mv_findings *fl, const struct mv_entry *e, const char *name_hex);
 
+/* The calling thread's read buffer of MV_READ_BUF bytes, kept for its next task (freed when
+ * the thread ends); NULL when out of memory. */
+unsigned char *mv_task_buf(void);
 /* Read a whole top-level file or memory item (task for the pool). */
 void mv_task_file(void *arg);
 /* Walk the archive of a top-level file (task for the pool). */
