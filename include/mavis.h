@@ -650,6 +650,20 @@ MV_EXPORT MV_CHECK mv_status mv_report_format_lookup(const char *name,
 MV_EXPORT MV_CHECK mv_status mv_report_write(struct mv_ctx *ctx, enum mv_report_format fmt,
     const struct mv_judgement *j, unsigned flags, FILE *out);
 
+/*
+ * Writing a file mavis makes (a report, a signature, a key), as every command does: a regular
+ * file, or a path where nothing is yet, appears whole or not at all (an unnamed or temporary
+ * file in the same folder, renamed into place; the old file keeps its mode; the signals that
+ * end a command are held for the moment a temporary name exists). Anything else is written
+ * straight into: a character device, a FIFO, a socket, /dev/stdout, /dev/fd/N. A symlink is
+ * written through: its target is replaced and the link stays. A block device is refused.
+ * mode is the mode of a new file, less the umask unless MV_WRITE_EXACT_MODE.
+ */
+#define MV_WRITE_NEW 0x1u           /* never replace anything, never through a link */
+#define MV_WRITE_EXACT_MODE 0x2u    /* mode as given, whatever the umask */
+MV_EXPORT MV_CHECK mv_status mv_file_write(struct mv_ctx *ctx, const char *path, const void *p,
+    size_t n, unsigned mode, unsigned flags);
+
 /* The rules and the provision table as text or JSON (mavis rules, mavis principles). */
 MV_EXPORT MV_CHECK mv_status mv_rules_write(struct mv_ctx *ctx, const struct mv_rules *rules,
     int json, FILE *out);

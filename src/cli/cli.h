@@ -46,16 +46,18 @@ int cli_walk_option(struct mv_ctx *ctx, int opt, const char *arg, unsigned *flag
 /* Help text for the walk options and limits. */
 void cli_walk_usage(FILE *out, const struct mv_ctx *ctx);
 
-/* Reports written with --output appear whole or not at all: written to a temporary file in
- * the same folder, then renamed over the target. */
+/* Reports written with --output: made in memory, then written by mv_file_write (whole or
+ * not at all for a regular file, straight into a device, FIFO or descriptor). Without a path
+ * (or "-"), standard output. */
 struct cli_out {
 	FILE *fp;
-	char *path;
-	char *tmp;
+	const char *path;
+	char *buf;
+	size_t len;
 };
 int cli_out_open(struct cli_out *o, const char *path);
-/* Finish: rename into place when ok and every write succeeded; returns EXIT_ERROR on a
- * write error (after printing it), else 0. */
+/* Finish: write the report when ok; returns EXIT_ERROR on any write or close error (after
+ * printing it), else 0. */
 int cli_out_close(struct cli_out *o, int ok);
 
 /* A progress bar on stderr for runs longer than a second, only on a terminal. */

@@ -164,66 +164,46 @@ cli_walk_usage(FILE *out, const struct mv_ctx *ctx)
 int
 cli_out_open(struct cli_out *o, const char *path)
 {
-	int fd;
-
 	memset(o, 0, sizeof(*o));
 	if (path == NULL || strcmp(path, "-") == 0) {
 		o->fp = stdout;
 		return 0;
 	}
-	o->path = strdup(path);
-	if (o->path == NULL || asprintf(&o->tmp, "%s.tmp-XXXXXX", path) < 0) {
-		free(o->path);
-		return cli_error("out of memory");
-	}
-	if ((fd = mkstemp(o->tmp)) < 0 || (o->fp = fdopen(fd, "w")) == NULL) {
-		int e = errno;
-
-		if (fd >= 0) {
-			close(fd);
-			unlink(o->tmp);
-		}
-		free(o->tmp);
-		free(o->path);
-		o->tmp = o->path = NULL;
-		return cli_error("%s: %s", path, strerror(e));
-	}
-	{
-		/* mkstemp makes the file private; give it the mode a new file would get. */
-		mode_t m = umask(0);
-
-		umask(m);
-		fchmod(fd, 0666 & ~m);
-	}
+	/* The report is made in memory and written in one go once it is whole, so no file
+	 * exists beside the target while the scan runs (mv_file_write). */
+	o->path = path;
+	if ((o->fp = open_memstream(&o->buf, &o->len)) == NULL)
+		return cli_error("%s: %s", path, strerror(errno));
 	return 0;
 }
 
 int
 cli_out_close(struct cli_out *o, int ok)
 {
+	struct mv_ctx *ctx;
 	int rc = 0;
 
 	if (o->fp == NULL)
 		return 0;
-	if (fflush(o->fp) != 0 || ferror(o->fp))
-		rc = cli_error("%s: write error: %s", o->path ? o->path : "standard output",
-		    strerror(errno));
 	if (o->fp == stdout) {
 		o->fp = NULL;
-		return rc;
+		if (fflush(stdout) != 0 || ferror(stdout))
+			return cli_error("standard output: write error: %s", strerror(errno));
+		return 0;
 	}
-	if (fsync(fileno(o->fp)) != 0 && rc == 0)
-		rc = cli_error("%s: %s", o->path, strerror(errno));
-	if (fclose(o->fp) != 0 && rc == 0)
+	if (fclose(o->fp) != 0)
 		rc = cli_error("%s: %s", o->path, strerror(errno));
 	o->fp = NULL;
-	if (ok && rc == 0 && rename(o->tmp, o->path) != 0)
-		rc = cli_error("%s: %s", o->path, strerror(errno));
-	if (!ok || rc != 0)
-		unlink(o->tmp);
-	free(o->tmp);
-	free(o->path);
-	o->tmp = o->path = NULL;
+	if (ok && rc == 0) {
+		if ((ctx = mv_ctx_new()) == NULL)
+			rc = cli_error("out of memory");
+		else if (mv_file_write(ctx, o->path, o->buf, o->len, 0666, 0) != MV_OK)
+			rc = cli_error("%s", mv_ctx_error(ctx));
+		mv_ctx_free(ctx);
+	}
+	free(o->buf);
+	o->buf = NULL;
+	o->len = 0;
 	return rc;
 }
 

@@ -329,44 +329,16 @@ mv_key_type_lookup(const char *name, enum mv_key_type *out)
 	return MV_ERR_NOTFOUND;
 }
 
-/* Write a new file with O_EXCL (never over an existing one) and the given mode. */
+/* Write a new file, never over an existing one nor through a link, with exactly this mode. */
 static mv_status
 write_new(struct mv_ctx *ctx, const char *path, const void *p, size_t n, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	const unsigned char *s = p;
+	mv_status st = mv_file_write(ctx, path, p, n, mode, MV_WRITE_NEW | MV_WRITE_EXACT_MODE);
 
-	if (fd < 0)
-		return mv_ctx_fail(ctx, errno == EEXIST ? MV_ERR_USAGE : MV_ERR_IO, "%s: %s%s",
-		    path, strerror(errno), errno == EEXIST ? " (keygen never overwrites a key)" :
-		    "");
-	/* The umask may have been wider than the mode asked for; the mode is what counts. */
-	if (fchmod(fd, mode) != 0)
-		goto fail;
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail;
-		s += w;
-		n -= (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	return MV_OK;
-fail:
-	{
-		int e = errno;
-
-		if (fd >= 0)
-			close(fd);
-		unlink(path);
-		return mv_ctx_fail(ctx, MV_ERR_IO, "%s: %s", path, strerror(e));
-	}
+	if (st == MV_ERR_USAGE)
+		return mv_ctx_fail(ctx, st, "%s: %s (keygen never overwrites a key)", path,
+		    strerror(EEXIST));
+	return st;
 }
 
 static EVP_PKEY *

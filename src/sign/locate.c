@@ -1,5 +1,5 @@
 /* locate.c: where signatures are: default places, reading them (from a file or from inside an
- * archive model), writing them atomically, and telling archive models from single files. */
+ * archive model), and telling archive models from single files. */
 #include "config.h"
 
 #include <errno.h>
@@ -40,57 +40,6 @@ mv_sig_default_path(struct mv_ctx *ctx, const char *model, char **out)
 	if ((*out = mv_sig_default_for(model, S_ISDIR(st.st_mode))) == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	return MV_OK;
-}
-
-mv_status
-mv_file_write_atomic(struct mv_ctx *ctx, const char *path, const void *p, size_t n)
-{
-	char *tmp = mv_asprintf("%s.tmp-XXXXXX", path);
-	const unsigned char *s = p;
-	mode_t m;
-	int fd, e;
-
-	if (tmp == NULL)
-		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-	if ((fd = mkstemp(tmp)) < 0) {
-		e = errno;
-		free(tmp);
-		return mv_ctx_fail(ctx, MV_ERR_IO, "%s: cannot create a temporary file beside it: "
-		    "%s", path, strerror(e));
-	}
-	/* mkstemp makes the file private; a signature is public. */
-	m = umask(0);
-	umask(m);
-	if (fchmod(fd, 0666 & ~m) != 0)
-		goto fail;
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail;
-		s += w;
-		n -= (size_t)w;
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	free(tmp);
-	return MV_OK;
-fail:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return mv_ctx_fail(ctx, MV_ERR_IO, "%s: %s", path, strerror(e ? e : EIO));
 }
 
 static struct archive *

@@ -294,7 +294,7 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 	if ((st = mv_bundle_write(ctx, hint, (const unsigned char *const *)der, derlen, nder,
 	    payload.p, payload.len, sig, siglen, &bundle)) != MV_OK)
 		goto done;
-	if ((st = mv_file_write_atomic(ctx, sigpath, bundle.p, bundle.len)) != MV_OK)
+	if ((st = mv_file_write(ctx, sigpath, bundle.p, bundle.len, 0666, 0)) != MV_OK)
 		goto done;
 	if (nresources)
 		*nresources = m.n;

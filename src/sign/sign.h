@@ -309,8 +309,6 @@ int mv_member_is(const char *nm, const char *top, const char *name);
  * its normalised name. */
 mv_status mv_archive_member_read(struct mv_ctx *ctx, const char *archive, const char *top,
     const char *name, size_t max, unsigned char **out, size_t *len, char **member);
-/* Write data to path atomically (temporary file in the same folder, then rename). */
-mv_status mv_file_write_atomic(struct mv_ctx *ctx, const char *path, const void *p, size_t n);
 /* The libarchive format of a file when it is an archive (read from its first header), else
  * 0. Compressed single files (model.pkl.gz) are not archives here. */
 int mv_archive_format_of(const char *path);

@@ -18,6 +18,8 @@ EXTRA_DIST += tests/cli/man.sh
 # (symlinks do not survive make dist).
 TESTS += tests/cli/hf.sh
 EXTRA_DIST += tests/cli/hf.sh
+TESTS += tests/cli/output.sh
+EXTRA_DIST += tests/cli/output.sh
 
 ## sign: begin
 # mavis sign, verify and keygen end to end; the npm Sigstore libraries as an independent
