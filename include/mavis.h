@@ -189,6 +189,9 @@ MV_EXPORT void mv_ctx_set_progress(struct mv_ctx *ctx, mv_progress_fn fn, void *
 MV_EXPORT MV_CHECK mv_status mv_ctx_set_signatures(struct mv_ctx *ctx, const char *dir);
 /* The signatures folder in use; valid until the next mv_ctx_set_signatures or the free. */
 MV_EXPORT const char *mv_ctx_signatures(const struct mv_ctx *ctx);
+/* What reports call standard input ("-" among the inputs of mv_run): an upload's name, as
+ * a registry hook knows it; NULL for "-". Its members read NAME!/MEMBER. */
+MV_EXPORT MV_CHECK mv_status mv_ctx_set_stdin_name(struct mv_ctx *ctx, const char *name);
 
 MV_EXPORT const char *mv_hash_name(unsigned alg);
 MV_EXPORT MV_CHECK mv_status mv_hash_lookup(const char *name, unsigned *alg);
@@ -225,6 +228,8 @@ struct mv_source {
 	const char *path;        /* the folder read (the snapshot) */
 };
 MV_EXPORT const struct mv_source *mv_result_source(const struct mv_result *res, size_t i);
+/* True when input i was standard input (whatever mv_ctx_set_stdin_name called it). */
+MV_EXPORT int mv_result_input_is_stdin(const struct mv_result *res, size_t i);
 MV_EXPORT void mv_result_free(struct mv_result *res);
 
 /* The result as a JSON inventory (schema in mavis-json(5)): inputs, every entry with its
@@ -232,6 +237,12 @@ MV_EXPORT void mv_result_free(struct mv_result *res);
 MV_EXPORT MV_CHECK mv_status mv_inventory_write_json(struct mv_ctx *ctx,
     const struct mv_result *res, FILE *out);
 MV_EXPORT const char *mv_entry_type_name(enum mv_entry_type type);
+
+/* A name (an entry path, an input) as text output shows it, safe on a terminal: backslashes
+ * doubled, control characters and bytes outside UTF-8 as \n, \t, \xNN, and the C1 and
+ * bidirectional control characters as \uNNNN (a name cannot move the cursor, recolour the
+ * terminal or read backwards). Findings' evidence is escaped the same way. */
+MV_EXPORT void mv_print_name(FILE *out, const char *name);
 
 /* Lowercase hex of a digest into out (2 * MV_DIGEST_MAX + 1 bytes). */
 MV_EXPORT void mv_digest_hex(const struct mv_digest *d, char *out);
@@ -644,7 +655,9 @@ enum mv_report_format {
 	MV_REPORT_CYCLONEDX
 };
 #define MV_REPORT_COLOR 0x1u        /* text: ANSI colours */
-#define MV_REPORT_PRINCIPLES 0x2u   /* text: every provision, not only the summary */
+#define MV_REPORT_PRINCIPLES 0x2u   /* text: the principles table and every provision */
+#define MV_REPORT_QUIET 0x4u        /* text: the verdict and the failing findings only */
+#define MV_REPORT_VERBOSE 0x8u      /* text: every file with its format, every remediation */
 MV_EXPORT MV_CHECK mv_status mv_report_format_lookup(const char *name,
     enum mv_report_format *out);
 MV_EXPORT MV_CHECK mv_status mv_report_write(struct mv_ctx *ctx, enum mv_report_format fmt,

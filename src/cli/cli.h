@@ -67,7 +67,13 @@ void cli_progress_done(void);
 /* Print findings, one per line, to out (text form). */
 void cli_print_finding(FILE *out, const struct mv_finding *f, int color);
 int cli_use_color(FILE *out);
-/* A path with control characters shown as \xNN and backslashes doubled. */
+/* --color WHEN: auto (colour on a terminal unless NO_COLOR is set or TERM is dumb), always,
+ * never. cli_color_parse returns -1 for anything else; cli_color says whether to colour out
+ * (NULL: not a terminal). */
+enum { CLI_COLOR_AUTO = 0, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+int cli_color_parse(const char *s);
+int cli_color(int mode, FILE *out);
+/* A path safe on a terminal (mv_print_name). */
 void cli_print_path(FILE *out, const char *path);
 
 int cmd_hash(int argc, char **argv);

@@ -17,6 +17,7 @@ enum {
 	OPT_HELP = 'h',
 	OPT_TAG = 300,
 	OPT_SHARD,
+	OPT_MEMBERS,
 };
 
 static const struct option own[] = {
@@ -27,6 +28,7 @@ static const struct option own[] = {
 	{"quiet", no_argument, NULL, OPT_QUIET},
 	{"tag", no_argument, NULL, OPT_TAG},
 	{"shard-size", required_argument, NULL, OPT_SHARD},
+	{"members", no_argument, NULL, OPT_MEMBERS},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -39,12 +41,15 @@ usage(FILE *out, const struct mv_ctx *ctx)
 	    "       mavis hash --check LIST [OPTIONS] [PATH...]\n"
 	    "\n"
 	    "Digests of every file under each PATH (a folder, a file, an archive, or - for\n"
-	    "standard input), archive members included as ARCHIVE!/MEMBER.\n"
+	    "standard input): lines sha256sum -c checks; archive members (ARCHIVE!/MEMBER)\n"
+	    "with --members or in JSON.\n"
 	    "\n"
 	    "  -a, --algorithm ALG   sha256 (default), sha384, sha512, blake2b, blake3; repeat or\n"
 	    "                        separate with commas for several (implies --tag)\n"
 	    "  -f, --format FORMAT   text (lines sha256sum -c accepts) or json\n"
 	    "      --tag             BSD-style lines: SHA256 (PATH) = HEX\n"
+	    "      --members         also a line for every archive member (ARCHIVE!/MEMBER;\n"
+	    "                        mavis hash --check reads them, sha256sum cannot)\n"
 	    "      --shard-size N    hash N-byte ranges on their own, in parallel (1G, 256M)\n"
 	    "                        (OpenSSF Model Signing shards; lines end in :START:END)\n"
 	    "  -c, --check LIST      hash again and report changed, missing and extra files\n"
@@ -109,12 +114,15 @@ print_line(FILE *out, const char *path, const struct mv_digest *d, const struct 
 }
 
 static void
-write_text(FILE *out, const struct mv_result *res, unsigned flags)
+write_text(FILE *out, const struct mv_result *res, unsigned flags, int members)
 {
 	for (size_t i = 0; i < mv_result_entry_count(res); i++) {
 		const struct mv_entry *e = mv_result_entry(res, i);
 
 		if (e->type != MV_ENTRY_FILE && e->type != MV_ENTRY_HARDLINK)
+			continue;
+		/* sha256sum -c cannot open ARCHIVE!/MEMBER: members only when asked. */
+		if (e->depth > 0 && !members)
 			continue;
 		if (e->flags & MV_ENTRY_INCOMPLETE)
 			continue;
@@ -243,7 +251,7 @@ cmd_hash(int argc, char **argv)
 	const char *check = NULL, *output = NULL, *format = "text";
 	unsigned algs = 0, flags = 0, sumflags = 0;
 	uint64_t shard = 0;
-	int quiet = 0, progress = 1, opt, rc = EXIT_ERROR;
+	int quiet = 0, progress = 1, members = 0, opt, rc = EXIT_ERROR;
 
 	if (ctx == NULL || opts == NULL) {
 		rc = cli_error("out of memory");
@@ -263,6 +271,7 @@ cmd_hash(int argc, char **argv)
 		case OPT_OUTPUT: output = optarg; break;
 		case OPT_QUIET: quiet = 1; break;
 		case OPT_TAG: sumflags |= MV_SUMS_TAG; break;
+		case OPT_MEMBERS: members = 1; break;
 		case OPT_SHARD:
 			if (cli_parse_size(optarg, &shard) != 0 || shard == 0) {
 				rc = cli_error("--shard-size: '%s' is not a positive byte count (k, M, "
@@ -324,7 +333,7 @@ cmd_hash(int argc, char **argv)
 		if (mv_inventory_write_json(ctx, res, out.fp) != MV_OK)
 			rc = cli_error("%s", mv_ctx_error(ctx));
 	} else {
-		write_text(out.fp, res, sumflags);
+		write_text(out.fp, res, sumflags, members);
 		report_findings(res);
 	}
 	if (cli_out_close(&out, rc != EXIT_ERROR || mv_result_incomplete(res)) != 0)

@@ -23,6 +23,10 @@ enum {
 	OPT_TRUSTED_ROOT,
 	OPT_IDENTITY,
 	OPT_PROVIDER,
+	OPT_QUIET = 'q',
+	OPT_VERBOSE = 'v',
+	OPT_COLOR = 320,
+	OPT_NAME,
 };
 
 /* Root certificate files one scan may be given. */
@@ -41,6 +45,11 @@ static const struct option own[] = {
 	{"trusted-root", required_argument, NULL, OPT_TRUSTED_ROOT},
 	{"identity", required_argument, NULL, OPT_IDENTITY},
 	{"identity-provider", required_argument, NULL, OPT_PROVIDER},
+	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"verbose", no_argument, NULL, OPT_VERBOSE},
+	{"color", required_argument, NULL, OPT_COLOR},
+	{"colour", required_argument, NULL, OPT_COLOR},
+	{"name", required_argument, NULL, OPT_NAME},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -56,6 +65,38 @@ sigstate(enum mv_verify_status s)
 	case MV_VERIFY_UNVERIFIED: return MV_SIGSTATE_UNCHECKED;
 	}
 	return MV_SIGSTATE_INVALID;
+}
+
+/* An input with nothing in it (an empty folder, empty standard input) is an error, not a
+ * pass: a registry hook handed an empty or unreadable upload must not accept it. */
+static int
+check_empty(const struct mv_result *res)
+{
+	for (size_t i = 0; i < mv_result_input_count(res); i++) {
+		const char *in = mv_result_input(res, i);
+		size_t items = 0;
+		uint64_t bytes = 0;
+
+		for (size_t k = 0; k < mv_result_entry_count(res); k++) {
+			const struct mv_entry *e = mv_result_entry(res, k);
+
+			if (e->type == MV_ENTRY_DIR || strcmp(e->input, in) != 0)
+				continue;
+			items++;
+			if (e->type == MV_ENTRY_FILE)
+				bytes += e->size;
+		}
+		if (mv_result_input_is_stdin(res, i) && bytes == 0)
+			return cli_error("standard input: nothing to scan: no bytes were read");
+		/* A folder whose subfolders could not be listed is not empty: the walk's
+		 * findings name them, and the report goes on. */
+		for (size_t k = 0; items == 0 && k < mv_result_finding_count(res); k++)
+			if (strncmp(mv_result_finding(res, k)->path, in, strlen(in)) == 0)
+				items++;
+		if (items == 0)
+			return cli_error("%s: nothing to scan: the folder holds no file", in);
+	}
+	return 0;
 }
 
 /* Look for each input's signature and verify it when trust material was given; the
@@ -102,7 +143,14 @@ usage(FILE *out, const struct mv_ctx *ctx)
 	    "      --policy FILE     judge by this policy (mavis-policy(5))\n"
 	    "      --fail-on SEV     lowest severity that fails: info, low, medium, high\n"
 	    "                        (default), critical; overrides the policy's fail-on\n"
-	    "      --principles      text: every provision with its evidence\n"
+	    "      --principles      text: the principles table and every provision with its\n"
+	    "                        evidence (default: a one-line summary)\n"
+	    "  -q, --quiet           text: only the failing findings and the verdict\n"
+	    "  -v, --verbose         text: also every file with its format and size, and the\n"
+	    "                        remediation of every finding\n"
+	    "      --color WHEN      text: auto (default: on a terminal, unless NO_COLOR is\n"
+	    "                        set), always or never\n"
+	    "      --name NAME       call standard input NAME in the report (an upload's name)\n"
 	    "  -k, --key PUB         verify the signature with this PEM public key\n"
 	    "      --cert-chain ROOTS  verify it with these PEM root CA certificates\n"
 	    "                        (repeatable)\n"
@@ -139,14 +187,14 @@ cmd_scan(int argc, char **argv)
 	enum mv_report_format fmt = MV_REPORT_TEXT;
 	enum mv_severity sev = MV_SEV_HIGH;
 	unsigned flags = 0, rflags = 0;
-	int progress = 1, opt, rc = EXIT_ERROR;
+	int progress = 1, color = CLI_COLOR_AUTO, opt, rc = EXIT_ERROR;
 
 	if (ctx == NULL || opts == NULL) {
 		rc = cli_error("out of memory");
 		goto done;
 	}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:k:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:o:k:qvh", opts, NULL)) != -1) {
 		int r;
 
 		switch (opt) {
@@ -168,6 +216,20 @@ cmd_scan(int argc, char **argv)
 			fail_on = optarg;
 			break;
 		case OPT_PRINCIPLES: rflags |= MV_REPORT_PRINCIPLES; break;
+		case OPT_QUIET: rflags |= MV_REPORT_QUIET; break;
+		case OPT_VERBOSE: rflags |= MV_REPORT_VERBOSE; break;
+		case OPT_COLOR:
+			if ((color = cli_color_parse(optarg)) < 0) {
+				rc = cli_error("--color: '%s' is not auto, always or never", optarg);
+				goto done;
+			}
+			break;
+		case OPT_NAME:
+			if (mv_ctx_set_stdin_name(ctx, optarg) != MV_OK) {
+				rc = cli_error("--name: %s", mv_ctx_error(ctx));
+				goto done;
+			}
+			break;
 		case OPT_SIGNATURES: sigdir = optarg; break;
 		case OPT_KEY: vo.public_key = optarg; break;
 		case OPT_CHAIN:
@@ -258,6 +320,10 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	cli_progress_done();
+	if (check_empty(res) != 0) {
+		cli_out_close(&out, 0);
+		goto done;
+	}
 	if (check_signatures(ctx, &vo, res, sums, reps, &nsums) != 0) {
 		cli_out_close(&out, 0);
 		goto done;
@@ -267,7 +333,7 @@ cmd_scan(int argc, char **argv)
 		cli_out_close(&out, 0);
 		goto done;
 	}
-	if (fmt == MV_REPORT_TEXT && cli_use_color(out.fp))
+	if (fmt == MV_REPORT_TEXT && cli_color(color, out.fp == stdout ? stdout : NULL))
 		rflags |= MV_REPORT_COLOR;
 	if (mv_report_write(ctx, fmt, j, rflags, out.fp) != MV_OK) {
 		rc = cli_error("%s", mv_ctx_error(ctx));

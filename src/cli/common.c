@@ -170,7 +170,18 @@ cli_out_open(struct cli_out *o, const char *path)
 		return 0;
 	}
 	/* The report is made in memory and written in one go once it is whole, so no file
-	 * exists beside the target while the scan runs (mv_file_write). */
+	 * exists beside the target while the scan runs (mv_file_write). A folder that is not
+	 * there is worth saying before a long scan rather than after it. */
+	{
+		const char *slash = strrchr(path, '/');
+		char *dir = slash && slash != path ? strndup(path, (size_t)(slash - path)) : NULL;
+		struct stat st;
+		int missing = dir && stat(dir, &st) != 0 && errno == ENOENT;
+
+		free(dir);
+		if (missing)
+			return cli_error("%s: %s", path, strerror(ENOENT));
+	}
 	o->path = path;
 	if ((o->fp = open_memstream(&o->buf, &o->len)) == NULL)
 		return cli_error("%s: %s", path, strerror(errno));
@@ -238,11 +249,26 @@ human(char *buf, size_t n, double v)
 	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", v, units[u]);
 }
 
+/* "1h02m", "4m05s", "7s": time left at the rate so far. */
+static void
+duration(char *buf, size_t n, double secs)
+{
+	unsigned long s = secs > 0 && secs < 1e7 ? (unsigned long)(secs + 0.5) : 0;
+
+	if (s >= 3600)
+		snprintf(buf, n, "%luh%02lum", s / 3600, s / 60 % 60);
+	else if (s >= 60)
+		snprintf(buf, n, "%lum%02lus", s / 60, s % 60);
+	else
+		snprintf(buf, n, "%lus", s);
+}
+
 static void
 on_progress(void *arg, uint64_t done, uint64_t total, uint64_t entries)
 {
 	double t = elapsed(), frac = total ? (double)done / (double)total : 0;
-	char d[32], tot[32], rate[32];
+	double rate = t > 0 ? (double)done / t : 0;
+	char d[32], tot[32], r[32], left[32];
 	int width = 30, fill;
 
 	(void)arg;
@@ -253,10 +279,15 @@ on_progress(void *arg, uint64_t done, uint64_t total, uint64_t entries)
 	fill = (int)(frac * width);
 	human(d, sizeof(d), (double)done);
 	human(tot, sizeof(tot), (double)total);
-	human(rate, sizeof(rate), t > 0 ? (double)done / t : 0);
-	fprintf(stderr, "\r[%.*s%*s] %3d%% %s / %s  %s/s  %llu entries ", fill,
-	    "==============================", width - fill, "", (int)(frac * 100), d, tot, rate,
-	    (unsigned long long)entries);
+	human(r, sizeof(r), rate);
+	if (rate > 0 && total > done)
+		duration(left, sizeof(left), (double)(total - done) / rate);
+	else
+		snprintf(left, sizeof(left), "-");
+	/* \033[K clears what a longer line before left behind. */
+	fprintf(stderr, "\r[%.*s%*s] %3d%% %s / %s  %s/s  %s left  %llu entr%s\033[K", fill,
+	    "==============================", width - fill, "", (int)(frac * 100), d, tot, r, left,
+	    (unsigned long long)entries, entries == 1 ? "y" : "ies");
 	fflush(stderr);
 	prog.shown = 1;
 }
@@ -283,15 +314,7 @@ cli_progress_done(void)
 void
 cli_print_path(FILE *out, const char *path)
 {
-	/* Backslashes are escaped too, so an escape in the output is never ambiguous. */
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p == '\\')
-			fputs("\\\\", out);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
-	}
+	mv_print_name(out, path);
 }
 
 int
@@ -304,6 +327,29 @@ cli_use_color(FILE *out)
 	if (term && strcmp(term, "dumb") == 0)
 		return 0;
 	return isatty(fileno(out));
+}
+
+int
+cli_color_parse(const char *s)
+{
+	if (strcmp(s, "auto") == 0)
+		return CLI_COLOR_AUTO;
+	if (strcmp(s, "always") == 0)
+		return CLI_COLOR_ALWAYS;
+	if (strcmp(s, "never") == 0)
+		return CLI_COLOR_NEVER;
+	return -1;
+}
+
+int
+cli_color(int mode, FILE *out)
+{
+	/* An explicit --color=always wins over NO_COLOR, as no-color.org asks. */
+	if (mode == CLI_COLOR_ALWAYS)
+		return 1;
+	if (mode == CLI_COLOR_NEVER || out == NULL)
+		return 0;
+	return cli_use_color(out);
 }
 
 void

@@ -116,7 +116,23 @@ mv_ctx_free(struct mv_ctx *ctx)
 		free(ctx->ignore[i]);
 	free(ctx->ignore);
 	free(ctx->sigdir);
+	free(ctx->stdin_name);
 	free(ctx);
+}
+
+mv_status
+mv_ctx_set_stdin_name(struct mv_ctx *ctx, const char *name)
+{
+	char *copy = NULL;
+
+	if (name && (name[0] == '\0' || strcmp(name, "-") == 0 || strstr(name, "!/")))
+		return mv_ctx_fail(ctx, MV_ERR_USAGE, "'%s' cannot name standard input (empty, "
+		    "\"-\", or holding \"!/\")", name);
+	if (name && (copy = strdup(name)) == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	free(ctx->stdin_name);
+	ctx->stdin_name = copy;
+	return MV_OK;
 }
 
 const char *

@@ -18,6 +18,7 @@ struct mv_ctx {
 	mv_progress_fn progress;
 	void *progress_arg;
 	char *sigdir;             /* signatures folder override, or NULL */
+	char *stdin_name;         /* what reports call standard input, or NULL ("-") */
 };
 
 /* Record an error on the context and return st, so callers can write

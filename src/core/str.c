@@ -129,6 +129,58 @@ mv_utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+/* Code points that move or hide text on a terminal although they are valid UTF-8: the C1
+ * controls (U+009B is CSI, as ESC [ is), the bidirectional overrides, embeddings and isolates
+ * that make a name read otherwise than it sorts, and the line and paragraph separators. */
+static int
+hidden_cp(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static uint32_t
+utf8_cp(const unsigned char *s, size_t len)
+{
+	static const unsigned char lead[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	uint32_t cp = s[0] & lead[len];
+
+	for (size_t i = 1; i < len; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	return cp;
+}
+
+size_t
+mv_escape_char(const unsigned char *p, size_t n, unsigned mode, char out[MV_ESCAPE_MAX])
+{
+	size_t l = utf8_seq(p, n);
+
+	out[0] = '\0';
+	if (l > 1) {
+		uint32_t cp = utf8_cp(p, l);
+
+		if (hidden_cp(cp))
+			snprintf(out, MV_ESCAPE_MAX, "\\u%04x", (unsigned)cp);
+		return l;
+	}
+	switch (p[0]) {
+	case '\\': memcpy(out, "\\\\", 3); break;
+	case '\n': memcpy(out, "\\n", 3); break;
+	case '\r': memcpy(out, "\\r", 3); break;
+	case '\t':
+		if (!(mode & MV_ESC_KEEP_TAB))
+			memcpy(out, "\\t", 3);
+		break;
+	default:
+		/* A byte outside UTF-8 is shown as itself only where a list of names must keep
+		 * Latin-1 names checkable, and never in the C1 range a terminal obeys. */
+		if (p[0] < 0x20 || p[0] == 0x7f || (p[0] >= 0x80 && (p[0] <= 0x9f ||
+		    !(mode & MV_ESC_KEEP_BYTES))))
+			snprintf(out, MV_ESCAPE_MAX, "\\x%02x", p[0]);
+	}
+	return 1;
+}
+
 char *
 mv_str_escape(const char *s, size_t n)
 {
@@ -136,27 +188,13 @@ mv_str_escape(const char *s, size_t n)
 	struct mv_buf b;
 	mv_status st = MV_OK;
 
-	mv_buf_init(&b, 4 * n + 1);
+	mv_buf_init(&b, 6 * n + 1);
 	for (size_t i = 0; i < n && st == MV_OK;) {
-		size_t l = utf8_seq(p + i, n - i);
+		char esc[MV_ESCAPE_MAX];
+		size_t l = mv_escape_char(p + i, n - i, 0, esc);
 
-		if (l > 1) {
-			st = mv_buf_add(&b, p + i, l);
-			i += l;
-			continue;
-		}
-		switch (p[i]) {
-		case '\\': st = mv_buf_add(&b, "\\\\", 2); break;
-		case '\n': st = mv_buf_add(&b, "\\n", 2); break;
-		case '\r': st = mv_buf_add(&b, "\\r", 2); break;
-		case '\t': st = mv_buf_add(&b, "\\t", 2); break;
-		default:
-			if (p[i] < 0x20 || p[i] >= 0x7f)
-				st = mv_buf_printf(&b, "\\x%02x", p[i]);
-			else
-				st = mv_buf_addc(&b, p[i]);
-		}
-		i++;
+		st = esc[0] ? mv_buf_add(&b, esc, strlen(esc)) : mv_buf_add(&b, p + i, l);
+		i += l;
 	}
 	if (st == MV_OK)
 		st = mv_buf_terminate(&b);
@@ -167,6 +205,24 @@ mv_str_escape(const char *s, size_t n)
 	if (b.p == NULL)
 		return mv_strdup("");
 	return (char *)mv_buf_steal(&b);
+}
+
+void
+mv_print_name(FILE *out, const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < n;) {
+		char esc[MV_ESCAPE_MAX];
+		size_t l = mv_escape_char(p + i, n - i, 0, esc);
+
+		if (esc[0])
+			fputs(esc, out);
+		else
+			fwrite(p + i, 1, l, out);
+		i += l;
+	}
 }
 
 char *

@@ -15,8 +15,17 @@ char *mv_asprintf(const char *fmt, ...) MV_PRINTF(1, 2);
 int mv_is_lower_hex(const char *s, size_t len);
 char *mv_vasprintf(const char *fmt, va_list ap) MV_PRINTF(1, 0);
 /* One printable line from arbitrary bytes: valid UTF-8 kept, control characters, invalid
- * bytes and backslashes escaped (\n, \t, \\, \xNN). Returns a new string or NULL. */
+ * bytes and backslashes escaped (\n, \t, \\, \xNN), and the code points that move or hide
+ * text on a terminal (C1 controls, bidirectional controls) as \uNNNN. Returns a new string
+ * or NULL. */
 char *mv_str_escape(const char *s, size_t n);
+/* The character at p (n bytes left): its length, and its escape in out (empty when it is
+ * shown as itself). mode: MV_ESC_* below. mv_str_escape and mv_print_name are this with
+ * mode 0; checksum lists keep tabs and Latin-1 bytes, as sha256sum writes them. */
+#define MV_ESCAPE_MAX 8
+#define MV_ESC_KEEP_TAB 0x1u
+#define MV_ESC_KEEP_BYTES 0x2u
+size_t mv_escape_char(const unsigned char *p, size_t n, unsigned mode, char out[MV_ESCAPE_MAX]);
 /* True when s[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
 int mv_utf8_valid(const char *s, size_t n);
 /* Write code point cp (U+FFFD past U+10FFFF) as UTF-8 into out; returns its length. */

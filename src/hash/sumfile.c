@@ -60,15 +60,25 @@ tag_of(unsigned alg)
 
 /* ---- writing ---- */
 
+/* Tabs and Latin-1 bytes are written as sha256sum writes them, so its -c reads the list. */
+#define SUMS_ESC (MV_ESC_KEEP_TAB | MV_ESC_KEEP_BYTES)
+
 size_t
 mv_sums_line(char *buf, size_t bufsize, const char *path, const struct mv_digest *d,
     const struct mv_shard *shard, unsigned flags)
 {
 	struct mv_buf b;
-	char hex[2 * MV_DIGEST_MAX + 1];
-	int esc = strpbrk(path, "\\\n\r") != NULL;
-	size_t n;
+	char hex[2 * MV_DIGEST_MAX + 1], e[MV_ESCAPE_MAX];
+	const unsigned char *p = (const unsigned char *)path;
+	size_t n, len = strlen(path);
+	int esc = 0;
 
+	/* Escaped as coreutils escapes (\\, \n, \r), and beyond it every character that would
+	 * act on a terminal (\xNN, \uNNNN), which only mavis hash --check reads back. */
+	for (size_t i = 0; i < len && !esc;) {
+		i += mv_escape_char(p + i, len - i, SUMS_ESC, e);
+		esc = e[0] != '\0';
+	}
 	mv_buf_init(&b, SIZE_MAX / 2);
 	mv_digest_hex(d, hex);
 	/* coreutils marks a line whose name needed escaping with a leading backslash. */
@@ -78,15 +88,12 @@ mv_sums_line(char *buf, size_t bufsize, const char *path, const struct mv_digest
 		mv_buf_printf(&b, "%s (", tag_of(d->alg));
 	else
 		mv_buf_printf(&b, "%s  ", hex);
-	for (const char *p = path; *p; p++) {
-		if (*p == '\\')
-			mv_buf_add(&b, "\\\\", 2);
-		else if (*p == '\n')
-			mv_buf_add(&b, "\\n", 2);
-		else if (*p == '\r')
-			mv_buf_add(&b, "\\r", 2);
+	for (size_t i = 0, l; i < len; i += l) {
+		l = mv_escape_char(p + i, len - i, SUMS_ESC, e);
+		if (e[0])
+			mv_buf_add(&b, e, strlen(e));
 		else
-			mv_buf_addc(&b, (unsigned char)*p);
+			mv_buf_add(&b, p + i, l);
 	}
 	if (shard)
 		mv_buf_printf(&b, ":%llu:%llu", (unsigned long long)shard->start,
@@ -140,9 +147,32 @@ push(struct mv_sums *s, const struct expect *e)
 }
 
 static int
+hexval(const char *s, size_t n, unsigned *v)
+{
+	*v = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* Undo the escapes of mv_sums_line in place: coreutils' \\, \n and \r, and mavis's \t,
+ * \xNN and \uNNNN (never longer than what they stand for). */
+static int
 unescape(char *s)
 {
 	char *w = s;
+	unsigned v;
 
 	for (char *r = s; *r; r++) {
 		if (*r != '\\') {
@@ -156,7 +186,22 @@ unescape(char *s)
 			*w++ = '\n';
 		else if (*r == 'r')
 			*w++ = '\r';
-		else
+		else if (*r == 't')
+			*w++ = '\t';
+		else if (*r == 'x' && hexval(r + 1, 2, &v) == 0 && v != 0) {
+			*w++ = (char)v;
+			r += 2;
+		} else if (*r == 'u' && hexval(r + 1, 4, &v) == 0 && v >= 0x80 &&
+		    (v < 0xd800 || v > 0xdfff)) {
+			if (v < 0x800) {
+				*w++ = (char)(0xc0 | (v >> 6));
+			} else {
+				*w++ = (char)(0xe0 | (v >> 12));
+				*w++ = (char)(0x80 | ((v >> 6) & 0x3f));
+			}
+			*w++ = (char)(0x80 | (v & 0x3f));
+			r += 4;
+		} else
 			return -1;
 	}
 	*w = '\0';
@@ -640,8 +685,13 @@ mv_sums_check(const struct mv_sums *s, const struct mv_result *res, mv_check_fn 
 	struct expect *byp = NULL;
 	const struct mv_entry **found = NULL;
 	unsigned char *listed = NULL;
+	int members = 0;
 
 	*ndiff = 0;
+	/* A list without archive members (mavis hash's default text, sha256sum's) checks each
+	 * archive whole: its members are not extras. */
+	for (size_t i = 0; i < s->n && !members; i++)
+		members = strstr(s->v[i].path, "!/") != NULL;
 	if (s->n && (byp = malloc(s->n * sizeof(*byp))) == NULL)
 		return MV_ERR_NOMEM;
 	if (s->n && (found = calloc(s->n, sizeof(*found))) == NULL)
@@ -704,7 +754,7 @@ mv_sums_check(const struct mv_sums *s, const struct mv_result *res, mv_check_fn 
 	for (size_t i = 0; i < nent; i++) {
 		const struct mv_entry *e = mv_result_entry(res, i);
 
-		if (listed[i] || e->type != MV_ENTRY_FILE)
+		if (listed[i] || e->type != MV_ENTRY_FILE || (e->depth > 0 && !members))
 			continue;
 		/* In shard mode an empty file has nothing to list. */
 		if (s->shard_size && e->nshard == 0 && !(e->flags & MV_ENTRY_INCOMPLETE))

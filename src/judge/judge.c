@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/ctx.h"
 #include "core/str.h"
 #include "judge/judge.h"
@@ -103,6 +104,45 @@ sig_problem(const struct mv_sigsummary *s)
 	return NULL;
 }
 
+/* "require format": each input must hold content of one of the formats named (a registry
+ * refusing uploads that are not models). */
+static mv_status
+required_format(struct mv_judgement *j)
+{
+	const struct mv_policy *pol = j->pol;
+	const struct mv_result *res = j->res;
+	mv_status st;
+
+	for (size_t i = 0; i < mv_result_input_count(res); i++) {
+		const char *in = mv_result_input(res, i);
+		struct mv_buf names;
+		int found = 0;
+
+		for (size_t k = 0; k < mv_result_entry_count(res) && !found; k++) {
+			const struct mv_entry *e = mv_result_entry(res, k);
+
+			if (e->format == NULL || strcmp(e->input, in) != 0)
+				continue;
+			for (size_t f = 0; f < pol->nrequire_format && !found; f++)
+				found = strcmp(e->format, pol->require_format[f]) == 0;
+		}
+		if (found)
+			continue;
+		mv_buf_init(&names, 4096);
+		for (size_t f = 0; f < pol->nrequire_format; f++)
+			mv_buf_printf(&names, "%s%s", f ? ", " : "", pol->require_format[f]);
+		st = mv_buf_terminate(&names);
+		if (st == MV_OK)
+			st = mv_findings_add(&j->own, MV_R_POLICY_FORMAT_REQUIRED, in, -1,
+			    "no content of a format %s:%zu requires (%s)", pol->file,
+			    pol->require_format_line, (const char *)names.p);
+		mv_buf_free(&names);
+		if (st != MV_OK)
+			return st;
+	}
+	return MV_OK;
+}
+
 /* The checks a policy requires, as findings of their own so they can be overridden and
  * suppressed like any other. */
 static mv_status
@@ -127,6 +167,8 @@ required_checks(struct mv_judgement *j)
 				return st;
 		}
 	}
+	if (pol->require_format_line && (st = required_format(j)) != MV_OK)
+		return st;
 	for (size_t i = 0; pol->nforbid && i < mv_result_entry_count(res); i++) {
 		const struct mv_entry *e = mv_result_entry(res, i);
 

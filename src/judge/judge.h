@@ -59,6 +59,9 @@ struct mv_policy {
 	struct mv_pol_allow *allow;            /* "allow global NAME" lines */
 	size_t nallow;
 	size_t require_signature;              /* line of "require signature", or 0 */
+	char **require_format;                 /* "require format NAME...": one of these */
+	size_t nrequire_format;
+	size_t require_format_line;
 	char *trust_key;                       /* "trust key FILE", resolved, or NULL */
 	char **trust_roots;                    /* "trust cert-chain FILE" lines, resolved */
 	size_t ntrust_roots;

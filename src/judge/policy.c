@@ -13,7 +13,7 @@
 #include "scan/pypolicy.h"
 #include "walk/sniff.h"
 
-#define MV_POLICY_WORDS 8
+#define MV_POLICY_WORDS 40
 #define MV_POLICY_LINE 4096
 
 mv_status
@@ -49,6 +49,9 @@ mv_policy_free(struct mv_policy *pol)
 		free(pol->allow[i].reason);
 	}
 	free(pol->allow);
+	for (size_t i = 0; i < pol->nrequire_format; i++)
+		free(pol->require_format[i]);
+	free(pol->require_format);
 	for (size_t i = 0; i < pol->ntrust_roots; i++)
 		free(pol->trust_roots[i]);
 	free(pol->trust_roots);
@@ -361,9 +364,28 @@ directive(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t li
 			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		return MV_OK;
 	}
+	if (strcmp(w[0], "require") == 0 && n >= 2 && strcmp(w[1], "format") == 0) {
+		if (n < 3)
+			return fail(ctx, file, line, "require format takes one or more format names",
+			    NULL);
+		if (pol->require_format_line)
+			return fail(ctx, file, line, "require format given twice", NULL);
+		if ((pol->require_format = calloc((size_t)n - 2, sizeof(char *))) == NULL)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		pol->require_format_line = line;
+		for (int i = 2; i < n; i++) {
+			if (!format_known(w[i]))
+				return fail(ctx, file, line, "not a format mavis recognises (see "
+				    "mavis-policy(5)):", w[i]);
+			if ((pol->require_format[pol->nrequire_format++] = mv_strdup(w[i])) == NULL)
+				return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		}
+		return MV_OK;
+	}
 	if (strcmp(w[0], "require") == 0) {
 		if (n != 2 || strcmp(w[1], "signature") != 0)
-			return fail(ctx, file, line, "require takes one check: signature", NULL);
+			return fail(ctx, file, line, "require takes: require signature, or require "
+			    "format NAME...", NULL);
 		if (pol->require_signature)
 			return fail(ctx, file, line, "require signature given twice", NULL);
 		pol->require_signature = line;

@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -184,6 +185,45 @@ base_of(const char *path)
 	return p;
 }
 
+
+/* Hugging Face licence tags (the model card's "license") that are SPDX licence ids, in the
+ * hub's lowercase spelling; tags the hub makes up (llama2, openrail, other) are not. */
+static const char *const spdx_ids[] = {
+	"AFL-3.0", "Apache-2.0", "Artistic-2.0", "BSD-2-Clause", "BSD-3-Clause",
+	"BSD-3-Clause-Clear", "BSL-1.0", "C-UDA-1.0", "CC-BY-2.0", "CC-BY-2.5", "CC-BY-3.0",
+	"CC-BY-4.0", "CC-BY-NC-2.0", "CC-BY-NC-3.0", "CC-BY-NC-4.0", "CC-BY-NC-ND-3.0",
+	"CC-BY-NC-ND-4.0", "CC-BY-NC-SA-2.0", "CC-BY-NC-SA-3.0", "CC-BY-NC-SA-4.0",
+	"CC-BY-ND-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC0-1.0", "CDLA-Permissive-1.0",
+	"CDLA-Permissive-2.0", "CDLA-Sharing-1.0", "ECL-2.0", "EPL-1.0", "EPL-2.0", "EUPL-1.1",
+	"EUPL-1.2", "GPL-2.0-only", "GPL-3.0-only", "ISC", "LGPL-2.1-only", "LGPL-3.0-only",
+	"LPPL-1.3c", "MIT", "MPL-2.0", "MS-PL", "NCSA", "ODbL-1.0", "ODC-By-1.0", "OFL-1.1",
+	"OSL-3.0", "PDDL-1.0", "PostgreSQL", "Unlicense", "WTFPL", "Zlib", "AGPL-3.0-only",
+	"GFDL-1.3-only",
+};
+
+/* The SPDX id a licence tag stands for, or NULL. An id given in SPDX's own spelling is kept;
+ * the hub's GPL tags ("gpl-3.0") do not say "only" or "or later", so they stay names. */
+static const char *
+spdx_id(const char *tag)
+{
+	static const struct {
+		const char *tag, *id;
+	} alias[] = {
+		{"odbl", "ODbL-1.0"}, {"odc-by", "ODC-By-1.0"}, {"pddl", "PDDL-1.0"},
+		{"lppl-1.3c", "LPPL-1.3c"}, {"ofl-1.1", "OFL-1.1"},
+	};
+
+	if (tag == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
+		if (strcasecmp(tag, alias[i].tag) == 0)
+			return alias[i].id;
+	for (size_t i = 0; i < sizeof(spdx_ids) / sizeof(spdx_ids[0]); i++)
+		if (strcasecmp(tag, spdx_ids[i]) == 0)
+			return spdx_ids[i];
+	return NULL;
+}
+
 static json_t *
 model_component(struct bom *b, size_t input, json_t *components, size_t *ndata)
 {
@@ -208,11 +248,16 @@ model_component(struct bom *b, size_t input, json_t *components, size_t *ndata)
 	}
 	if (card && (card->license || card->license_name)) {
 		json_t *ls = json_array(), *l = json_object(), *lic = json_object();
+		const char *tag = card->license_name && card->license &&
+		    strcmp(card->license, "other") == 0 ? card->license_name :
+		    card->license ? card->license : card->license_name;
+		const char *spdx = spdx_id(tag);
 
-		/* Hub licence tags are lowercase, not SPDX ids, so they go in as names. */
-		json_object_set_new(lic, "name", json_string(card->license_name &&
-		    card->license && strcmp(card->license, "other") == 0 ? card->license_name :
-		    card->license ? card->license : card->license_name));
+		/* An SPDX id where the hub tag is one (in its lowercase spelling), else a name. */
+		if (spdx)
+			json_object_set_new(lic, "id", json_string(spdx));
+		else
+			json_object_set_new(lic, "name", mv_json_bytes(tag));
 		json_object_set_new(l, "license", lic);
 		json_array_append_new(ls, l);
 		json_object_set_new(c, "licenses", ls);

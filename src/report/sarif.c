@@ -2,8 +2,11 @@
  * security-severity, every finding with a readable artifact location, suppressions kept. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/ctx.h"
@@ -26,47 +29,201 @@ level(enum mv_severity sev)
 	return "note";
 }
 
-/* A path as a URI reference: RFC 3986 path characters stay (so "a.tar.gz!/dir/f" reads as
- * it is), everything else is percent-encoded, ":" too so no segment looks like a scheme, and
- * the dots of a "." or ".." segment too, so a viewer resolving the reference does not fold
- * "a.tar!/../x" into "x". */
-static json_t *
-uri(const char *path)
+/* Append a path as a URI reference: RFC 3986 path characters stay (so "a.tar.gz!/dir/f"
+ * reads as it is), everything else is percent-encoded, ":" too so no segment looks like a
+ * scheme, and with dots the dots of a "." or ".." segment too, so a viewer resolving the
+ * reference does not fold "a.tar!/../x" into "x" (member names are not resolved paths). */
+static mv_status
+uri_add(struct mv_buf *b, const char *path, size_t len, int dots_literal)
 {
 	static const char keep[] = "-._~!$&'()*+,;=@/";
-	struct mv_buf b;
-	json_t *j = NULL;
-	const char *seg = path;
+	const char *seg = path, *end = path + len;
+	mv_status st = MV_OK;
 
-	mv_buf_init(&b, 3 * strlen(path) + 1);
-	while (*seg) {
+	while (seg < end && st == MV_OK) {
 		size_t n = strcspn(seg, "/");
-		int dots = (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.');
+		int dots = dots_literal && ((n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.'));
 
-		for (size_t i = 0; i < n; i++) {
+		if (n > (size_t)(end - seg))
+			n = (size_t)(end - seg);
+		for (size_t i = 0; i < n && st == MV_OK; i++) {
 			unsigned char c = (unsigned char)seg[i];
-			mv_status st;
 
 			if (!dots && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			    (c >= '0' && c <= '9') || strchr(keep, c)))
-				st = mv_buf_addc(&b, c);
+				st = mv_buf_addc(b, c);
 			else
-				st = mv_buf_printf(&b, "%%%02X", c);
-			if (st != MV_OK)
-				goto done;
+				st = mv_buf_printf(b, "%%%02X", c);
 		}
 		seg += n;
-		if (*seg == '/') {
-			if (mv_buf_addc(&b, '/') != MV_OK)
-				goto done;
+		if (seg < end && *seg == '/' && st == MV_OK) {
+			st = mv_buf_addc(b, '/');
 			seg++;
 		}
 	}
-	if (mv_buf_terminate(&b) == MV_OK)
-		j = json_string(b.len ? (const char *)b.p : ".");
-done:
-	mv_buf_free(&b);
-	return j;
+	return st;
+}
+
+/*
+ * Where artifact URIs are relative to. Code scanning wants paths relative to the repository:
+ * inside a git work tree, %SRCROOT% is its top; elsewhere the current folder. A file under
+ * %SRCROOT% gets a relative URI with uriBaseId; one outside it an absolute file:// URI (a
+ * relative reference beginning with "/" is not allowed, SARIF1004); standard input a bare
+ * relative "-" (or its --name).
+ */
+struct base {
+	char *root;            /* absolute, ending in '/', or NULL when unknown */
+	char *cwd;             /* absolute, ending in '/', or NULL */
+};
+
+static char *
+slash_end(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return mv_asprintf("%s%s", dir, n && dir[n - 1] == '/' ? "" : "/");
+}
+
+static void
+base_init(struct base *b)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+
+	b->root = b->cwd = NULL;
+	if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+		return;
+	b->cwd = slash_end(buf);
+	/* The nearest folder upward holding .git (a folder, or a file for a linked tree). */
+	for (;;) {
+		size_t n = strlen(buf);
+		char *git = mv_asprintf("%s%s.git", buf, n > 1 ? "/" : "");
+		int found = git && stat(git, &st) == 0;
+		char *slash;
+
+		free(git);
+		if (found) {
+			b->root = slash_end(buf);
+			return;
+		}
+		if (n <= 1 || (slash = strrchr(buf, '/')) == NULL)
+			break;
+		if (slash == buf)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	b->root = b->cwd ? mv_strdup(b->cwd) : NULL;
+}
+
+static void
+base_free(struct base *b)
+{
+	free(b->root);
+	free(b->cwd);
+}
+
+/* The folder part of a path made absolute and free of "." and ".." segments (lexically:
+ * the package was read through the names given, not through resolved links). */
+static char *
+absolute(const struct base *b, const char *fs, size_t n)
+{
+	struct mv_buf out;
+	char *joined, *p;
+
+	if (fs[0] == '/')
+		joined = mv_strndup(fs, n);
+	else if (b->cwd)
+		joined = mv_asprintf("%s%.*s", b->cwd, (int)n, fs);
+	else
+		return NULL;
+	if (joined == NULL)
+		return NULL;
+	mv_buf_init(&out, strlen(joined) + 2);
+	for (p = joined; *p;) {
+		size_t k = strcspn(p, "/");
+
+		if (k == 0 || (k == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (k == 2 && p[0] == '.' && p[1] == '.') {
+			while (out.len > 0 && out.p[out.len - 1] != '/')
+				out.len--;
+			if (out.len > 0)
+				out.len--;
+		} else if (mv_buf_addc(&out, '/') != MV_OK || mv_buf_add(&out, p, k) != MV_OK) {
+			break;
+		}
+		p += k;
+		if (*p == '/')
+			p++;
+	}
+	free(joined);
+	if (out.len == 0 && mv_buf_addc(&out, '/') != MV_OK) {
+		mv_buf_free(&out);
+		return NULL;
+	}
+	if (mv_buf_terminate(&out) != MV_OK) {
+		mv_buf_free(&out);
+		return NULL;
+	}
+	return (char *)mv_buf_steal(&out);
+}
+
+/* The artifactLocation of a displayed path (an input, then "/" or "!/" joins). */
+static json_t *
+artifact(const struct base *b, const char *path, int is_stdin)
+{
+	const char *bang = strstr(path, "!/");
+	size_t fsn = bang ? (size_t)(bang - path) : strlen(path);
+	json_t *art = json_object();
+	struct mv_buf u;
+	char *abs = NULL;
+	const char *base_id = NULL;
+	mv_status st;
+
+	if (art == NULL)
+		return NULL;
+	mv_buf_init(&u, 3 * strlen(path) + 3 * PATH_MAX + 16);
+	if (is_stdin || (abs = absolute(b, path, fsn)) == NULL) {
+		st = uri_add(&u, path, fsn, 1);
+	} else if (b->root && strncmp(abs, b->root, strlen(b->root)) == 0) {
+		st = uri_add(&u, abs + strlen(b->root), strlen(abs + strlen(b->root)), 0);
+		base_id = "%SRCROOT%";
+	} else {
+		st = mv_buf_add(&u, "file://", 7);
+		if (st == MV_OK)
+			st = uri_add(&u, abs, strlen(abs), 0);
+	}
+	if (st == MV_OK && bang)
+		st = uri_add(&u, bang, strlen(bang), 1);
+	if (st == MV_OK && u.len == 0)
+		st = mv_buf_addc(&u, '.');
+	if (st == MV_OK)
+		st = mv_buf_terminate(&u);
+	if (st == MV_OK) {
+		json_object_set_new(art, "uri", json_string((const char *)u.p));
+		if (base_id)
+			json_object_set_new(art, "uriBaseId", json_string(base_id));
+	}
+	free(abs);
+	mv_buf_free(&u);
+	return art;
+}
+
+/* Is the displayed path one of standard input's? */
+static int
+from_stdin(const struct mv_result *res, const char *path)
+{
+	for (size_t i = 0; i < mv_result_input_count(res); i++) {
+		const char *in = mv_result_input(res, i);
+		size_t n = strlen(in);
+
+		if (mv_result_input_is_stdin(res, i) && strncmp(path, in, n) == 0 &&
+		    (path[n] == '\0' || strncmp(path + n, "!/", 2) == 0))
+			return 1;
+	}
+	return 0;
 }
 
 static json_t *
@@ -136,10 +293,12 @@ rule_object(const struct mv_rule_info *ri)
 	return o;
 }
 
-/* Entries by path, so a finding's whole-entry region can give the entry's size. */
+/* Entries by path, so a finding's whole-entry region can give the entry's size; and the
+ * base of relative URIs. */
 struct index {
 	const struct mv_entry **v;
 	size_t n;
+	struct base base;
 };
 
 static int
@@ -171,16 +330,15 @@ lookup(const struct index *ix, const char *path)
 static json_t *
 location(const struct mv_judged *d, const struct mv_result *res, const struct index *ix)
 {
-	json_t *loc = json_object(), *phys = json_object(), *art = json_object(),
-	    *reg = json_object();
+	json_t *loc = json_object(), *phys = json_object(), *reg = json_object();
 	const char *path = d->path;
 	const struct mv_entry *e;
 
 	/* A finding about the whole package points at the (first) input. */
 	if (path[0] == '\0' && mv_result_input_count(res))
 		path = mv_result_input(res, 0);
-	json_object_set_new(art, "uri", uri(path));
-	json_object_set_new(phys, "artifactLocation", art);
+	json_object_set_new(phys, "artifactLocation", artifact(&ix->base, path,
+	    from_stdin(res, path)));
 	/* Model files are binary: regions are byte ranges, one byte at an offset, else the
 	 * whole entry (empty for a folder or the package). */
 	if (d->offset >= 0) {
@@ -236,7 +394,7 @@ mv_report_sarif(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 	    *tool = json_object(), *driver = json_object(), *rs = json_array(),
 	    *results = json_array(), *inv = json_object(), *invs = json_array(),
 	    *props = json_object(), *sig = json_object();
-	struct index ix = {NULL, 0};
+	struct index ix = {NULL, 0, {NULL, NULL}};
 	mv_status st;
 
 	if (top == NULL || runs == NULL || run == NULL || tool == NULL || driver == NULL ||
@@ -283,6 +441,20 @@ mv_report_sarif(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 	for (size_t i = 0; i < ix.n; i++)
 		ix.v[i] = mv_result_entry(res, i);
 	qsort(ix.v, ix.n, sizeof(*ix.v), by_path);
+	base_init(&ix.base);
+	if (ix.base.root) {
+		json_t *ids = json_object(), *r = json_object();
+		struct mv_buf u;
+
+		mv_buf_init(&u, 3 * strlen(ix.base.root) + 8);
+		if (mv_buf_add(&u, "file://", 7) == MV_OK &&
+		    uri_add(&u, ix.base.root, strlen(ix.base.root), 0) == MV_OK &&
+		    mv_buf_terminate(&u) == MV_OK)
+			json_object_set_new(r, "uri", json_string((const char *)u.p));
+		mv_buf_free(&u);
+		json_object_set_new(ids, "%SRCROOT%", r);
+		json_object_set_new(run, "originalUriBaseIds", ids);
+	}
 	for (size_t i = 0; i < mv_judgement_count(j); i++) {
 		const struct mv_judged *d = mv_judgement_get(j, i);
 		size_t idx = d->info ? (size_t)(d->info - mv_rules_get(rules, 0)) : (size_t)-1;
@@ -301,6 +473,7 @@ mv_report_sarif(struct mv_ctx *ctx, const struct mv_judgement *j, FILE *out)
 	json_array_append_new(runs, run);
 	json_object_set_new(top, "runs", runs);
 	free(ix.v);
+	base_free(&ix.base);
 	st = mv_json_dump(top, out);
 	json_decref(top);
 	if (st != MV_OK)

@@ -1,5 +1,5 @@
 /* text.c: the report people read: a summary line, findings grouped by file and sorted by
- * severity, the verdict, and the principle summary. */
+ * severity, the verdict, and the principle summary (the whole table with --principles). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -55,15 +55,7 @@ put_path(FILE *out, const char *path)
 		fputs("(package)", out);
 		return;
 	}
-	/* As cli_print_path: backslashes doubled, so an escape is never ambiguous. */
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p == '\\')
-			fputs("\\\\", out);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
-	}
+	mv_print_name(out, path);
 }
 
 static void
@@ -187,16 +179,26 @@ titles_find(const struct titles *t, const char *path)
 	return hit ? (*hit)->title : NULL;
 }
 
-static mv_status
-findings(FILE *out, const struct mv_judgement *j, int colour)
+/* Findings shown: unsuppressed, at or above min (quiet: the fail level). */
+static int
+shown(const struct mv_judged *d, enum mv_severity min)
 {
+	return d->suppressed == NULL && d->severity >= min;
+}
+
+static mv_status
+findings(FILE *out, const struct mv_judgement *j, unsigned flags)
+{
+	int colour = (flags & MV_REPORT_COLOR) != 0;
+	enum mv_severity min = flags & MV_REPORT_QUIET ?
+	    mv_policy_fail_on(mv_judgement_policy(j)) : MV_SEV_INFO;
 	size_t n = 0, total = mv_judgement_count(j);
 	struct row *rows;
 	struct titles titles;
 	const char *last = NULL;
 
 	for (size_t i = 0; i < total; i++)
-		if (mv_judgement_get(j, i)->suppressed == NULL)
+		if (shown(mv_judgement_get(j, i), min))
 			n++;
 	if (n == 0)
 		return MV_OK;
@@ -206,7 +208,7 @@ findings(FILE *out, const struct mv_judgement *j, int colour)
 	for (size_t i = 0; i < total; i++) {
 		const struct mv_judged *d = mv_judgement_get(j, i);
 
-		if (d->suppressed == NULL) {
+		if (shown(d, min)) {
 			rows[n].idx = i;
 			rows[n++].d = d;
 		}
@@ -225,7 +227,8 @@ findings(FILE *out, const struct mv_judgement *j, int colour)
 	}
 	qsort(rows, n, sizeof(*rows), by_group);
 	titles_load(&titles, mv_judgement_result(j));
-	fputc('\n', out);
+	if (!(flags & MV_REPORT_QUIET))
+		fputc('\n', out);
 	for (size_t k = 0; k < n; k++) {
 		const struct mv_judged *d = rows[k].d;
 		const char *title;
@@ -256,7 +259,7 @@ findings(FILE *out, const struct mv_judgement *j, int colour)
 		if (d->info)
 			fprintf(out, "           %s\n", d->info->title);
 		fprintf(out, "           %s\n", d->evidence);
-		if (d->info && d->severity >= MV_SEV_LOW)
+		if (d->info && (d->severity >= MV_SEV_LOW || (flags & MV_REPORT_VERBOSE)))
 			fprintf(out, "           fix: %s\n", d->info->remediation);
 	}
 	free(titles.v);
@@ -315,13 +318,13 @@ signatures(FILE *out, const struct mv_judgement *j)
 }
 
 static void
-verdict(FILE *out, const struct mv_judgement *j, int colour)
+verdict(FILE *out, const struct mv_judgement *j, int colour, int quiet)
 {
 	const struct mv_policy *pol = mv_judgement_policy(j);
 	const char *fail_on = mv_severity_name(mv_policy_fail_on(pol));
 	size_t failing = mv_judgement_failing(j);
 
-	fputs("\nverdict: ", out);
+	fputs(quiet ? "verdict: " : "\nverdict: ", out);
 	switch (mv_judgement_outcome(j)) {
 	case MV_OUTCOME_PASS:
 		fprintf(out, "%sPASS%s: no finding at or above %s", colour ? GREEN : "",
@@ -362,9 +365,15 @@ principles(FILE *out, const struct mv_judgement *j, unsigned flags)
 	fprintf(out, "\nETSI TS 104 223 / UK AI Cyber Security Code of Practice: %zu provision%s "
 	    "met, %zu not met, %zu not evidenced by this scan, %zu beyond any scan\n", met,
 	    met == 1 ? "" : "s", not_met, not_ev, not_scan);
+	if (!(flags & MV_REPORT_PRINCIPLES)) {
+		fputs("(mavis scan --principles lists every principle and provision with its "
+		    "evidence.)\n", out);
+		return;
+	}
 	for (unsigned p = 1; p <= MV_PRINCIPLE_COUNT; p++) {
 		const struct mv_principle *pr = mv_principle_get(p);
 		size_t c[3] = {0, 0, 0}, nscan = 0;
+		char counts[96];
 
 		for (size_t i = 0; i < mv_judgement_mapping_count(j); i++) {
 			const struct mv_mapping *m = mv_judgement_mapping(j, i);
@@ -374,19 +383,18 @@ principles(FILE *out, const struct mv_judgement *j, unsigned flags)
 			c[m->state]++;
 			nscan++;
 		}
-		if (!(flags & MV_REPORT_PRINCIPLES)) {
-			char counts[96];
+		if (nscan == 0)
+			snprintf(counts, sizeof(counts), "beyond a scan");
+		else
+			snprintf(counts, sizeof(counts), "%zu met, %zu not met, %zu not evidenced",
+			    c[MV_MAP_MET], c[MV_MAP_NOT_MET], c[MV_MAP_NOT_EVIDENCED]);
+		fprintf(out, "  %s%2u  %-36s%s %s\n", colour && c[MV_MAP_NOT_MET] ? RED :
+		    colour && c[MV_MAP_MET] ? GREEN : "", p, counts,
+		    colour && (c[MV_MAP_NOT_MET] || c[MV_MAP_MET]) ? RESET : "", pr->title);
+	}
+	for (unsigned p = 1; p <= MV_PRINCIPLE_COUNT; p++) {
+		const struct mv_principle *pr = mv_principle_get(p);
 
-			if (nscan == 0)
-				snprintf(counts, sizeof(counts), "beyond a scan");
-			else
-				snprintf(counts, sizeof(counts), "%zu met, %zu not met, %zu not evidenced",
-				    c[MV_MAP_MET], c[MV_MAP_NOT_MET], c[MV_MAP_NOT_EVIDENCED]);
-			fprintf(out, "  %s%2u  %-36s%s %s\n", colour && c[MV_MAP_NOT_MET] ? RED :
-			    colour && c[MV_MAP_MET] ? GREEN : "", p, counts,
-			    colour && (c[MV_MAP_NOT_MET] || c[MV_MAP_MET]) ? RESET : "", pr->title);
-			continue;
-		}
 		fprintf(out, "\n%sPrinciple %u (%s, %s): %s%s\n", colour ? BOLD : "", p, pr->clause,
 		    pr->phase, pr->title, colour ? RESET : "");
 		for (size_t i = 0; i < mv_judgement_mapping_count(j); i++) {
@@ -410,8 +418,30 @@ principles(FILE *out, const struct mv_judgement *j, unsigned flags)
 		}
 	}
 	fprintf(out, "\n%s\n", MV_MAPPING_DISCLAIMER);
-	if (!(flags & MV_REPORT_PRINCIPLES))
-		fputs("(mavis scan --principles lists every provision with its evidence.)\n", out);
+}
+
+/* -v: every file with its size and format, so what was and was not recognised is visible. */
+static void
+inventory(FILE *out, const struct mv_judgement *j)
+{
+	const struct mv_result *res = mv_judgement_result(j);
+	char size[32];
+
+	fputs("\nfiles:\n", out);
+	for (size_t i = 0; i < mv_result_entry_count(res); i++) {
+		const struct mv_entry *e = mv_result_entry(res, i);
+
+		if (e->type == MV_ENTRY_FILE) {
+			human(size, sizeof(size), e->size);
+			fprintf(out, "  %-12s %10s  ", e->format ? e->format : "data", size);
+		} else {
+			fprintf(out, "  %-12s %10s  ", mv_entry_type_name(e->type), "");
+		}
+		put_path(out, e->path);
+		if (e->flags & MV_ENTRY_INCOMPLETE)
+			fputs("  (not read to the end)", out);
+		fputc('\n', out);
+	}
 }
 
 mv_status
@@ -419,13 +449,21 @@ mv_report_text(struct mv_ctx *ctx, const struct mv_judgement *j, unsigned flags,
 {
 	int colour = (flags & MV_REPORT_COLOR) != 0;
 
-	summary(out, j);
-	if (findings(out, j, colour) != MV_OK)
-		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-	suppressed(out, j, colour);
-	signatures(out, j);
-	verdict(out, j, colour);
-	principles(out, j, flags);
+	if (flags & MV_REPORT_QUIET) {
+		if (findings(out, j, flags) != MV_OK)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		verdict(out, j, colour, 1);
+	} else {
+		summary(out, j);
+		if (flags & MV_REPORT_VERBOSE)
+			inventory(out, j);
+		if (findings(out, j, flags) != MV_OK)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		suppressed(out, j, colour);
+		signatures(out, j);
+		verdict(out, j, colour, 0);
+		principles(out, j, flags);
+	}
 	if (ferror(out))
 		return mv_ctx_fail(ctx, MV_ERR_IO, "cannot write the report");
 	return MV_OK;

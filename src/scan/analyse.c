@@ -50,6 +50,8 @@ mv_analysis_begin(struct mv_analysis *an, const struct mv_actx *a)
 		an->run[an->n].state = state;
 		an->n++;
 	}
+	if (an->n > 0)
+		mv_pkg_claimed(a->pkg, a->path);
 	return an->n > 0;
 }
 

@@ -119,7 +119,10 @@ mv_status mv_pkg_refer(struct mv_pkg *pkg, const struct mv_pkgref_rules *rules,
  * nothing when it is absent. */
 mv_status mv_pkg_refer_present(struct mv_pkg *pkg, enum mv_rule rule, const char *from_path,
     int64_t offset, const char *target, const char *evidence);
-/* Resolve every reference against the entries of the run and add findings to out. */
+/* The entry at path (displayed form) was claimed by an analyser: recognised content. */
+void mv_pkg_claimed(struct mv_pkg *pkg, const char *path);
+/* Resolve every reference against the entries of the run and add findings to out, and
+ * content.unrecognised for each input with files no analyser recognised. */
 mv_status mv_pkg_check(struct mv_pkg *pkg, const struct mv_entry *ent, size_t nent,
     struct mv_findings *out);
 

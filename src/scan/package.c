@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/str.h"
+#include "core/strset.h"
 #include "scan/analyse.h"
 
 struct ref {
@@ -25,6 +26,8 @@ struct mv_pkg {
 	struct ref *v;
 	size_t n, cap;
 	int lost;               /* a reference could not be recorded (no memory) */
+	struct mv_strset claimed;  /* paths of entries some analyser claimed */
+	int claims_lost;
 };
 
 /* A package with more references than this is hostile; the rest are not checked. */
@@ -41,6 +44,7 @@ mv_pkg_new(void)
 		free(pkg);
 		return NULL;
 	}
+	mv_strset_init(&pkg->claimed);
 	return pkg;
 }
 
@@ -55,6 +59,7 @@ mv_pkg_free(struct mv_pkg *pkg)
 		free(pkg->v[i].present);
 	}
 	free(pkg->v);
+	mv_strset_free(&pkg->claimed);
 	pthread_mutex_destroy(&pkg->lock);
 	free(pkg);
 }
@@ -120,6 +125,19 @@ mv_pkg_refer_present(struct mv_pkg *pkg, enum mv_rule rule, const char *from_pat
 	return add_ref(pkg, &rules, from_path, offset, target, 0, evidence);
 }
 
+void
+mv_pkg_claimed(struct mv_pkg *pkg, const char *path)
+{
+	int found;
+
+	if (pkg == NULL)
+		return;
+	pthread_mutex_lock(&pkg->lock);
+	if (mv_strset_add(&pkg->claimed, path, strlen(path), &found) != MV_OK)
+		pkg->claims_lost = 1;
+	pthread_mutex_unlock(&pkg->lock);
+}
+
 static int
 cmp_ref(const void *x, const void *y)
 {
@@ -176,15 +194,13 @@ fail:
 	return NULL;
 }
 
-mv_status
-mv_pkg_check(struct mv_pkg *pkg, const struct mv_entry *ent, size_t nent,
+static mv_status
+check_refs(struct mv_pkg *pkg, const struct mv_entry *ent, size_t nent,
     struct mv_findings *out)
 {
 	const struct mv_entry **idx = NULL;
 	mv_status st = MV_OK;
 
-	if (pkg == NULL)
-		return MV_OK;
 	if (pkg->lost)
 		mv_findings_add(out, MV_R_ANALYSIS_INCOMPLETE, "", -1,
 		    "references between files of the package not all checked (too many, or no "
@@ -232,4 +248,65 @@ mv_pkg_check(struct mv_pkg *pkg, const struct mv_entry *ent, size_t nent,
 	}
 	free(idx);
 	return st;
+}
+
+/* Names listed in the evidence of content.unrecognised; the inventory has them all. */
+#define LIST_MAX 5
+
+static int
+recognised(const struct mv_pkg *pkg, const struct mv_entry *e)
+{
+	if (e->format && strcmp(e->format, "data") != 0)
+		return 1;
+	return mv_strset_has(&pkg->claimed, e->path, strlen(e->path));
+}
+
+/* One content.unrecognised per input with files that neither the format sniffer nor any
+ * analyser recognised: hashed, but checked for nothing. Entries of an input are contiguous. */
+static mv_status
+check_unrecognised(struct mv_pkg *pkg, const struct mv_entry *ent, size_t nent,
+    struct mv_findings *out)
+{
+	mv_status st = MV_OK;
+
+	if (pkg->claims_lost)
+		return mv_findings_add(out, MV_R_ANALYSIS_INCOMPLETE, "", -1, "which files an "
+		    "analyser recognised is not known (no memory)");
+	for (size_t a = 0, b; a < nent && st == MV_OK; a = b) {
+		struct mv_buf list;
+		size_t files = 0, unknown = 0;
+
+		mv_buf_init(&list, 64 * 1024);
+		for (b = a; b < nent && ent[b].input == ent[a].input; b++) {
+			const struct mv_entry *e = &ent[b];
+
+			if (e->type != MV_ENTRY_FILE || (e->flags & MV_ENTRY_INCOMPLETE))
+				continue;
+			files++;
+			if (recognised(pkg, e))
+				continue;
+			if (++unknown <= LIST_MAX)
+				mv_buf_printf(&list, "%s%s", unknown > 1 ? ", " : "", e->path);
+		}
+		if (unknown && mv_buf_terminate(&list) == MV_OK)
+			st = mv_findings_add(out, MV_R_CONTENT_UNRECOGNISED, ent[a].input, -1,
+			    "%zu of %zu file%s not recognised: %s%s", unknown, files,
+			    files == 1 ? "" : "s", list.p ? (const char *)list.p : "",
+			    unknown > LIST_MAX ? ", ..." : "");
+		mv_buf_free(&list);
+	}
+	return st;
+}
+
+mv_status
+mv_pkg_check(struct mv_pkg *pkg, const struct mv_entry *ent, size_t nent,
+    struct mv_findings *out)
+{
+	mv_status st;
+
+	if (pkg == NULL)
+		return MV_OK;
+	if ((st = check_refs(pkg, ent, nent, out)) != MV_OK)
+		return st;
+	return check_unrecognised(pkg, ent, nent, out);
 }

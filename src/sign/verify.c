@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -102,6 +103,14 @@ find_signature(struct mv_ctx *ctx, const struct mv_model *md, const char *named,
 	if (path == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	if (named || md->kind == MV_MODEL_DIR || exists(path)) {
+		/* A folder that cannot be searched is the problem to name, not the file in it
+		 * the user never gave. */
+		if (!named && md->kind == MV_MODEL_DIR && access(md->path, X_OK) != 0) {
+			st = mv_ctx_fail(ctx, MV_ERR_IO, "%s: cannot look for %s in the folder: %s",
+			    md->path, SIG_NAME, strerror(errno));
+			free(path);
+			return st;
+		}
 		st = mv_file_read(ctx, path, MV_SIG_MAX_BYTES, &s->data, &s->len);
 		if (st == MV_ERR_NOTFOUND)
 			mv_ctx_fail(ctx, st, "no signature: %s does not exist", path);
@@ -741,8 +750,8 @@ mv_signature_check(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv
 	if (in == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "no input %zu in the run", input);
 	/* A stream (standard input, a pipe, a device) has no place for a signature beside it. */
-	if (strcmp(in, "-") == 0 || (stat(in, &sb) == 0 && !S_ISDIR(sb.st_mode) &&
-	    !S_ISREG(sb.st_mode)))
+	if (mv_result_input_is_stdin(res, input) || (stat(in, &sb) == 0 &&
+	    !S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)))
 		return MV_OK;
 	if ((st = verify_impl(ctx, o, in, res, input, 1, &rep)) != MV_OK)
 		return st;

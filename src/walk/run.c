@@ -25,6 +25,7 @@ struct mv_result {
 	char **inputs;
 	struct mv_source **sources;     /* per input, NULL when not known */
 	size_t ninputs;
+	size_t stdin_input;     /* index + 1 of standard input among the inputs, or 0 */
 	int incomplete;
 };
 
@@ -533,13 +534,14 @@ done:
 }
 
 static mv_status
-add_input(struct mv_run *run, const char *input)
+add_input(struct mv_run *run, const char *input, int is_stdin)
 {
 	struct stat st;
 	struct mv_item *item;
 
-	if (strcmp(input, "-") == 0) {
-		if ((item = mv_item_new(input, "-", "-", NULL)) == NULL)
+	/* Standard input is "-", or the name mv_ctx_set_stdin_name gave it. */
+	if (is_stdin) {
+		if ((item = mv_item_new(input, input, base_name(input), NULL)) == NULL)
 			return MV_ERR_NOMEM;
 		item->top.type = MV_ENTRY_FILE;
 		item->stream = 1;
@@ -763,7 +765,11 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 			goto done;
 		}
 		res->ninputs++;
-		if (mem == NULL && mv_hf_is_uri(inputs[i])) {
+		if (strcmp(inputs[i], "-") == 0) {
+			/* Standard input, under the name mv_ctx_set_stdin_name gave it. */
+			res->stdin_input = i + 1;
+			res->inputs[i] = mv_strdup(ctx->stdin_name ? ctx->stdin_name : "-");
+		} else if (mem == NULL && mv_hf_is_uri(inputs[i])) {
 			/* hf://ORG/NAME[@REVISION]: the snapshot it names in the local cache. */
 			if ((st = mv_hf_resolve(ctx, inputs[i], &res->sources[i])) != MV_OK)
 				goto done;
@@ -798,7 +804,7 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 		}
 	}
 	for (size_t i = 0; i < ninputs && mem == NULL; i++)
-		if ((st = add_input(&run, res->inputs[i])) != MV_OK)
+		if ((st = add_input(&run, res->inputs[i], res->stdin_input == i + 1)) != MV_OK)
 			goto done;
 	if ((run.flags & MV_RUN_ANALYSE) && (run.pkg = mv_pkg_new()) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
@@ -919,6 +925,12 @@ const struct mv_source *
 mv_result_source(const struct mv_result *res, size_t i)
 {
 	return i < res->ninputs ? res->sources[i] : NULL;
+}
+
+int
+mv_result_input_is_stdin(const struct mv_result *res, size_t i)
+{
+	return res->stdin_input == i + 1;
 }
 
 struct mv_findings *

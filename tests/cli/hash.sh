@@ -132,11 +132,43 @@ check "--check reads the JSON inventory" [ $? = 0 ]
 # (Control characters and backslashes in member names are findings: left out here.)
 mkdir pkg && cp "$tree/with spaces.txt" "$tree/-leading-dash" "$tree/ünï/日本語.bin" pkg/ &&
     tar -czf pkg.tar.gz pkg || fail "cannot make pkg.tar.gz"
-"$mavis" hash --no-progress pkg.tar.gz | sed 's|^\(\\\{0,1\}[0-9a-f]*  \)pkg\.tar\.gz|\1-|' >file.out
-cat pkg.tar.gz | "$mavis" hash --no-progress - >stdin.out
+"$mavis" hash --no-progress --members pkg.tar.gz |
+    sed 's|^\(\\\{0,1\}[0-9a-f]*  \)pkg\.tar\.gz|\1-|' >file.out
+cat pkg.tar.gz | "$mavis" hash --no-progress --members - >stdin.out
 check "standard input exits 0" [ $? = 0 ]
 check "standard input gives the same digests, members included" cmp -s file.out stdin.out
-check "members are listed" [ "$(grep -c '^\\\{0,1\}[0-9a-f]*  -!/' stdin.out)" = 3 ]
+check "--members lists the members" [ "$(grep -c '^\\\{0,1\}[0-9a-f]*  -!/' stdin.out)" = 3 ]
+
+# ---- archives: sha256sum -c checks the default list; members only with --members ----
+mkdir arch && cp pkg.tar.gz arch/ && printf 'plain' >arch/plain.txt
+"$mavis" hash --no-progress arch >arch.sums
+check "no member lines by default" [ "$(wc -l <arch.sums)" = 2 ]
+check "sha256sum -c accepts a list of a folder with an archive" \
+    sh -c 'sha256sum --quiet -c arch.sums >/dev/null 2>&1'
+"$mavis" hash --no-progress --check arch.sums >/dev/null 2>check.err
+check "--check reads a list without members (members are not extras)" [ $? = 0 ]
+"$mavis" hash --no-progress --members arch >arch-members.sums
+"$mavis" hash --no-progress --check arch-members.sums >/dev/null 2>check.err
+check "--check reads a list with members" [ $? = 0 ]
+
+# ---- names that would act on a terminal: escaped, as sha256sum marks escapes ----
+mkdir tty
+esc=$(printf 'esc\033[31mred')
+csi=$(printf 'c1\302\233x')
+bidi=$(printf 'bidi\342\200\256txt.exe')
+printf 1 >"tty/$esc"
+printf 2 >"tty/$csi"
+printf 3 >"tty/$bidi"
+printf 4 >"tty/$(printf 'raw\233byte')"
+"$mavis" hash --no-progress tty >tty.sums
+check "no escape character reaches the output" sh -c '! LC_ALL=C grep -q "$(printf "\033")" tty.sums'
+check "no C1 control reaches the output" sh -c '! LC_ALL=C grep -q "$(printf "\302\233")" tty.sums && ! LC_ALL=C grep -q "$(printf "\233")" tty.sums'
+check "no bidi override reaches the output" sh -c '! grep -q "$(printf "\342\200\256")" tty.sums'
+check "escaped lines start with a backslash" [ "$(grep -c '^\\' tty.sums)" = 4 ]
+check "ESC is shown as \\x1b" grep -q 'tty/esc\\x1b\[31mred$' tty.sums
+check "U+202E is shown as \\u202e" grep -q 'tty/bidi\\u202etxt.exe$' tty.sums
+"$mavis" hash --no-progress --check tty.sums >/dev/null 2>check.err
+check "--check reads the escaped names back" [ $? = 0 ]
 
 if [ "$fails" -gt 0 ]; then
 	echo "hash.sh: $fails check(s) failed"

@@ -4,7 +4,8 @@
     normalise.py VERSION SIGDIR SIGSHA256 < report > normalised
 
 Replaces what changes between runs and builds without changing what a report says: the
-mavis version, the signatures folder and its digest, a CycloneDX serial number and time. In
+mavis version, the signatures folder and its digest, a CycloneDX serial number and time, the
+folder SARIF's relative URIs are relative to (%SRCROOT%: the temporary test folder). In
 SARIF the rules table and the indexes into it are dropped (they grow whenever a rule is
 added; tests/unit/check_rules checks the table itself).
 """
@@ -35,6 +36,9 @@ def main():
             d = run["tool"]["driver"]
             d["version"] = d["semanticVersion"] = "VERSION"
             d["rules"] = "RULES"
+            base = run.get("originalUriBaseIds", {}).get("%SRCROOT%")
+            if base is not None:
+                base["uri"] = "SRCROOT"
             for r in run.get("results", []):
                 r.pop("ruleIndex", None)
     if isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX":

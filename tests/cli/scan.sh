@@ -94,6 +94,69 @@ status "forbid" 1 'policy.format.forbidden' scan --no-progress --policy forbid.p
 status "forbid-clean" 0 'PASS' scan --no-progress --policy forbid.policy clean
 status "require" 1 'policy.signature.required' scan --no-progress --policy require.policy clean
 
+# Only recognised model content passes a policy that requires it.
+status "require-format" 0 'PASS' scan --no-progress --policy models.policy clean
+status "require-format-missing" 1 'policy\.format\.required' \
+    scan --no-progress --policy models.policy pickled
+printf 'require format safetensors nosuch\n' >"$work/badformat.policy"
+status "require-format-unknown" 2 "badformat\.policy:1: not a format mavis recognises.*'nosuch'" \
+    scan --no-progress --policy "$work/badformat.policy" clean
+status "unrecognised" 0 'content\.unrecognised' scan --no-progress clean
+status "unrecognised-lists" 0 '1 of 3 files not recognised: clean/README\.md' \
+    scan --no-progress clean
+
+# Nothing to scan is an error, not a pass.
+mkdir empty
+status "empty-folder" 2 'empty: nothing to scan' scan --no-progress empty
+status "empty-stdin" 2 'standard input: nothing to scan' scan --no-progress - </dev/null
+
+# Text report options.
+status "quiet" 1 '^verdict: FAIL' scan --no-progress -q hostile.tar
+if grep -q 'signature\.missing\|ETSI\|^signature:' "$work/out"; then
+	bad "quiet-only-failing: -q printed more than the failing findings and the verdict"
+else
+	ok "quiet-only-failing"
+fi
+status "verbose" 0 'safetensors +[0-9.]+ [KMG]?i?B  clean/model\.safetensors' \
+    scan --no-progress -v clean
+status "no-table-by-default" 0 - scan --no-progress clean
+if grep -q 'Raise awareness' "$work/out"; then bad "no-table-by-default: the table is shown"
+else ok "no-table-by-default: one summary line"; fi
+status "principles-table" 0 '^  13  .*disposal' scan --no-progress --principles clean
+status "color-always" 1 "$(printf '\033')\\[" scan --no-progress --color=always hostile.tar
+NO_COLOR=1 "$MAVIS" scan --no-progress --color=auto hostile.tar >"$work/out" 2>&1
+if grep -q "$(printf '\033')" "$work/out"; then bad "color-auto-not-a-terminal"
+else ok "color-auto-not-a-terminal"; fi
+status "color-bad" 2 "'sometimes' is not auto, always or never" scan --color=sometimes clean
+status "name-stdin" 1 'upload\.tar!/\.\./escape\.txt' \
+    scan --no-progress --name upload.tar - <hostile.tar
+status "name-json" 1 '"input": "upload\.tar"|"upload\.tar"' \
+    scan --no-progress -f json --name upload.tar - <hostile.tar
+
+# A junk model.sig never ranks below an absent one.
+mkdir junk && cp -R clean/* junk/ && echo junk >junk/model.sig
+"$MAVIS" rules -f json | "$PY" -c '
+import json, sys
+rules = {r["id"]: r["severity"] for r in json.load(sys.stdin)["rules"]}
+order = ["info", "low", "medium", "high", "critical"]
+assert order.index(rules["signature.unverified"]) >= order.index(rules["signature.missing"])
+' && ok "junk-signature-severity" || bad "junk-signature-severity: signature.unverified ranks below signature.missing"
+
+# Names that would act on a terminal are escaped in text, exact in JSON.
+mkdir tty && cp clean/config.json "tty/$(printf 'esc\033[2Jx')" &&
+    cp clean/config.json "tty/$(printf 'bidi\342\200\256gnp.exe')"
+status "tty-text" 0 'tty/bidi\\u202egnp\.exe' scan --no-progress -v tty
+if LC_ALL=C grep -q "$(printf '\033')\|$(printf '\342\200\256')" "$work/out"; then
+	bad "tty-text-escaped: a control or bidi character reached the text report"
+else
+	ok "tty-text-escaped"
+fi
+"$MAVIS" scan --no-progress -f json tty | "$PY" -c '
+import json, sys
+paths = {e["path"] for e in json.load(sys.stdin)["entries"]}
+assert "tty/esc\x1b[2Jx" in paths and "tty/bidi\u202egnp.exe" in paths, paths
+' && ok "tty-json-exact" || bad "tty-json-exact: JSON does not keep the names exact"
+
 # Trust material named by the policy, found beside it: a signed copy passes a policy that
 # requires a signature, fails once a file changes, and --key replaces the policy's key.
 mkdir trust && cp -R clean trust/signed

@@ -89,7 +89,16 @@ static const struct {
 	{"overlong \xc0\xaf", 11, "overlong \\xc0\\xaf"},
 	{"surrogate \xed\xa0\x80", 13, "surrogate \\xed\\xa0\\x80"},
 	{"cut \xe2\x82", 6, "cut \\xe2\\x82"},
-	{"c1 \xc2\x85", 5, "c1 \xc2\x85"},
+	/* What would act on a terminal although it is valid UTF-8: C1 controls (U+009B is
+	 * CSI), bidirectional overrides and isolates, line separators. */
+	{"c1 \xc2\x85", 5, "c1 \\u0085"},
+	{"\xc2\x9b[2J", 5, "\\u009b[2J"},
+	{"raw \x9b[2J", 8, "raw \\x9b[2J"},
+	{"exe\xe2\x80\xaetxt", 9, "exe\\u202etxt"},
+	{"\xe2\x81\xa6iso\xe2\x81\xa9", 9, "\\u2066iso\\u2069"},
+	{"ls\xe2\x80\xa8ps", 7, "ls\\u2028ps"},
+	{"lrm\xe2\x80\x8e", 6, "lrm\\u200e"},
+	{"nbsp\xc2\xa0ok", 8, "nbsp\xc2\xa0ok"},
 };
 
 START_TEST(test_escape)

@@ -105,6 +105,14 @@ static const struct {
 	{"back\\slash", 0, 0, 0, "\\" ABC "  back\\\\slash\n"},
 	{"cr\rx", 0, 0, 0, "\\" ABC "  cr\\rx\n"},
 	{"caf\xc3\xa9", 0, 0, 0, ABC "  caf\xc3\xa9\n"},
+	/* As coreutils: tabs and Latin-1 bytes as they are; beyond it, whatever would act on
+	 * a terminal escaped, on a line marked with a backslash. */
+	{"tab\tx", 0, 0, 0, ABC "  tab\tx\n"},
+	{"lat\xe9", 0, 0, 0, ABC "  lat\xe9\n"},
+	{"esc\x1b[2J", 0, 0, 0, "\\" ABC "  esc\\x1b[2J\n"},
+	{"c1\x9b", 0, 0, 0, "\\" ABC "  c1\\x9b\n"},
+	{"exe\xe2\x80\xaetxt", 0, 0, 0, "\\" ABC "  exe\\u202etxt\n"},
+	{"csi\xc2\x9b", 0, 1, 0, "\\SHA256 (csi\\u009b) = " ABC "\n"},
 	{"m.bin", 0, 1, 0, "SHA256 (m.bin) = " ABC "\n"},
 	{"a\nb", 0, 1, 0, "\\SHA256 (a\\nb) = " ABC "\n"},
 	{"m.bin", 0, 1, 3, "BLAKE2b (m.bin) = " "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b7"
@@ -138,7 +146,7 @@ static char dir[64];
 /* A tree with names that need escaping, and a list of its digests. */
 static const char *const tree[] = {
 	"sp ace", "new\nline", "cr\rx", "back\\slash", "-dash", "caf\xc3\xa9.txt", "empty",
-	"sub/deep.bin", "sub/big.bin",
+	"sub/deep.bin", "sub/big.bin", "esc\x1b[2J", "exe\xe2\x80\xaetxt", "tab\tx",
 };
 
 static void

@@ -261,7 +261,11 @@ static const struct {
 	{"suppress walk.symlink * \"unterminated\n", "p:1: a quoted string is not closed"},
 	{"suppress walk.symlink * \"a\\q\"\n", "p:1: only \\\" and \\\\ may follow"},
 	{"suppress walk.symlink * \"reason\"x\n", "p:1: a closing quote must end its word"},
-	{"require keys\n", "p:1: require takes one check: signature"},
+	{"require keys\n", "p:1: require takes: require signature, or require format NAME"},
+	{"require format safetensors gguf onnx\n", "p:1: not a format mavis recognises (see mavis-policy(5)): 'onnx'"},
+	{"require format\n", "p:1: require format takes one or more format names"},
+	{"require format gguf\nrequire format npy\n", "p:2: require format given twice"},
+	{"require format safetensors gguf npy hdf5 pickle\nrequire signature\n", NULL},
 	{"require signature\nrequire signature\n", "p:2: require signature given twice"},
 	{"forbid format pickles\n", "p:1: not a format mavis recognises"},
 	{"forbid pickle\n", "p:1: forbid takes: forbid format NAME"},
@@ -455,6 +459,33 @@ START_TEST(test_required_checks)
 	ck_assert_uint_eq(req, 1);
 	ck_assert_uint_eq(forbid, 1);
 	mv_judgement_free(j);
+	/* "require format": a package with only a pickle has no safetensors or GGUF. */
+	{
+		struct mv_policy *fp = NULL;
+		size_t freq = 0;
+
+		write_file(dir, "models.policy", "require format safetensors gguf\n");
+		snprintf(path, sizeof(path), "%s/models.policy", dir);
+		ck_assert_int_eq(mv_policy_new(ctx, r, &fp), MV_OK);
+		ck_assert_int_eq(mv_policy_load(ctx, fp, path), MV_OK);
+		ck_assert_int_eq(mv_judge(ctx, r, fp, res, NULL, 0, &j), MV_OK);
+		for (size_t i = 0; i < mv_judgement_count(j); i++) {
+			const struct mv_judged *d = mv_judgement_get(j, i);
+
+			if (strcmp(d->rule, "policy.format.required") == 0) {
+				freq++;
+				ck_assert_str_eq(d->path, dir);
+				ck_assert_ptr_nonnull(strstr(d->evidence, "(safetensors, gguf)"));
+			}
+		}
+		ck_assert_uint_eq(freq, 1);
+		ck_assert_int_eq(mv_judgement_outcome(j), MV_OUTCOME_FAIL);
+		mv_judgement_free(j);
+		mv_policy_free(fp);
+		snprintf(path, sizeof(path), "%s/models.policy", dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/policy", dir);
+	}
 	/* With a verified signature only the format is left, and the signature provisions are
 	 * shown with the signer. */
 	sig.input = dir;
