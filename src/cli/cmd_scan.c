@@ -74,8 +74,9 @@ check_empty(const struct mv_result *res)
 {
 	for (size_t i = 0; i < mv_result_input_count(res); i++) {
 		const char *in = mv_result_input(res, i);
-		size_t items = 0;
+		size_t items = 0, n = strlen(in);
 		uint64_t bytes = 0;
+		int said = 0;
 
 		for (size_t k = 0; k < mv_result_entry_count(res); k++) {
 			const struct mv_entry *e = mv_result_entry(res, k);
@@ -85,14 +86,21 @@ check_empty(const struct mv_result *res)
 			items++;
 			if (e->type == MV_ENTRY_FILE)
 				bytes += e->size;
+			if (e->flags & MV_ENTRY_INCOMPLETE)
+				said = 1;
 		}
+		/* Whatever the walk found to say (a folder that could not be listed, a limit
+		 * reached before the first byte) is reported, not taken for emptiness. */
+		for (size_t k = 0; !said && k < mv_result_finding_count(res); k++) {
+			const struct mv_finding *f = mv_result_finding(res, k);
+
+			said = strncmp(f->path, in, n) == 0 &&
+			    strcmp(f->rule, "content.unrecognised") != 0;
+		}
+		if (said)
+			continue;
 		if (mv_result_input_is_stdin(res, i) && bytes == 0)
 			return cli_error("standard input: nothing to scan: no bytes were read");
-		/* A folder whose subfolders could not be listed is not empty: the walk's
-		 * findings name them, and the report goes on. */
-		for (size_t k = 0; items == 0 && k < mv_result_finding_count(res); k++)
-			if (strncmp(mv_result_finding(res, k)->path, in, strlen(in)) == 0)
-				items++;
 		if (items == 0)
 			return cli_error("%s: nothing to scan: the folder holds no file", in);
 	}

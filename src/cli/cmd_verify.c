@@ -126,7 +126,9 @@ print_report(const struct mv_verify_report *rep, const char *model, int quiet)
 			cli_print_path(stdout, d->name);
 		else
 			fputs("(signature)", stdout);
-		printf(": %s: %s\n", mv_sig_diff_name(d->kind), d->detail);
+		printf(": %s: ", mv_sig_diff_name(d->kind));
+		cli_print_path(stdout, d->detail);
+		putchar('\n');
 	}
 	/* Quiet: the differences, or nothing; the exit status says the rest. */
 	if (quiet)
@@ -138,8 +140,12 @@ print_report(const struct mv_verify_report *rep, const char *model, int quiet)
 		printf("Verification failed: %zu difference%s between %s and %s\n", n,
 		    n == 1 ? "" : "s", model, mv_verify_report_signature(rep));
 	}
-	if (who)
-		printf("  signer:    %s\n", who);
+	/* The signer's name comes from the signature (a certificate subject): escaped. */
+	if (who) {
+		fputs("  signer:    ", stdout);
+		cli_print_path(stdout, who);
+		putchar('\n');
+	}
 	if (fmt)
 		printf("  format:    %s, as written by %s\n", fmt, prod ? prod : "an unknown tool");
 	printf("  method:    %s\n", mv_sig_method_name(mv_verify_report_method(rep)));

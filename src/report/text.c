@@ -303,9 +303,14 @@ signatures(FILE *out, const struct mv_judgement *j)
 			fputs(": present, not verified (give --key or --cert-chain)\n", out);
 			break;
 		case MV_SIGSTATE_VALID:
-			fprintf(out, ": verified (%s%s%s), %zu files match\n",
-			    s->format ? s->format : "signature", s->signer || s->method ? ", " : "",
-			    s->signer ? s->signer : s->method ? s->method : "", s->resources);
+			/* The signer's name comes from the signature itself: escaped. */
+			fputs(": verified (", out);
+			mv_print_name(out, s->format ? s->format : "signature");
+			if (s->signer || s->method) {
+				fputs(", ", out);
+				mv_print_name(out, s->signer ? s->signer : s->method);
+			}
+			fprintf(out, "), %zu files match\n", s->resources);
 			break;
 		case MV_SIGSTATE_INVALID:
 			fputs(": DOES NOT VERIFY (see the signature findings)\n", out);

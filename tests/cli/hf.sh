@@ -203,7 +203,7 @@ expect 0 "hash --format json: the inventory carries the source" "$mavis" hash --
 grep_out "inventory: refs naming the commit" '"revision": "main, v1.0"'
 grep_out "inventory: repository" '"repo": "acme/tiny"'
 expect 0 "cyclonedx of a snapshot path" scan --format cyclonedx "$snap"
-grep_out "model card read through the snapshot's link" '"mit"'
+grep_out "model card read through the snapshot's link" '"MIT"'
 grep_out "model named by its repository" '"name": "acme/tiny"'
 expect 0 "text: a snapshot path names its refs" scan "$snap"
 grep_out "text: source line" "^source: Hugging Face model acme/tiny, revision main, v1.0, commit $commit"
