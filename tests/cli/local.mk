@@ -10,6 +10,9 @@ EXTRA_DIST += tests/cli/hash.sh
 # Endless inputs and special files, for every command.
 TESTS += tests/cli/hostile.sh
 EXTRA_DIST += tests/cli/hostile.sh
+# Bytes that merely begin like an archive are data; real truncated streams are findings.
+TESTS += tests/cli/weakmagic.sh
+EXTRA_DIST += tests/cli/weakmagic.sh testdata/weakmagic/gen.py
 TESTS += tests/cli/blake3.sh tests/cli/oms-blake3.sh tests/cli/filecost.sh
 EXTRA_DIST += tests/cli/blake3.sh tests/cli/oms-blake3.sh tests/cli/filecost.sh
 TESTS += tests/cli/man.sh
