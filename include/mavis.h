@@ -315,8 +315,23 @@ enum mv_cert_time {
 	MV_CERT_TIME_ISSUED      /* the leaf's notBefore, as model_signing does */
 };
 
+/* How a key on a PKCS#11 token is reached (a "pkcs11:" key, RFC 7512). The PIN comes from
+ * the URI's pin-value or pin-source, else pin, else the prompt, when the token asks for one. */
+struct mv_pkcs11_opts {
+	const char *module;             /* the module (shared object) to load; NULL: the URI's
+	                                 * module-path */
+	const char *pin;                /* the user PIN, or NULL */
+	size_t pin_len;
+	/* Ask for the PIN of the token labelled token: write it into buf (size bytes) and return
+	 * its length, or -1 when it cannot be asked (no terminal). NULL: never ask. */
+	int (*prompt)(void *arg, const char *token, char *buf, size_t size);
+	void *prompt_arg;
+};
+
 struct mv_sign_opts {
-	const char *key;                /* PEM private key (PKCS#8, optionally encrypted) */
+	const char *key;                /* PEM private key (PKCS#8, optionally encrypted), or a
+	                                 * PKCS#11 URI ("pkcs11:token=...;object=...") */
+	struct mv_pkcs11_opts pkcs11;   /* for a PKCS#11 key */
 	const char *passphrase;         /* of an encrypted key, or NULL */
 	size_t passphrase_len;
 	const char *cert;               /* PEM signing certificate (certificate method), or NULL */
@@ -333,6 +348,9 @@ struct mv_sign_opts {
 	int allow_symlinks;             /* follow symlinks that stay inside the model */
 	enum mv_sig_archive archive;
 	const char *model_name;         /* statement subject name; NULL: the model's name */
+	enum mv_sig_method *method;     /* when not NULL, receives the method signed with (a
+	                                 * token's certificate for its key makes it
+	                                 * MV_SIG_CERTIFICATE without cert) */
 };
 
 struct mv_verify_opts {
@@ -471,6 +489,13 @@ MV_EXPORT MV_CHECK mv_status mv_keygen(struct mv_ctx *ctx, enum mv_key_type type
  * 0 no (or not a private key: loading it says why), -1 when it cannot be read (reason on
  * ctx). */
 MV_EXPORT int mv_key_encrypted(struct mv_ctx *ctx, const char *path);
+/* Is key a PKCS#11 URI ("pkcs11:...") rather than a key file? */
+MV_EXPORT int mv_p11_key(const char *key);
+/* Make a key pair on the PKCS#11 token uri names (its object= is the new key's label, id=
+ * its id, else a random one) and write its public key to PREFIX.pub (refusing to overwrite,
+ * and checked before the token is touched). hint as for mv_keygen. */
+MV_EXPORT MV_CHECK mv_status mv_keygen_pkcs11(struct mv_ctx *ctx, enum mv_key_type type,
+    const char *uri, const struct mv_pkcs11_opts *p11, const char *prefix, char *hint);
 /* The type ("ECDSA P-384") and hint of a PEM public or private key file, into buffers of at
  * least 32 and 65 bytes. */
 MV_EXPORT MV_CHECK mv_status mv_key_fingerprint(struct mv_ctx *ctx, const char *path,

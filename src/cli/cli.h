@@ -113,6 +113,9 @@ int cli_archive_option(const char *arg, enum mv_sig_archive *how);
 char **cli_model_rels(const char *model, const char *const *paths, size_t n);
 void cli_strv_free(char **v);
 void cli_secure_free(char *p, size_t n);
+/* The mv_pkcs11_opts prompt: a token's PIN asked on /dev/tty with echo off, as a key's
+ * passphrase is; the PIN's length, or -1 without a terminal. */
+int cli_pin_prompt(void *arg, const char *token, char *buf, size_t size);
 /* A byte count with an optional k, M, G, T (or KiB...) suffix; 0 on success. */
 int cli_parse_size(const char *s, uint64_t *out);
 /* The trust material of verify (required: exactly one method) and scan (at most one): a

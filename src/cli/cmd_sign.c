@@ -27,6 +27,7 @@ enum {
 	OPT_PASS_FD,
 	OPT_PASS_ENV,
 	OPT_PASSWORD,
+	OPT_P11_MODULE,
 };
 
 /* model_signing's spellings (and their '_' twins, cli_options) name the same options. */
@@ -49,6 +50,7 @@ static const struct option own[] = {
 	{"passphrase-fd", required_argument, NULL, OPT_PASS_FD},
 	{"passphrase-env", required_argument, NULL, OPT_PASS_ENV},
 	{"password", required_argument, NULL, OPT_PASSWORD},
+	{"pkcs11-module", required_argument, NULL, OPT_P11_MODULE},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -64,10 +66,15 @@ usage(FILE *out)
 	    "format: a Sigstore bundle that model_signing and mavis verify.\n"
 	    "\n"
 	    "  -k, --key KEY             PEM private key (ECDSA P-256/P-384/P-521 or Ed25519);\n"
-	    "                            an encrypted one asks for its passphrase on the terminal\n"
-	    "      --passphrase-fd N     read the key's passphrase from file descriptor N\n"
+	    "                            an encrypted one asks for its passphrase on the terminal;\n"
+	    "                            or a key on a token: 'pkcs11:token=T;object=O' (RFC 7512)\n"
+	    "      --pkcs11-module FILE  the PKCS#11 module for a pkcs11: key (else the URI's\n"
+	    "                            module-path)\n"
+	    "      --passphrase-fd N     read the key's passphrase (a token's PIN) from file\n"
+	    "                            descriptor N\n"
 	    "      --passphrase-env NAME read it from environment variable NAME\n"
-	    "      --cert CERT           PEM signing certificate (certificate method)\n"
+	    "      --cert CERT           PEM signing certificate (certificate method; a token's\n"
+	    "                            certificate for the key is used without it)\n"
 	    "      --cert-chain CHAIN    PEM intermediate certificates (repeatable)\n"
 	    "  -s, --signature FILE      where to write (default MODEL/model.sig for a folder,\n"
 	    "                            MODEL.sig beside a file or archive; ./model.sig in\n"
@@ -100,8 +107,11 @@ check_method(enum cli_method m, const struct mv_sign_opts *so)
 		    "for --signing-certificate");
 	if (m == CLI_METHOD_CERT && so->cert == NULL)
 		return cli_error("'sign certificate' needs --signing-certificate CERT");
-	if (so->nchain && so->cert == NULL)
+	/* A token may hold the key's certificate; mv_sign says when it does not. */
+	if (so->nchain && so->cert == NULL && !mv_p11_key(so->key))
 		return cli_error("--cert-chain needs --cert");
+	if (so->pkcs11.module && !mv_p11_key(so->key))
+		return cli_error("--pkcs11-module goes with a pkcs11: key");
 	return 0;
 }
 
@@ -116,6 +126,7 @@ cmd_sign(int argc, char **argv)
 	size_t nchain = 0, nign = 0, passlen = 0, nres = 0;
 	unsigned flags = 0;
 	enum cli_method method;
+	enum mv_sig_method signed_with = MV_SIG_NONE;
 	int progress = 1, opt, rc = EXIT_ERROR;
 
 	memset(&so, 0, sizeof(so));
@@ -166,6 +177,7 @@ cmd_sign(int argc, char **argv)
 			    "every user of the machine; mavis asks for it on the terminal, or reads "
 			    "it with --passphrase-fd or --passphrase-env");
 			goto done;
+		case OPT_P11_MODULE: so.pkcs11.module = optarg; break;
 		case OPT_HELP:
 			usage(stdout);
 			rc = EXIT_PASS;
@@ -201,8 +213,16 @@ cmd_sign(int argc, char **argv)
 		goto done;
 	if ((rel = cli_model_rels(argv[optind], ign, nign)) == NULL)
 		goto done;
-	so.passphrase = pass;
-	so.passphrase_len = passlen;
+	/* A token's PIN comes the way a key file's passphrase does, or from the terminal. */
+	if (mv_p11_key(so.key)) {
+		so.pkcs11.pin = pass;
+		so.pkcs11.pin_len = passlen;
+		so.pkcs11.prompt = cli_pin_prompt;
+	} else {
+		so.passphrase = pass;
+		so.passphrase_len = passlen;
+	}
+	so.method = &signed_with;
 	so.ignore = (const char *const *)rel;
 	so.nignore = nign;
 	if (so.signature == NULL && mv_sig_default_path(ctx, argv[optind], &sigpath) != MV_OK) {
@@ -217,7 +237,8 @@ cmd_sign(int argc, char **argv)
 	}
 	cli_progress_done();
 	printf("Signed %zu resource%s of %s into %s (%s method)\n", nres, nres == 1 ? "" : "s",
-	    argv[optind], so.signature ? so.signature : sigpath, so.cert ? "certificate" : "key");
+	    argv[optind], so.signature ? so.signature : sigpath,
+	    signed_with == MV_SIG_CERTIFICATE ? "certificate" : "key");
 	rc = fflush(stdout) == 0 ? EXIT_PASS : cli_error("write error: %s", strerror(errno));
 done:
 	cli_secure_free(pass, passlen);

@@ -171,6 +171,25 @@ tty_ask(const char *prompt, char **out, size_t *len)
 }
 
 int
+cli_pin_prompt(void *arg, const char *token, char *buf, size_t size)
+{
+	char prompt[128], *pin = NULL;
+	size_t n = 0;
+
+	(void)arg;
+	snprintf(prompt, sizeof(prompt), "PIN for PKCS#11 token '%s': ", token);
+	if (tty_ask(prompt, &pin, &n) != 0)
+		return -1;
+	if (n >= size || n > INT_MAX) {
+		cli_secure_free(pin, n);
+		return -1;
+	}
+	memcpy(buf, pin, n);
+	cli_secure_free(pin, n);
+	return (int)n;
+}
+
+int
 cli_key_passphrase(struct mv_ctx *ctx, const char *key, const char *fd_arg,
     const char *env_name, char **out, size_t *len)
 {

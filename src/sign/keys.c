@@ -330,8 +330,9 @@ mv_key_type_lookup(const char *name, enum mv_key_type *out)
 }
 
 /* Write a new file, never over an existing one nor through a link, with exactly this mode. */
-static mv_status
-write_new(struct mv_ctx *ctx, const char *path, const void *p, size_t n, mode_t mode)
+mv_status
+mv_file_write_new(struct mv_ctx *ctx, const char *path, const void *p, size_t n,
+    unsigned mode)
 {
 	mv_status st = mv_file_write(ctx, path, p, n, mode, MV_WRITE_NEW | MV_WRITE_EXACT_MODE);
 
@@ -339,6 +340,25 @@ write_new(struct mv_ctx *ctx, const char *path, const void *p, size_t n, mode_t 
 		return mv_ctx_fail(ctx, st, "%s: %s (keygen never overwrites a key)", path,
 		    strerror(EEXIST));
 	return st;
+}
+
+mv_status
+mv_key_pub_pem(struct mv_ctx *ctx, EVP_PKEY *k, char **pem, size_t *len)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *p = NULL;
+	long n;
+
+	*pem = NULL;
+	*len = 0;
+	if (bio && PEM_write_bio_PUBKEY(bio, k) == 1 && (n = BIO_get_mem_data(bio, &p)) > 0 &&
+	    (*pem = mv_strndup(p, (size_t)n)) != NULL)
+		*len = (size_t)n;
+	BIO_free(bio);
+	ERR_clear_error();
+	if (*pem == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_CRYPTO, "cannot encode the public key");
+	return MV_OK;
 }
 
 static EVP_PKEY *
@@ -390,9 +410,9 @@ mv_keygen(struct mv_ctx *ctx, enum mv_key_type type, const char *prefix,
 		st = mv_ctx_fail(ctx, MV_ERR_CRYPTO, "cannot encode the key");
 		goto done;
 	}
-	if ((st = write_new(ctx, keypath, pp, (size_t)pn, 0600)) != MV_OK)
+	if ((st = mv_file_write_new(ctx, keypath, pp, (size_t)pn, 0600)) != MV_OK)
 		goto done;
-	if ((st = write_new(ctx, pubpath, pubp, (size_t)pubn, 0644)) != MV_OK) {
+	if ((st = mv_file_write_new(ctx, pubpath, pubp, (size_t)pubn, 0644)) != MV_OK) {
 		unlink(keypath);
 		goto done;
 	}

@@ -5,9 +5,12 @@ libmavis_internal_la_SOURCES += \
 	src/sign/locate.c \
 	src/sign/manifest.c \
 	src/sign/model.c \
+	src/sign/p11uri.c \
 	src/sign/pae.c \
+	src/sign/pkcs11.c \
 	src/sign/report.c \
 	src/sign/sign.c \
+	src/sign/signer.c \
 	src/sign/sigstore.c \
 	src/sign/statement.c \
 	src/sign/verify.c \

@@ -12,23 +12,36 @@
 #include "core/str.h"
 #include "sign/sign.h"
 
-/* The certificate method's material: the leaf and the chain after it, leaf first. */
+/* The certificate method's material: the leaf (from --cert, else the token's certificate for
+ * the key) and the chain after it, leaf first. */
 static mv_status
-load_chain(struct mv_ctx *ctx, const struct mv_sign_opts *o, EVP_PKEY *key,
+load_chain(struct mv_ctx *ctx, const struct mv_sign_opts *o, const struct mv_signer *sg,
     STACK_OF(X509) **out)
 {
 	STACK_OF(X509) *leaf = NULL, *rest = NULL;
+	const char *from = o->cert ? o->cert : "the token's certificate";
 	mv_status st;
 
 	*out = NULL;
-	if ((st = mv_x509_load_pem(ctx, &o->cert, 1, &leaf)) != MV_OK)
-		return st;
+	if (o->cert) {
+		if ((st = mv_x509_load_pem(ctx, &o->cert, 1, &leaf)) != MV_OK)
+			return st;
+	} else {
+		X509 *dup = X509_dup(sg->cert);
+
+		if (dup == NULL || (leaf = sk_X509_new_null()) == NULL ||
+		    sk_X509_push(leaf, dup) <= 0) {
+			X509_free(dup);
+			sk_X509_free(leaf);
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		}
+	}
 	if (o->nchain && (st = mv_x509_load_pem(ctx, o->chain, o->nchain, &rest)) != MV_OK)
 		goto done;
 	/* The first certificate of the file is the signing one; it must hold our key. */
-	if (EVP_PKEY_eq(X509_get0_pubkey(sk_X509_value(leaf, 0)), key) != 1) {
+	if (EVP_PKEY_eq(X509_get0_pubkey(sk_X509_value(leaf, 0)), sg->key) != 1) {
 		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: the certificate is not for the private "
-		    "key given", o->cert);
+		    "key given", from);
 		goto done;
 	}
 	/* Refuse before signing what no verifier would take: a signature made with such a
@@ -37,13 +50,13 @@ load_chain(struct mv_ctx *ctx, const struct mv_sign_opts *o, EVP_PKEY *key,
 		char why[512];
 
 		snprintf(why, sizeof(why), "%s", mv_ctx_error(ctx));
-		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: cannot sign models: %s", o->cert, why);
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: cannot sign models: %s", from, why);
 		goto done;
 	}
 	if (ASN1_TIME_compare(X509_get0_notAfter(sk_X509_value(leaf, 0)),
 	    X509_get0_notBefore(sk_X509_value(leaf, 0))) < 0) {
 		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: the certificate is valid at no time (its "
-		    "notAfter is before its notBefore, or unreadable)", o->cert);
+		    "notAfter is before its notBefore, or unreadable)", from);
 		goto done;
 	}
 	while (sk_X509_num(leaf) > 1)
@@ -228,15 +241,15 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 	struct mv_model md;
 	struct mv_manifest m;
 	struct mv_buf payload, pae, bundle;
-	EVP_PKEY *key = NULL;
+	struct mv_signer sg;
 	STACK_OF(X509) *chain = NULL;
 	unsigned char **der = NULL, *sig = NULL;
 	size_t *derlen = NULL, nder = 0, siglen = 0;
 	char *sigpath = NULL, hint[65];
-	const char *mdname;
 	mv_status st;
 
 	memset(&md, 0, sizeof(md));
+	memset(&sg, 0, sizeof(sg));
 	mv_manifest_init(&m);
 	mv_buf_init(&payload, MV_SIG_MAX_BYTES);
 	mv_buf_init(&pae, MV_SIG_MAX_BYTES);
@@ -249,20 +262,22 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 	}
 	if ((st = check_hash(ctx, o)) != MV_OK)
 		goto done;
-	if (o->nchain && o->cert == NULL) {
+	if (o->nchain && o->cert == NULL && !mv_p11_key(o->key)) {
 		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "a certificate chain needs the signing "
 		    "certificate too");
 		goto done;
 	}
 	if ((st = model_open(ctx, o, model, &md)) != MV_OK)
 		goto done;
-	/* The key first: a wrong passphrase should not wait for a hundred gigabytes. */
-	if ((st = mv_key_load_private(ctx, o->key, o->passphrase, o->passphrase_len,
-	    &key)) != MV_OK)
+	/* The key first: a wrong passphrase or PIN should not wait for a hundred gigabytes. */
+	if ((st = mv_signer_open(ctx, o, &sg)) != MV_OK)
 		goto done;
-	if ((st = mv_key_digest(ctx, key, &mdname)) != MV_OK)
+	if (o->nchain && o->cert == NULL && sg.cert == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "a certificate chain needs the signing "
+		    "certificate too (the token holds none for the key)");
 		goto done;
-	if (o->cert && (st = load_chain(ctx, o, key, &chain)) != MV_OK)
+	}
+	if ((o->cert || sg.cert) && (st = load_chain(ctx, o, &sg, &chain)) != MV_OK)
 		goto done;
 	if ((sigpath = sig_path(o, model, &md)) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
@@ -276,18 +291,13 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 		st = mv_ctx_fail(ctx, st, "statement too large");
 		goto done;
 	}
-	if ((st = mv_key_sign(ctx, key, mdname, pae.p, pae.len, &sig, &siglen)) != MV_OK)
+	if ((st = mv_signer_sign(ctx, &sg, pae.p, pae.len, &sig, &siglen)) != MV_OK)
 		goto done;
-	/* Check our own work before it leaves: a bad signature file is worse than none. */
-	if (!mv_key_verify(key, mdname, pae.p, pae.len, sig, siglen)) {
-		st = mv_ctx_fail(ctx, MV_ERR_CRYPTO, "the signature just made does not verify");
-		goto done;
-	}
 	if (chain) {
 		if ((st = mv_x509_der(ctx, chain, &der, &derlen)) != MV_OK)
 			goto done;
 		nder = (size_t)sk_X509_num(chain);
-	} else if (mv_key_hint(key, hint) != MV_OK) {
+	} else if (mv_key_hint(sg.key, hint) != MV_OK) {
 		st = mv_ctx_fail(ctx, MV_ERR_CRYPTO, "cannot encode the public key");
 		goto done;
 	}
@@ -298,10 +308,12 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 		goto done;
 	if (nresources)
 		*nresources = m.n;
+	if (o->method)
+		*o->method = chain ? MV_SIG_CERTIFICATE : MV_SIG_KEY;
 done:
 	mv_x509_der_free(der, derlen, nder);
 	mv_x509_free_all(chain);
-	mv_key_free(key);
+	mv_signer_close(&sg);
 	free(sig);
 	free(sigpath);
 	mv_buf_free(&payload);

@@ -243,6 +243,62 @@ int mv_key_verify(struct evp_pkey_st *k, const char *mdname, const unsigned char
     size_t n, const unsigned char *sig, size_t siglen);
 void mv_key_free(struct evp_pkey_st *k);
 
+/* Write a new file with O_EXCL (never over an existing one) and the given mode. */
+mv_status mv_file_write_new(struct mv_ctx *ctx, const char *path, const void *p, size_t n,
+    unsigned mode);
+/* The SubjectPublicKeyInfo PEM of k; new string (NUL-terminated, *len without it). */
+mv_status mv_key_pub_pem(struct mv_ctx *ctx, struct evp_pkey_st *k, char **pem, size_t *len);
+
+/* ---- p11uri.c ---- */
+
+/* A PKCS#11 URI (RFC 7512), every value percent-decoded; NULL when absent. */
+struct mv_p11_uri {
+	char *token, *manufacturer, *serial, *model;
+	char *object, *type;
+	char *lib_manufacturer, *lib_description, *lib_version;
+	char *slot_description, *slot_manufacturer, *slot_id;
+	char *id;                /* binary: id_len bytes */
+	size_t id_len;
+	char *pin_value, *pin_source, *module_name, *module_path;
+};
+
+/* Parse; MV_ERR_USAGE with the reason on the context. */
+mv_status mv_p11_uri_parse(struct mv_ctx *ctx, const char *s, struct mv_p11_uri *u);
+void mv_p11_uri_free(struct mv_p11_uri *u);
+
+/* ---- pkcs11.c ---- */
+
+struct mv_p11;
+struct x509_st;
+
+/* Load the module, find the one token and the one private key uri names, log in, and read
+ * the key's public half (from its public key object, else its certificate) and the
+ * certificate with the same CKA_ID when the token holds one (*cert, or NULL). */
+mv_status mv_p11_open(struct mv_ctx *ctx, const char *uri, const struct mv_pkcs11_opts *o,
+    struct mv_p11 **out, struct evp_pkey_st **pub, struct x509_st **cert);
+/* Sign msg with the token's key: ECDSA over mavis's digest of msg (mdname) with the token's
+ * r||s re-encoded as DER, or EdDSA over msg itself (mdname NULL). */
+mv_status mv_p11_sign(struct mv_ctx *ctx, struct mv_p11 *p, const char *mdname,
+    const unsigned char *msg, size_t n, unsigned char **sig, size_t *siglen);
+void mv_p11_close(struct mv_p11 *p);
+
+/* ---- signer.c ---- */
+
+/* What signs a statement: a key file, or a key on a token. */
+struct mv_signer {
+	struct evp_pkey_st *key;  /* the private key of a key file; a token key's public half */
+	const char *mdname;       /* ECDSA's hash; NULL for Ed25519 */
+	struct mv_p11 *p11;       /* the token, or NULL */
+	struct x509_st *cert;     /* the token's certificate for the key, or NULL */
+};
+
+mv_status mv_signer_open(struct mv_ctx *ctx, const struct mv_sign_opts *o,
+    struct mv_signer *s);
+/* Sign, then check the signature with the public key before it leaves. */
+mv_status mv_signer_sign(struct mv_ctx *ctx, const struct mv_signer *s,
+    const unsigned char *msg, size_t n, unsigned char **sig, size_t *siglen);
+void mv_signer_close(struct mv_signer *s);
+
 /* ---- x509.c ---- */
 
 struct x509_st;
