@@ -30,6 +30,9 @@ EXTRA_DIST += tests/cli/output.sh
 TESTS += tests/cli/sign.sh tests/interop/run.sh
 EXTRA_DIST += tests/cli/sign.sh tests/interop/run.sh tests/interop/interop.js \
 	tests/interop/package.json tests/interop/package-lock.json
+# Keys on a PKCS#11 token: SoftHSM2 and OpenSC's pkcs11-tool (skipped without them).
+TESTS += tests/cli/pkcs11.sh
+EXTRA_DIST += tests/cli/pkcs11.sh
 ## sign: end
 
 ## clicompat: begin

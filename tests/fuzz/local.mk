@@ -255,3 +255,18 @@ tests_fuzz_lf_policy_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_sums_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_modelcard_LDADD = $(FUZZ_LIBS)
 endif
+
+# PKCS#11 URIs (RFC 7512) of mavis sign --key pkcs11:...; seeds: tests/fuzz/seeds-p11uri.py.
+check_PROGRAMS += tests/fuzz/fuzz_p11uri
+TESTS += tests/fuzz/fuzz_p11uri
+tests_fuzz_fuzz_p11uri_SOURCES = tests/fuzz/fuzz_p11uri.c tests/fuzz/replay.c
+tests_fuzz_fuzz_p11uri_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_p11uri_LDADD = $(FUZZ_LIBS)
+EXTRA_DIST += tests/fuzz/seeds-p11uri.py
+if LIBFUZZER
+noinst_PROGRAMS += tests/fuzz/lf_p11uri
+tests_fuzz_lf_p11uri_SOURCES = tests/fuzz/fuzz_p11uri.c
+tests_fuzz_lf_p11uri_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_p11uri_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_p11uri_LDADD = $(FUZZ_LIBS)
+endif
