@@ -1,6 +1,7 @@
 #!/bin/sh
 # sign.sh: mavis sign, then mavis verify, against hashing the same tree with openssl dgst
-# -sha256 on every core in parallel, in one run.
+# -sha256 on every core in parallel, in one run; and, when SoftHSM2 is installed, mavis sign
+# with a key on a PKCS#11 token (a throwaway SoftHSM2 token) against the key file.
 #
 #   bench/sign.sh [MAVIS]      (MAVIS defaults to ./mavis, then mavis on $PATH)
 #
@@ -87,6 +88,25 @@ run sign_shards "$mavis" sign --no-progress --key "$out/k.key" --signature "$sig
     --shard-size 64M tree
 run verify_shards "$mavis" verify --no-progress --key "$out/k.pub" --signature "$sig.shards" tree
 
+# The same signing through a PKCS#11 token: only the statement's signature differs, so the
+# target is the key file's time (at most 1.05x).
+p11mod=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
+p11=no
+if command -v softhsm2-util >/dev/null 2>&1 && [ -f "$p11mod" ]; then
+	SOFTHSM2_CONF=$out/softhsm2.conf
+	export SOFTHSM2_CONF
+	mkdir "$out/tokens"
+	printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' \
+	    "$out" >"$SOFTHSM2_CONF"
+	softhsm2-util --init-token --free --label bench --so-pin 87654321 --pin 1234 >/dev/null
+	uri="pkcs11:token=bench;object=bench?pin-value=1234&module-path=$p11mod"
+	"$mavis" keygen --pkcs11 "$uri" --out "$out/p11" >/dev/null
+	run sign_p11 "$mavis" sign --no-progress --key "$uri" --signature "$sig.p11" tree
+	"$mavis" verify --no-progress --key "$out/p11.pub" --signature "$sig.p11" tree >/dev/null ||
+	    { echo "sign.sh: the token's signature does not verify" >&2; exit 1; }
+	p11=yes
+fi
+
 # The signature must list what openssl computed, or the timing means nothing.
 grep -c . "$out/openssl.stdout" | grep -qx "$nfiles" ||
     { echo "sign.sh: openssl hashed a different number of files" >&2; exit 1; }
@@ -121,3 +141,15 @@ for r in "mavis sign (files, sha256):sign" "mavis verify (files, sha256):verify"
 done
 echo
 echo "target: sign and verify each within 1.1x of the parallel openssl time (mavis is >= 0.91x)"
+if [ "$p11" = yes ]; then
+	echo
+	printf '%-46s %8s %8s %10s\n' "" "seconds" "MiB/s" "token/file"
+	printf '%-46s %8s %8s %10s\n' "mavis sign, key file (P-256)" "$(s sign)" \
+	    "$(rate "$tree_bytes" "$(s sign)")" ""
+	printf '%-46s %8s %8s %10s\n' "mavis sign, key on SoftHSM2 (P-256)" "$(s sign_p11)" \
+	    "$(rate "$tree_bytes" "$(s sign_p11)")" "$(echo "$(s sign_p11) $(s sign)" |
+	    awk '{printf "%5.2fx", $1 / $2}')"
+	echo "target: the token costs at most 1.05x the key file"
+else
+	echo "(no SoftHSM2: the PKCS#11 row is left out)"
+fi
