@@ -8,6 +8,7 @@
 
 #include "core/ctx.h"
 #include "core/str.h"
+#include "hash/digest.h"
 #include "sign/sign.h"
 
 /* Longer than any label, serial or file name a token or a URI carries. */
@@ -17,18 +18,6 @@ int
 mv_p11_key(const char *key)
 {
 	return key && strncmp(key, "pkcs11:", 7) == 0;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Decode s[0..n) into a new buffer (NUL-terminated, not counted). Bytes outside printable
@@ -46,15 +35,16 @@ decode(struct mv_ctx *ctx, const char *name, const char *s, size_t n, unsigned c
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '%') {
-			int hi = i + 2 < n ? hexval((unsigned char)s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
+			char two[3] = {0};
 
-			if (hi < 0 || lo < 0) {
+			if (i + 2 < n)
+				memcpy(two, s + i + 1, 2);
+			if (mv_hex_decode(two, &b[k], 1) != 0) {
 				free(b);
 				return mv_ctx_fail(ctx, MV_ERR_USAGE, "PKCS#11 URI: %s: '%%' is not "
 				    "followed by two hex digits", name);
 			}
-			b[k++] = (unsigned char)(hi << 4 | lo);
+			k++;
 			i += 2;
 		} else if (c <= ' ' || c >= 0x7f) {
 			free(b);
