@@ -178,8 +178,10 @@ done
 openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     -keyout "$work/ca.key" -subj /CN=mavis-test-ca -days 2 -out "$work/ca.pem" 2>/dev/null ||
     exit 99
+printf 'keyUsage = critical, digitalSignature\nextendedKeyUsage = codeSigning\n' >"$work/leaf.ext"
 openssl x509 -new -subj /CN=release -force_pubkey "$work/p256.pub" -CA "$work/ca.pem" \
-    -CAkey "$work/ca.key" -days 1 -outform DER -out "$work/leaf.der" 2>/dev/null || exit 99
+    -CAkey "$work/ca.key" -days 1 -extfile "$work/leaf.ext" -outform DER -out "$work/leaf.der" \
+    2>/dev/null || exit 99
 id=$(pkcs11-tool --module "$module" --token-label mavis --login --pin 1234 --list-objects \
     --type privkey 2>/dev/null | awk '/label:/ { l = $2 } /ID:/ && l == "p256" { print $2; exit }')
 [ -n "$id" ] || exit 99
