@@ -9,5 +9,5 @@ dist_man_MANS += \
 
 ## sign: begin
 dist_man_MANS += man/mavis-keygen.1 man/mavis-sign.1 man/mavis-verify.1
-dist_man_MANS += man/mavis-digest.1
+dist_man_MANS += man/mavis-digest.1 man/libmavis.3
 ## sign: end

@@ -39,4 +39,8 @@ EXTRA_DIST += tests/cli/pkcs11.sh
 # The command itself: message prefix, help and version, model_signing forms, digest.
 TESTS += tests/cli/cli.sh tests/cli/certs.sh tests/cli/prompt.sh
 EXTRA_DIST += tests/cli/cli.sh tests/cli/certs.sh tests/cli/prompt.sh
+# Packaging: make install into a DESTDIR and a program built with pkg-config on it; the
+# library's manual page; SPDX lines.
+TESTS += tests/cli/install.sh tests/cli/libapi.sh tests/cli/spdx.sh
+EXTRA_DIST += tests/cli/install.sh tests/cli/libapi.sh tests/cli/spdx.sh tests/cli/scan-folder.c
 ## clicompat: end
