@@ -105,9 +105,29 @@ enum cli_method {
 int cli_sig_method(int *argc, char ***argv, int signing, enum cli_method *m);
 /* --hash NAME: any digest mavis knows; the signing code says which a signature may use. */
 int cli_hash_option(const char *arg, unsigned *alg);
-/* --shard-size SIZE and --archive auto|members|whole of sign and digest. */
-int cli_shard_option(const char *arg, uint64_t *size);
-int cli_archive_option(const char *arg, enum mv_sig_archive *how);
+/* The options sign and digest share, which say what is hashed and how; their model_signing
+ * spellings beside mavis's --exclude and --follow-symlinks. */
+enum {
+	OPT_H_IGN = 300,
+	OPT_H_GIT,
+	OPT_H_NO_GIT,
+	OPT_H_SYMLINKS,
+	OPT_H_SHARD,
+	OPT_H_HASH,
+	OPT_H_ARCHIVE,
+};
+#define CLI_HASHING_OPTIONS \
+	{"ignore-paths", required_argument, NULL, OPT_H_IGN}, \
+	{"ignore-git-paths", no_argument, NULL, OPT_H_GIT}, \
+	{"no-ignore-git-paths", no_argument, NULL, OPT_H_NO_GIT}, \
+	{"allow-symlinks", no_argument, NULL, OPT_H_SYMLINKS}, \
+	{"shard-size", required_argument, NULL, OPT_H_SHARD}, \
+	{"hash", required_argument, NULL, OPT_H_HASH}, \
+	{"archive", required_argument, NULL, OPT_H_ARCHIVE}
+/* Apply one of them (or --exclude, --follow-symlinks) to so, the ignore paths gathered in
+ * *ign; 0 when handled, 1 when opt is not one, EXIT_ERROR after printing the problem. */
+int cli_hashing_option(int opt, const char *arg, struct mv_sign_opts *so, const char ***ign,
+    size_t *nign);
 /* Every --ignore-paths value made relative to the model (cli_model_rel), in a NULL-ended
  * array (free with cli_strv_free); NULL (printed) without memory. */
 char **cli_model_rels(const char *model, const char *const *paths, size_t n);

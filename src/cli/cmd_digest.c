@@ -11,25 +11,12 @@
 enum {
 	OPT_SIG = 's',
 	OPT_HELP = 'h',
-	OPT_IGN = 400,
-	OPT_GIT,
-	OPT_NO_GIT,
-	OPT_SYMLINKS,
-	OPT_SHARD,
-	OPT_HASH,
-	OPT_ARCHIVE,
 };
 
 /* model_signing's spellings (and their '_' twins, cli_options) name the same options. */
 static const struct option own[] = {
 	{"signature", required_argument, NULL, OPT_SIG},
-	{"ignore-paths", required_argument, NULL, OPT_IGN},
-	{"ignore-git-paths", no_argument, NULL, OPT_GIT},
-	{"no-ignore-git-paths", no_argument, NULL, OPT_NO_GIT},
-	{"allow-symlinks", no_argument, NULL, OPT_SYMLINKS},
-	{"shard-size", required_argument, NULL, OPT_SHARD},
-	{"hash", required_argument, NULL, OPT_HASH},
-	{"archive", required_argument, NULL, OPT_ARCHIVE},
+	CLI_HASHING_OPTIONS,
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -84,27 +71,6 @@ cmd_digest(int argc, char **argv)
 
 		switch (opt) {
 		case OPT_SIG: so.signature = optarg; break;
-		case OPT_IGNORE:
-		case OPT_IGN:
-			if (cli_push(&ign, &nign, optarg) != 0)
-				goto done;
-			break;
-		case OPT_GIT: so.no_git_ignores = 0; break;
-		case OPT_NO_GIT: so.no_git_ignores = 1; break;
-		case OPT_FOLLOW:
-		case OPT_SYMLINKS: so.allow_symlinks = 1; break;
-		case OPT_SHARD:
-			if (cli_shard_option(optarg, &so.shard_size) != 0)
-				goto done;
-			break;
-		case OPT_HASH:
-			if (cli_hash_option(optarg, &so.hash) != 0)
-				goto done;
-			break;
-		case OPT_ARCHIVE:
-			if (cli_archive_option(optarg, &so.archive) != 0)
-				goto done;
-			break;
 		case OPT_HELP:
 			usage(stdout);
 			rc = EXIT_PASS;
@@ -117,7 +83,9 @@ cmd_digest(int argc, char **argv)
 			    "file");
 			goto done;
 		default:
-			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
+			if ((r = cli_hashing_option(opt, optarg, &so, &ign, &nign)) == 0)
+				break;
+			if (r == 1 && (r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
 				break;
 			if (r == 1)
 				cli_try_help();

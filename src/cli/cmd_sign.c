@@ -16,13 +16,6 @@ enum {
 	OPT_HELP = 'h',
 	OPT_CERT = 400,
 	OPT_CHAIN,
-	OPT_IGN,
-	OPT_GIT,
-	OPT_NO_GIT,
-	OPT_SHARD,
-	OPT_HASH,
-	OPT_SYMLINKS,
-	OPT_ARCHIVE,
 	OPT_NAME,
 	OPT_PASS_FD,
 	OPT_PASS_ENV,
@@ -39,13 +32,7 @@ static const struct option own[] = {
 	{"cert-chain", required_argument, NULL, OPT_CHAIN},
 	{"certificate-chain", required_argument, NULL, OPT_CHAIN},
 	{"signature", required_argument, NULL, OPT_SIG},
-	{"ignore-paths", required_argument, NULL, OPT_IGN},
-	{"ignore-git-paths", no_argument, NULL, OPT_GIT},
-	{"no-ignore-git-paths", no_argument, NULL, OPT_NO_GIT},
-	{"shard-size", required_argument, NULL, OPT_SHARD},
-	{"hash", required_argument, NULL, OPT_HASH},
-	{"allow-symlinks", no_argument, NULL, OPT_SYMLINKS},
-	{"archive", required_argument, NULL, OPT_ARCHIVE},
+	CLI_HASHING_OPTIONS,
 	{"model-name", required_argument, NULL, OPT_NAME},
 	{"passphrase-fd", required_argument, NULL, OPT_PASS_FD},
 	{"passphrase-env", required_argument, NULL, OPT_PASS_ENV},
@@ -148,27 +135,6 @@ cmd_sign(int argc, char **argv)
 				goto done;
 			break;
 		case OPT_SIG: so.signature = optarg; break;
-		case OPT_IGNORE:
-		case OPT_IGN:
-			if (cli_push(&ign, &nign, optarg) != 0)
-				goto done;
-			break;
-		case OPT_GIT: so.no_git_ignores = 0; break;
-		case OPT_NO_GIT: so.no_git_ignores = 1; break;
-		case OPT_SHARD:
-			if (cli_shard_option(optarg, &so.shard_size) != 0)
-				goto done;
-			break;
-		case OPT_HASH:
-			if (cli_hash_option(optarg, &so.hash) != 0)
-				goto done;
-			break;
-		case OPT_FOLLOW:
-		case OPT_SYMLINKS: so.allow_symlinks = 1; break;
-		case OPT_ARCHIVE:
-			if (cli_archive_option(optarg, &so.archive) != 0)
-				goto done;
-			break;
 		case OPT_NAME: so.model_name = optarg; break;
 		case OPT_PASS_FD: pass_fd = optarg; break;
 		case OPT_PASS_ENV: pass_env = optarg; break;
@@ -190,7 +156,9 @@ cmd_sign(int argc, char **argv)
 			    "file");
 			goto done;
 		default:
-			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
+			if ((r = cli_hashing_option(opt, optarg, &so, &ign, &nign)) == 0)
+				break;
+			if (r == 1 && (r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
 				break;
 			if (r == 1)
 				cli_try_help();

@@ -272,25 +272,41 @@ cli_hash_option(const char *arg, unsigned *alg)
 }
 
 int
-cli_shard_option(const char *arg, uint64_t *size)
+cli_hashing_option(int opt, const char *arg, struct mv_sign_opts *so, const char ***ign,
+    size_t *nign)
 {
-	if (cli_parse_size(arg, size) != 0 || *size == 0)
-		return cli_error("--shard-size: '%s' is not a positive byte count", arg);
-	return 0;
-}
-
-int
-cli_archive_option(const char *arg, enum mv_sig_archive *how)
-{
-	if (strcmp(arg, "auto") == 0)
-		*how = MV_SIG_ARCHIVE_AUTO;
-	else if (strcmp(arg, "members") == 0)
-		*how = MV_SIG_ARCHIVE_MEMBERS;
-	else if (strcmp(arg, "whole") == 0)
-		*how = MV_SIG_ARCHIVE_WHOLE;
-	else
-		return cli_error("--archive: '%s' is not auto, members or whole", arg);
-	return 0;
+	switch (opt) {
+	case OPT_IGNORE:
+	case OPT_H_IGN:
+		return cli_push(ign, nign, arg);
+	case OPT_H_GIT:
+		so->no_git_ignores = 0;
+		return 0;
+	case OPT_H_NO_GIT:
+		so->no_git_ignores = 1;
+		return 0;
+	case OPT_FOLLOW:
+	case OPT_H_SYMLINKS:
+		so->allow_symlinks = 1;
+		return 0;
+	case OPT_H_SHARD:
+		if (cli_parse_size(arg, &so->shard_size) != 0 || so->shard_size == 0)
+			return cli_error("--shard-size: '%s' is not a positive byte count", arg);
+		return 0;
+	case OPT_H_HASH:
+		return cli_hash_option(arg, &so->hash);
+	case OPT_H_ARCHIVE:
+		if (strcmp(arg, "auto") == 0)
+			so->archive = MV_SIG_ARCHIVE_AUTO;
+		else if (strcmp(arg, "members") == 0)
+			so->archive = MV_SIG_ARCHIVE_MEMBERS;
+		else if (strcmp(arg, "whole") == 0)
+			so->archive = MV_SIG_ARCHIVE_WHOLE;
+		else
+			return cli_error("--archive: '%s' is not auto, members or whole", arg);
+		return 0;
+	}
+	return 1;
 }
 
 char **

@@ -193,11 +193,14 @@ check_hash(struct mv_ctx *ctx, const struct mv_sign_opts *o)
 	return MV_OK;
 }
 
-static char *
-sig_path(const struct mv_sign_opts *o, const char *model, const struct mv_model *md)
+/* The signature file, and so the one file left out of what is hashed. */
+static mv_status
+sig_path(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
+    const struct mv_model *md, char **out)
 {
-	return o->signature ? mv_strdup(o->signature) :
+	*out = o->signature ? mv_strdup(o->signature) :
 	    mv_sig_default_for(model, md->kind == MV_MODEL_DIR);
+	return *out ? MV_OK : mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 }
 
 mv_status
@@ -215,11 +218,8 @@ mv_sign_digest(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *mod
 		*nresources = 0;
 	if ((st = check_hash(ctx, o)) != MV_OK || (st = model_open(ctx, o, model, &md)) != MV_OK)
 		goto done;
-	if ((sigpath = sig_path(o, model, &md)) == NULL) {
-		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-		goto done;
-	}
-	if ((st = model_manifest(ctx, o, &md, sigpath, &m)) != MV_OK)
+	if ((st = sig_path(ctx, o, model, &md, &sigpath)) != MV_OK ||
+	    (st = model_manifest(ctx, o, &md, sigpath, &m)) != MV_OK)
 		goto done;
 	if ((st = mv_manifest_root(&m, root)) != MV_OK) {
 		st = mv_ctx_fail(ctx, st, "cannot compute the root digest");
@@ -279,11 +279,8 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 	}
 	if ((o->cert || sg.cert) && (st = load_chain(ctx, o, &sg, &chain)) != MV_OK)
 		goto done;
-	if ((sigpath = sig_path(o, model, &md)) == NULL) {
-		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-		goto done;
-	}
-	if ((st = model_manifest(ctx, o, &md, sigpath, &m)) != MV_OK)
+	if ((st = sig_path(ctx, o, model, &md, &sigpath)) != MV_OK ||
+	    (st = model_manifest(ctx, o, &md, sigpath, &m)) != MV_OK)
 		goto done;
 	if ((st = mv_statement_write(ctx, &m, &payload)) != MV_OK)
 		goto done;
