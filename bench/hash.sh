@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # hash.sh: mavis hash against sha256sum and openssl dgst on a model-like tree, in one run;
 # then against openssl speed (the per-core SHA-256 limit), the best split of 1 GB shards,
 # b3sum (BLAKE3, one thread and all) and 10,000 files of 4 KiB (CPU per file).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pickle-feed.c: feeds one file to the pickle machine in 256 KiB blocks, as the walker does,
  * and prints the bytes, the CPU seconds the analysis took and the findings. Built and run by
  * bench/pickle.sh against a build's internal library. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # pickle.sh: the pickle machine on a 100 MiB pickle stream of many small objects (dicts,
 # lists, tuples, strings, numbers, a class reference per object, as pickle.dump writes a
 # list of records), on one core, against sha256sum of the same file in the same run.

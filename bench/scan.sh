@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scan.sh: benchmarks of mavis scan, each part against a reference run in the same run of
 # this script on this machine, median of RUNS runs.
 #   reports     what writing each report costs on a 10,000-file package, as the extra time

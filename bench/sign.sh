@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # sign.sh: mavis sign, then mavis verify, against hashing the same tree with openssl dgst
 # -sha256 on every core in parallel, in one run; and, when SoftHSM2 is installed, mavis sign
 # with a key on a PKCS#11 token (a throwaway SoftHSM2 token) against the key file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mavis.h: the public interface of libmavis, the model artifact integrity scanner. */
 #ifndef MAVIS_H
 #define MAVIS_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 dist_man_MANS += \
 	man/mavis.1 \
 	man/mavis-hash.1 \

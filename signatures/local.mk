@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 dist_pkgdata_DATA += \
 	signatures/principles.tsv \
 	signatures/rules.tsv

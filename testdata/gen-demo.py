@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """gen-demo.py: the small demo model package in testdata/demo (checked in).
 
     gen-demo.py [OUTDIR]     (default: testdata/demo beside this script)

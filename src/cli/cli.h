@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli.h: what the subcommands of the mavis command share. */
 #ifndef MV_CLI_H
 #define MV_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_digest.c: mavis digest: the root digest a signature of a model signs, printed as
  * model_signing's digest command prints it. */
 #include "config.h"

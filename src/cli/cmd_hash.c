@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_hash.c: mavis hash: digests of every file in sha256sum's format or as JSON, and
  * --check against such a list. */
 #include "config.h"

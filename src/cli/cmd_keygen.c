@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_keygen.c: mavis keygen: make a signing key pair, or show a key's fingerprint. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_rules.c: mavis rules and mavis principles: the rules table and the provision table
  * they map to, as text or JSON. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_scan.c: mavis scan: walk, hash and analyse a package, check its signature, judge it by
  * a policy, map it onto ETSI TS 104 223, and write the report. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_sign.c: mavis sign: write an OpenSSF Model Signing signature for a model; mavis's form
  * and model_signing's ("sign key|certificate --private_key ..."). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_verify.c: mavis verify: check a model against its OpenSSF Model Signing signature;
  * mavis's form and model_signing's ("verify key|certificate|sigstore --public_key ..."). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common.c: option handling, errors, atomic report files and progress for every command. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 mavis_SOURCES = \
 	src/cli/cmd_digest.c \
 	src/cli/cmd_hash.c \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main.c: the mavis command: global options and dispatch to a subcommand. */
 #include "config.h"
 

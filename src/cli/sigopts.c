@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sigopts.c: what sign, verify, digest and keygen share: passphrases from the terminal, a file
  * descriptor or the environment (never the command line, where every user of the machine can
  * read them), model_signing's method words, byte counts, and ignore paths made relative to the

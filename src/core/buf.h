@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* buf.h: growable byte buffers with a hard cap, so no input can make one grow without bound. */
 #ifndef MV_CORE_BUF_H
 #define MV_CORE_BUF_H

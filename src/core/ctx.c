@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ctx.c: contexts, limits, status and severity names. */
 #include "config.h"
 

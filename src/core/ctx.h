@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ctx.h: what a context holds behind the opaque struct mv_ctx. */
 #ifndef MV_CORE_CTX_H
 #define MV_CORE_CTX_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cursor.h: bounded little-endian readers; every read checks the bytes left first. */
 #ifndef MV_CORE_CURSOR_H
 #define MV_CORE_CURSOR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* file.c: reading a whole small file (keys, certificates, bundles, manifests) with a cap on
  * its size, refusing anything that is not a regular file. */
 #include "config.h"

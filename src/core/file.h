@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* file.h: reading a whole small file. */
 #ifndef MV_CORE_FILE_H
 #define MV_CORE_FILE_H

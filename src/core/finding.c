@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* finding.c: the rule table compiled from rules.def, and lists of findings. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* finding.h: rule ids and the growable list of findings every stage appends to. */
 #ifndef MV_CORE_FINDING_H
 #define MV_CORE_FINDING_H

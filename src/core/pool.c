@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool.c: worker threads over one task queue. */
 #include "config.h"
 

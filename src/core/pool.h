@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool.h: a fixed set of worker threads taking tasks from one queue. */
 #ifndef MV_CORE_POOL_H
 #define MV_CORE_POOL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sigfile.c: reading the name lists of the signatures folder, once per process. */
 #include "config.h"
 

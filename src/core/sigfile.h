@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sigfile.h: name lists from the signatures folder (allow and deny lists), read once per
  * process and shared by every thread. */
 #ifndef MV_CORE_SIGFILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* str.c: string helpers: copies, formatting, escaping, sizes. */
 #include "config.h"
 

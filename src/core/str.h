@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* str.h: small string helpers shared by every stage. */
 #ifndef MV_CORE_STR_H
 #define MV_CORE_STR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* strset.c: open-addressing string set with FNV-1a hashing. */
 #include "config.h"
 

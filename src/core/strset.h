@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* strset.h: a set of byte strings (open addressing), for duplicate names and name lists. */
 #ifndef MV_CORE_STRSET_H
 #define MV_CORE_STRSET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* version.c: the versions of the libraries mavis runs on, as loaded (not as compiled), for
  * mavis --version and bug reports. */
 #include "config.h"

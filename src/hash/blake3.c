@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* blake3.c: the BLAKE3 hasher: whole chunks go to the widest kernel the CPU has, many at a
  * time, and their chaining values are folded into subtrees the same way. */
 #include "config.h"

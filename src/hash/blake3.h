@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* blake3.h: BLAKE3 (the default 32-byte hash), incremental, with whole subtrees hashed on
  * separate threads and joined into one digest. */
 #ifndef MV_HASH_BLAKE3_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* blake3_avx2.c: BLAKE3 on eight inputs at once with AVX2 (built with -mavx2, run only when
  * the CPU has it). */
 #include "config.h"

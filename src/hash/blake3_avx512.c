@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* blake3_avx512.c: BLAKE3 on sixteen inputs at once with AVX-512F (built with -mavx512f,
  * run only when the CPU has it). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* blake3_impl.h: what the BLAKE3 implementations (portable, SSE4.1, AVX2, AVX-512) share. */
 #ifndef MV_HASH_BLAKE3_IMPL_H
 #define MV_HASH_BLAKE3_IMPL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* blake3_lanes.h: the body of a many-inputs BLAKE3 kernel, one input per vector lane, shared
  * by the SSE4.1, AVX2 and AVX-512 files. Each defines before including it:
  *   VEC, LANES                   the vector type and its 32-bit lanes

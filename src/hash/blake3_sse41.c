@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* blake3_sse41.c: BLAKE3 on four inputs at once with SSE4.1 (built with -msse4.1, run only
  * when the CPU has it). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* digest.c: the digest engine over OpenSSL EVP. */
 #include "config.h"
 

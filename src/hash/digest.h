@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* digest.h: several digests of one byte stream, fed by one read loop. */
 #ifndef MV_HASH_DIGEST_H
 #define MV_HASH_DIGEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sumfile.c: checksum lists: writing sha256sum-compatible lines, reading them (and BSD tags,
  * shard lines and JSON inventories) back, and comparing them with a fresh run. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* judge.c: apply a policy to a run: severities, suppressions, required checks, the verdict. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* judge.h: what the rules table, the policy and the judgement hold, for judge/ and report/. */
 #ifndef MV_JUDGE_JUDGE_H
 #define MV_JUDGE_JUDGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* map.c: map a judged scan onto the provisions of ETSI TS 104 223: what the scan shows, what
  * its findings count against, and what no scan can show. */
 #include "config.h"

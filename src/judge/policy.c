@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* policy.c: the policy a scan is judged by: fail level, severity overrides, suppressions with
  * reasons, and required checks, read from a small line-based file (mavis-policy(5)). */
 #include "config.h"

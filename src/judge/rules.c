@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rules.c: load rules.tsv and principles.tsv from the signatures folder and check every row. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tsv.c: read the signatures folder's tables and policy files strictly, line by line. */
 #include "config.h"
 

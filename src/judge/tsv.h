@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tsv.h: strict reading of the tab-separated tables in the signatures folder. */
 #ifndef MV_JUDGE_TSV_H
 #define MV_JUDGE_TSV_H

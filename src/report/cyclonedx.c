@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cyclonedx.c: a CycloneDX 1.6 ML-BOM: each input as a machine-learning-model component
  * with its files (and their hashes) nested in it, the model card's datasets as data
  * components, and the findings as vulnerabilities. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* inventory.c: entries and findings as JSON. */
 #include "config.h"
 

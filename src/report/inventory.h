@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* inventory.h: the JSON form of a run's entries and findings, shared by every JSON writer. */
 #ifndef MV_REPORT_INVENTORY_H
 #define MV_REPORT_INVENTORY_H

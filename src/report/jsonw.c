@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jsonw.c: the streaming JSON writer (jsonw.h). */
 #include "config.h"
 

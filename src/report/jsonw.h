@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jsonw.h: a streaming JSON writer for the large arrays of a report (entries, files), laid out
  * byte for byte as jansson's JSON_INDENT(2) lays out a tree, so that one document can mix
  * streamed parts and jansson values. A report of a million entries then costs no tree. */

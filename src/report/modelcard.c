@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* modelcard.c: read the YAML front matter of a model card through libyaml's document API,
  * keeping only the scalar and list fields an ML-BOM uses. */
 #include "config.h"

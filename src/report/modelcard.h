@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* modelcard.h: the fields of a Hugging Face model card (README.md YAML front matter) that
  * an ML-BOM carries. */
 #ifndef MV_REPORT_MODELCARD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report.c: pick the writer for a format, and the counts and tags every writer shows. */
 #include "config.h"
 

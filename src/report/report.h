@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report.h: the writers behind mv_report_write, one per format, and what they share. */
 #ifndef MV_REPORT_REPORT_H
 #define MV_REPORT_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sarif.c: SARIF 2.1.0 for code-scanning dashboards: every rule with its help text and
  * security-severity, every finding with a readable artifact location, suppressions kept. */
 #include "config.h"

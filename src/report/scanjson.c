@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scanjson.c: the json report (mavis-json(5), kind "scan"): the inventory, the judged
  * findings, the signatures, the principle mapping and the verdict. */
 #include "config.h"

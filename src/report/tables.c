@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tables.c: the rules table and the provision table as text or JSON (mavis rules, mavis
  * principles). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* text.c: the report people read: a summary line, findings grouped by file and sorted by
  * severity, the verdict, and the principle summary (the whole table with --principles). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* analyse.c: the table of content analysers and the calls the walker makes into it. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* analyse.h: how content analysers plug into the single read pass over every entry. */
 #ifndef MV_SCAN_ANALYSE_H
 #define MV_SCAN_ANALYSE_H

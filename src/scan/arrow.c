@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* arrow.c: Arrow IPC files (Feather v2) and streams (the .arrow files of Hugging Face
  * datasets): the schema at the start and, in a file, the schema of the footer that file
  * readers use, checked for metadata a Python reader unpickles. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* arrowmeta.c: the schema of an Arrow IPC message or file footer, walked field by field for
  * the metadata a Python reader unpickles: the legacy PyExtensionType (CVE-2023-47248), Ray's
  * pickled-object columns, and any metadata value that is itself a pickle. */

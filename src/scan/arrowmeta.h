@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* arrowmeta.h: the Arrow schema metadata that a reader turns into Python objects (extension
  * types, pickled metadata), read from IPC messages, IPC file footers and the ARROW:schema a
  * Parquet footer carries. Shared by the Arrow and Parquet analysers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* exec.c: executables, scripts and source code inside a model package; llamafiles (an
  * executable carrying its own GGUF weights) are told apart. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* flatbuf.c: the bounded FlatBuffers reader. Offsets are added in 64 bits and compared with
  * the buffer's size before any byte they name is read. */
 #include "config.h"

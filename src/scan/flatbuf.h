@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* flatbuf.h: a bounded reader of FlatBuffers tables, strings and vectors (the encoding of
  * Arrow's schema, message and footer metadata), checking every offset before it is followed. */
 #ifndef MV_SCAN_FLATBUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* formats.h: the content analysers of src/scan, one per format family (analyse.c lists them). */
 #ifndef MV_SCAN_FORMATS_H
 #define MV_SCAN_FORMATS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gguf.c: GGUF files (llama.cpp) read as a stream: header, metadata, tensor infos and data
  * layout checked as strictly as the reference reader and more; chat templates go to
  * template.c. */

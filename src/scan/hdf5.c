@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hdf5.c: root group attributes of an HDF5 file, read structurally in one forward pass.
  *
  * HDF5 is a random-access format, and the walker hands every byte over once, in order. The

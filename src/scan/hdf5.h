@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hdf5.h: the string attributes of an HDF5 file's root group (a legacy Keras model's
  * model_config and training_config), read from the file's structure in the one forward pass
  * the walker makes: superblock versions 0 to 3, object headers 1 and 2 with their

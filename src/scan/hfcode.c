@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hfcode.c: Hugging Face code that loading runs: the modules an auto_map (or custom_pipelines)
  * entry of config.json, tokenizer_config.json and the processor configs makes transformers
  * import with trust_remote_code, and dataset loading scripts that datasets.load_dataset runs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* joblib.c: joblib files compressed with zlib (joblib's "z" wrapper, which has no container
  * that libarchive knows): inflated here, bounded, and handed to the pickle machine. The
  * gzip, bz2, xz, lzma and lz4 wrappers are unwrapped by the walker. */

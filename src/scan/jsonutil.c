@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jsonutil.c: jansson with a nesting bound and a duplicate-key report. */
 #include "config.h"
 

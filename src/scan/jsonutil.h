@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jsonutil.h: loading JSON found inside model files with the scanner's bounds. */
 #ifndef MV_SCAN_JSONUTIL_H
 #define MV_SCAN_JSONUTIL_H

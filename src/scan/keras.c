@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* keras.c: Keras models: config.json of .keras archives (and model JSON found alone), and
  * legacy HDF5 files, whose model_config and training_config attributes hdf5.c reads. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* keras.h: checks of a Keras model configuration, shared by the .keras, HDF5 and SavedModel
  * readers. */
 #ifndef MV_SCAN_KERAS_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 libmavis_internal_la_SOURCES += \
 	src/scan/analyse.c \
 	src/scan/exec.c \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mlflow.c: MLflow MLmodel files: which module mlflow.pyfunc.load_model imports for the model
  * (python_function's loader_module) and which files the flavours load with pickle,
  * cloudpickle or torch.load, each file named and checked to be in the package. */

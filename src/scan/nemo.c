@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* nemo.c: NeMo model configs (model_config.yaml in a .nemo tar) and every other YAML config
  * (Hydra's config.yaml, Lightning's hparams.yaml): Hydra _target_ entries name callables
  * that hydra.utils.instantiate imports and calls when the model is restored or built. */

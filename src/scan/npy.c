@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* npy.c: NumPy .npy files (alone or as members of an .npz): the header dict read by a small
  * literal parser (never evaluated), the data size checked against shape and dtype, and the
  * pickle that follows the header of an object array handed to the pickle machine. */

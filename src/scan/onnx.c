@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* onnx.c: ONNX models walked as protobuf without a schema library: where external data
  * points, and which operator domains need native custom-op libraries. */
 #include "config.h"

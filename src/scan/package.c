@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* package.c: references from one entry to another file of the package, checked after the
  * walk when every entry is known. */
 #include "config.h"

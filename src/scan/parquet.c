@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* parquet.c: Parquet files: the footer's key-value metadata, where pyarrow keeps the Arrow
  * schema (ARROW:schema, base64 of an IPC schema message) that it turns back into extension
  * types, checked like an Arrow schema; other values that are pickles. */

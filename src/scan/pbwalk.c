@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pbwalk.c: protobuf wire format, one byte stream at a time, with bounded lengths and depth. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pbwalk.h: a streaming walker over the protobuf wire format (ONNX, TensorFlow), driven by a
  * table of the fields worth looking into; everything else is skipped without buffering. */
 #ifndef MV_SCAN_PBWALK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pickle.c: the push parser of the pickle machine: opcodes split across chunks, payloads
  * counted rather than buffered, frames checked, several streams per entry with the bytes
  * between them searched for more, raw regions of the formats that interleave them, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pickle.h: the pickle machine: a push parser over pickle streams (protocols 0 to 5) that
  * runs their opcodes on a symbolic stack and memo and reports what loading them would import
  * and call. */

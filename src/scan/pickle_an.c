@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pickle_an.c: the analyser for pickle files and the pickles of PyTorch checkpoints (the
  * members of a torch.save zip, the old tar format, legacy files), recognised by content
  * and, inside archives, by the member names PyTorch reads. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pickle_an.h: the pickle machine set up for an entry, for the analysers of formats that
  * carry pickles (pickle files, PyTorch checkpoints, NumPy object arrays, joblib files). */
 #ifndef MV_SCAN_PICKLE_AN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pickle_ev.c: what a pickle imports and calls, judged by the callable policy and reported
  * once per callable and stream, with the call's literal arguments as evidence. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pickle_int.h: the state of the pickle machine, shared by its parser (pickle.c), its
  * symbolic stack machine (pickle_vm.c), its event reports (pickle_ev.c) and its opcode
  * table (pickle_ops.c). Not used outside src/scan/pickle*.c. */

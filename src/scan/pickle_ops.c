@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pickle_ops.c: the opcodes of pickle protocols 0 to 5, and a quick judgement of whether
  * bytes start a pickle, by parsing its first opcodes without running them. */
 #include "config.h"

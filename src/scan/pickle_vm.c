@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pickle_vm.c: the symbolic unpickler: each opcode acts on a stack, a mark stack and a memo
  * of typed cells as CPython's unpickler would, so that what a call receives and where a
  * callable's name comes from are known, however the pickle builds them. */

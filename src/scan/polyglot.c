@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* polyglot.c: a file of another format whose first bytes are also a pickle. pickle.load runs
  * any file from byte 0 whatever it is (and joblib.load, pandas.read_pickle and
  * numpy.load(allow_pickle=True) fall back to it); torch.load takes every file that does not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pypolicy.c: the callable allow, deny and alias lists, and how a module/name pair is judged
  * against them the way Python resolves it (aliases, submodules, attribute walks). */
 #include "config.h"

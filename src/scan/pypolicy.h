@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pypolicy.h: which Python callables a model file may name, from the allow, deny and alias
  * lists of the signatures folder (pickle-allow.txt, pickle-deny.txt, pickle-alias.txt). */
 #ifndef MV_SCAN_PYPOLICY_H

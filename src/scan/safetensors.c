@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* safetensors.c: safetensors files checked the way the reference reader validates them, and
  * more strictly; and the shard index of sharded models. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* savedmodel.c: TensorFlow SavedModel graphs (saved_model.pb) searched for ops that touch
  * files, processes or the network, and Keras layer metadata (keras_metadata.pb). */
 #include "config.h"

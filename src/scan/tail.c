@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tail.c: keeping the end of a stream. With the size known, bytes before the window are never
  * copied; without it, the buffer is compacted once it holds twice the window, so each byte is
  * moved at most once more. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tail.h: the last bytes of an entry, kept while the entry streams past, for formats whose
  * metadata sits at the end (Arrow IPC files, Parquet). */
 #ifndef MV_SCAN_TAIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* template.c: chat templates (GGUF metadata, tokenizer_config.json, chat_template.json,
  * *.jinja) read as Jinja source and checked for sandbox escapes without rendering them. */
 #include "config.h"

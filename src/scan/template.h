@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* template.h: static checks of Jinja chat templates for sandbox escapes, without rendering. */
 #ifndef MV_SCAN_TEMPLATE_H
 #define MV_SCAN_TEMPLATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* template_int.h: the tokens of a chat template's code blocks (template.c lexes them) and the
  * constant folder that evaluates what a template computes without input (tplfold.c). */
 #ifndef MV_SCAN_TEMPLATE_INT_H

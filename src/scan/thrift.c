@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* thrift.c: the Thrift compact protocol reader. Every length and count is compared with the
  * bytes left before anything is read or looped over, so the work is linear in the input. */
 #include "config.h"

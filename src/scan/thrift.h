@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* thrift.h: a bounded reader of the Thrift compact protocol (the encoding of Parquet's
  * footer): field headers, strings, list headers, and skipping any value within limits. */
 #ifndef MV_SCAN_THRIFT_H

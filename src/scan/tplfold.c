@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tplfold.c: constant folding of chat templates. Every expression a template can evaluate
  * without input (literals, the Jinja globals, {% set %} variables bound to constants, and the
  * filters, operators and string methods over them) is computed with Jinja2's semantics, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* b64.c: base64 for the byte fields of bundles and envelopes (RFC 4648). */
 #include "config.h"
 

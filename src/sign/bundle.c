@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bundle.c: the Sigstore bundle v0.3 JSON around a DSSE envelope, written as model_signing
  * 1.1 writes it and read as tolerantly as the format's other writers need. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* keys.c: signing keys through OpenSSL EVP: PEM loading (encrypted PKCS#8 too), the hash each
  * curve signs with, OMS key hints, signing, verifying, and new key pairs. */
 #include "config.h"

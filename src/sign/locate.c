@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* locate.c: where signatures are: default places, reading them (from a file or from inside an
  * archive model), and telling archive models from single files. */
 #include "config.h"

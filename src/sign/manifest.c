@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* manifest.c: the OMS resources of a model: names relative to its root, the reference tool's
  * ignore and symlink rules, file and shard digests taken from a run, and the root digest. */
 #include "config.h"

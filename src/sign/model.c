@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* model.c: what a model path is (a folder, a file, an archive of files), and the run that
  * hashes it into a manifest, or the reuse of a run already made. */
 #include "config.h"

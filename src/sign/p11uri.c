@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* p11uri.c: PKCS#11 URIs (RFC 7512): "pkcs11:" path attributes separated by ';', then
  * query attributes after '?' separated by '&', every value percent-decoded. */
 #include "config.h"

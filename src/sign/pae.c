@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pae.c: the DSSE pre-authentication encoding, and the variant model_signing 0.2 signed. */
 #include "config.h"
 

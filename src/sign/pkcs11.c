@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pkcs11.c: keys on PKCS#11 tokens: the module loaded with dlopen and called through its
  * CK_FUNCTION_LIST, the token and key a URI names, the PIN, signing (ECDSA over mavis's
  * digest, EdDSA over the message) and new key pairs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report.c: the verification report, its accessors, and the findings it turns into. */
 #include "config.h"
 

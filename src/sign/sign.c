@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sign.c: mavis sign: hash the model, build the statement, sign its DSSE encoding with a key
  * (and certificate chain), and write the bundle atomically. */
 #include "config.h"

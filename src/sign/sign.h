@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sign.h: the pieces of OpenSSF Model Signing (OMS) that the files of src/sign share. Not
  * installed. */
 #ifndef MV_SIGN_SIGN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* signer.c: the one signing path of mavis sign: a PEM key file through OpenSSL, or a key on
  * a PKCS#11 token, behind the same two calls. */
 #include "config.h"

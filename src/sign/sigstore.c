@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sigstore.c: Sigstore keyless signatures verified offline against a trusted_root.json: the
  * Fulcio certificate chain, the Rekor log entry (signed entry timestamp, inclusion proof,
  * signed checkpoint) and the signer's identity. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* statement.c: the in-toto Statement v1 with the model signing predicate, written and read,
  * including the Digests/v0.1 predicate of model_signing 0.2. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* verify.c: mavis verify: find and read the bundle, check its signature with a key or a
  * certificate chain, read the statement, hash the model as the statement says, and name every
  * difference. */

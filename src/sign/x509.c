@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* x509.c: certificates of the certificate method: loading, DER for bundles, and path
  * validation to a root CA bundle with OpenSSL, with the code-signing usage checks. */
 #include "config.h"

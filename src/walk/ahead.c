@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ahead.c: a file read in order by a thread of its own, a few blocks ahead of the task that
  * hashes it, so the copy out of the page cache runs on another core beside the hashing. */
 #include "config.h"

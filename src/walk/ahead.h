@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ahead.h: read a file in order on a thread of its own, ahead of the task that uses it. */
 #ifndef MV_WALK_AHEAD_H
 #define MV_WALK_AHEAD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* archive.c: the pass over one entry's bytes, and archives read through libarchive without
  * extracting anything: members, compressed streams, nesting, links, bombs. */
 #include "config.h"

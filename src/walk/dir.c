@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* dir.c: the walk of a directory tree in sorted, deterministic order, without following
  * symlinks out of the package. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* expect.c: the digest a file's name (a content-addressed blob) or its download record
  * promises, checked on the one read of the file; and Git LFS pointers met in its place. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* feed.c: the one pass over an entry's bytes: digests, shard digests and the analyser. */
 #include "config.h"
 

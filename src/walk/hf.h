@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hf.h: Hugging Face caches (hub snapshots, blobs, refs) and local-dir downloads, read
  * offline, and the digests their file names and metadata promise. Not installed. */
 #ifndef MV_WALK_HF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hfcache.c: a Hugging Face hub cache read offline: where a path lies in it, hf:// names
  * resolved to snapshots, and the repository's own checks (refs, interrupted downloads,
  * .no_exist markers). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hflocal.c: a folder that hf download --local-dir wrote: each file against the record of
  * its download (.cache/huggingface/download/<path>.metadata: commit, etag, time). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* name.c: traversal, absolute paths, odd bytes, duplicates and links in member names. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* name.h: checks on the names and link targets of archive members. */
 #ifndef MV_WALK_NAME_H
 #define MV_WALK_NAME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* oci.c: a folder holding an OCI image layout (oci-layout, index.json, blobs/<alg>/<hex>),
  * the form in which ORAS, KitOps, CNCF ModelPack and Docker model artifacts sit on disk. */
 #include "config.h"

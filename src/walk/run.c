@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* run.c: one run over the inputs: walk them, hand the reading to the worker pool, and put the
  * entries and findings back together in walk order. */
 #include "config.h"

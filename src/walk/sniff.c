@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sniff.c: format recognition by magic numbers and structure checks. */
 #include "config.h"
 

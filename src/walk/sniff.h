@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sniff.h: what a byte stream is, judged by its first bytes and never by its name. */
 #ifndef MV_WALK_SNIFF_H
 #define MV_WALK_SNIFF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* source.c: random-access sources over descriptors, memory and spools. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* source.h: byte sources with random access (a file descriptor, a spool of a nested member). */
 #ifndef MV_WALK_SOURCE_H
 #define MV_WALK_SOURCE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* task.c: the tasks that read one top-level entry: a file of the package, standard input or a
  * pipe, or bytes in memory, and then the archive it turns out to be. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* walk.h: the state of one run, shared by the directory walker, the archive walker and the
  * task driver. Not installed. */
 #ifndef MV_WALK_WALK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* zipidx.c: an index of a zip's central directory and local headers, read without libarchive. */
 #include "config.h"
 

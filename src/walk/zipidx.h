@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* zipidx.h: an index of a zip's central directory and local headers, built without
  * libarchive, to report what libarchive hides: the differences between the two views that
  * loaders (PyTorch's miniz, Python's zipfile) and scanners resolve differently. */

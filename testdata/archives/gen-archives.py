@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """gen-archives.py: archive fixtures for the walker tests, written at test time.
 
     gen-archives.py OUTDIR

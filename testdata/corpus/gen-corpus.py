@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """gen-corpus.py: the benign corpus of mavis, and the parts of its callable lists that real
 libraries decide.
 

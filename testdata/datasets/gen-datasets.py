@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the Arrow IPC (file and stream), Feather v2 and Parquet fixtures of testdata/datasets.
 
 pyarrow is not in Debian, so the metadata is encoded here with the standard library alone,

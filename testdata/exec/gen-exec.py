@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the executable-content fixtures of this folder and expected.tsv.
 
 Native binaries are reduced to the headers a loader checks first (ELF, PE, Mach-O, an

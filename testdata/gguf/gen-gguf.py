@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the GGUF fixtures of this folder and expected.tsv.
 
 Benign files are laid out as gguf-py's GGUFWriter writes them (ggml/docs/gguf.md): header,

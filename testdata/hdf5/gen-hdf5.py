@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the HDF5 fixtures of this folder and attrs.tsv, with Debian's python3-h5py.
 
 Each file holds the root attributes a legacy Keras model carries (model_config, and

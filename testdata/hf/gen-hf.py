@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """gen-hf.py: lay out Hugging Face downloads exactly as huggingface_hub does, from a folder
 of files, with the standard library only.
 

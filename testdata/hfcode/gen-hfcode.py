@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the fixtures of testdata/hfcode: Hugging Face model and dataset folders laid out as
 the hub serves them, with and without code that transformers (auto_map, custom_pipelines),
 sentence-transformers (modules.json) or datasets (loading scripts) would import and run. Run from this folder; expected.tsv lists

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the Keras fixtures of this folder and expected.tsv.
 
 Needs Debian's python3-h5py and python3-numpy. Keras itself is not packaged, so .keras

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """gen-loaders.py: fixtures for files that loaders read differently from their first look.
 
     gen-loaders.py [OUTDIR]        (default: the folder of this script)

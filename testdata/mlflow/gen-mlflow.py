@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the fixtures of testdata/mlflow: MLflow model folders (MLmodel and the files its
 flavours load) as mlflow.<flavour>.save_model lays them out, written with PyYAML
 (python3-yaml) as MLflow writes MLmodel (yaml.safe_dump, block style). The sklearn model is

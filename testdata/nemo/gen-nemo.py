@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the NeMo fixtures of this folder and expected.tsv.
 
 A .nemo file is a tar (NeMo's SaveRestoreConnector writes it with tarfile, members under

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the OCI image layout fixtures of this folder, expected.tsv, and the seeds of
 tests/fuzz/corpus/oci.
 

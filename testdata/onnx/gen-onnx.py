@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the ONNX fixtures of this folder and expected.tsv.
 
 Needs Debian's python3-onnx (apt-get install python3-onnx python3-numpy): benign models are

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """gen-pickles.py: writes the pickle fixtures of mavis and their expected.tsv.
 
 Malicious fixtures cover every row of the bypass catalogue (shared/reference/pickle.md,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the safetensors fixtures of this folder and expected.tsv.
 
 Benign files follow the format as the reference writer produces it (safetensors/src/tensor.rs

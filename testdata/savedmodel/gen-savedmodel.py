@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the TensorFlow SavedModel fixtures of this folder and expected.tsv.
 
 TensorFlow is not packaged in Debian, so the protobufs are encoded here field by field

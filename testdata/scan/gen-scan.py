@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """gen-scan.py: small model packages for the mavis scan tests, written at test time.
 
     gen-scan.py OUTDIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """gen-seeds.py VECTORS OUT: seed corpora for the signature fuzz harnesses, from the OMS
 vectors: whole bundles (corpus/bundle), their DSSE envelopes (corpus/envelope) and their
 decoded statements (corpus/statement). Run from the source tree:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the chat template fixtures of this folder and expected.tsv.
 
 Benign files have the shapes Hugging Face tokenizers save (tokenizer_config.json with a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the zip fixtures of the own zip index (src/walk/zipidx.c) and their expected table.
 
 Regenerate (python3 stdlib only; the output is deterministic):

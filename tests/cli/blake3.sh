@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # blake3.sh: mavis hash -a blake3 against b3sum, with each BLAKE3 implementation this CPU runs
 # forced in turn (MAVIS_BLAKE3_IMPL): the lengths of the official test vectors (the repeating
 # 0..250 byte pattern), random files of awkward sizes, a 3 GiB sparse file with one and with

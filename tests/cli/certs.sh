@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # certs.sh: which signing certificates mavis sign takes and mavis verify accepts: the same
 # rules on both sides, and model_signing's: key usage digitalSignature or extended key usage
 # codeSigning; a leaf with neither extension, or with only other usages, is refused by sign

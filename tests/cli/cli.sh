@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # cli.sh: the mavis command itself: one prefix on every message ("mavis: CMD: ..."), help
 # and version, the model_signing command forms and option spellings, mavis digest.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # filecost.sh: the shortcuts that keep the cost of a small file down give the answers the
 # long way gives: files read whole in one call (the end not read again) at the edges of the
 # read buffer, zips with data before them found by their end in the bytes already read or

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # hash.sh: mavis hash against sha256sum on a tree of awkward names, then --check, errors,
 # JSON and standard input. Run by make check (MAVIS names the program).
 set -u

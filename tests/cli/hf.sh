@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # hf.sh: Hugging Face caches and downloads end to end, offline. A model signed with mavis sign
 # is laid out as huggingface_hub lays it out (testdata/hf/gen-hf.py), then scanned, verified
 # and hashed as a snapshot, a folder in it, one file, and as hf://ORG/NAME[@REVISION]; every

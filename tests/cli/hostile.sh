@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # hostile.sh: inputs that never end and special files, for every command (issue classes
 # "hangs" and "special files"): an endless device or pipe stops at --max-bytes with a named
 # finding; a FIFO, socket or device inside a folder is never opened and fails the default

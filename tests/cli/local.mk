@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 ## End-to-end tests of the mavis command on generated packages.
 
 TESTS += tests/cli/scan.sh tests/cli/validate.sh tests/cli/manlint.sh

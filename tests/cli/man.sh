@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # man.sh: mavis(1) and mavis-hash(1) are clean under mandoc -Tlint, mavis(1) lists exactly
 # the commands the program has, and mavis-hash(1) every option mavis hash takes.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # manlint.sh: the manual pages of mavis scan, rules and their file formats are clean under
 # mandoc -Tlint (warnings and worse).
 set -u

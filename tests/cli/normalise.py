@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """normalise.py: make a mavis report comparable with checked-in expected output.
 
     normalise.py VERSION SIGDIR SIGSHA256 < report > normalised

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # oms-blake3.sh: OpenSSF Model Signing with hash_type blake3: what mavis sign --hash blake3
 # writes (model_signing's layout: files, also when a shard size is given; digests as b3sum's),
 # and bundles built from the format rules by testdata/sign/oms-bundle.py (files and shards)

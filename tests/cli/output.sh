@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # output.sh: every file mavis writes (scan -o, hash -o, sign --signature, keygen --out) for
 # every kind of target, as root and as an unprivileged user: a regular file is replaced whole,
 # a device, FIFO, socket or descriptor is written straight into and never replaced, a symlink

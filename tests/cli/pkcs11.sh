@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # pkcs11.sh: keys on a PKCS#11 token (SoftHSM2 in a throwaway token folder): mavis keygen
 # --pkcs11 and OpenSC's pkcs11-tool --keypairgen make the keys, mavis sign --key pkcs11:...
 # signs, mavis verify --key checks the public key written by mavis or rebuilt by Python's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # prompt.sh: an encrypted key asks for its passphrase on the terminal (/dev/tty), without
 # echo, three tries, as gpg, cosign and signify do; without a terminal it says how to give
 # one instead, and never waits. The terminal is a pseudo-terminal made by python3's pty.

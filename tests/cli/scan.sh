@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scan.sh: mavis scan end to end on generated packages: every report format against
 # checked-in expected output, exit statuses 0, 1 and 2, policies, atomic --output.
 # MAVIS_REGEN=1 rewrites the expected files instead of comparing (review the diff).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # sign.sh: mavis sign, verify and keygen end to end: the exit statuses (0 valid, 1 every
 # difference named, 2 errors), the reference tool's vectors, key files, and the manual pages
 # (lint-clean, every option documented).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # validate.sh: mavis's SARIF and CycloneDX reports pass the official validators (Microsoft's
 # SARIF Multitool; the CycloneDX library with the bom-1.6 JSON schema). Needs node and the
 # packages of tests/validators (npm ci there, or MAVIS_VALIDATORS naming a folder where they

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # weakmagic.sh: bytes that merely begin like a compressed stream or an archive are data (issue
 # 15, "weak magic, false incomplete"): no archive.read.error, no analysis.incomplete, exit 0.
 # Real streams cut part way are still findings. Inputs from testdata/weakmagic/gen.py.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* analyser.h: drives one content analyser over fuzz input the way the walker does: claim,
  * begin, every byte in order in chunks of varying size, end, then the package check. */
 #ifndef MV_FUZZ_ANALYSER_H

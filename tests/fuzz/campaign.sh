@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # tests/fuzz/campaign.sh: fuzz every libFuzzer harness for a while, grow the seed corpora,
 # and print what each run did. Not part of make check (it runs for minutes to hours).
 #

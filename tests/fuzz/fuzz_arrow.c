@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_arrow.c: the arrow analyser, and the FlatBuffers reader under it, over arbitrary
  * bytes. */
 #include "config.h"

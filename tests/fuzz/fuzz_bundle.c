@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_bundle.c: the Sigstore bundle reader over arbitrary bytes, and the writer over what
  * it accepts. */
 #include "config.h"

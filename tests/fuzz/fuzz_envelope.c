@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_envelope.c: a DSSE envelope as a bundle carries it: parsed, both pre-authentication
  * encodings built, and its signature checked against a key that never signed it. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_hdf5.c: the HDF5 root attribute reader over arbitrary bytes, fed in chunks whose sizes
  * come from the input, once with a kept prefix larger than the input and once with a small
  * one (so that structures behind the stream are asked for). Seeds: testdata/hdf5. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_hfcode.c: the Hugging Face remote-code analyser over arbitrary bytes, read both as a
  * config.json (auto_map) and as a Python file (dataset loading scripts). */
 #include "config.h"

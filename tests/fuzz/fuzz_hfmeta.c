@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_hfmeta.c: the record of an hf download --local-dir (.cache/huggingface/download/
  * *.metadata) and the Git LFS pointer parser over arbitrary bytes. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_keras.c: the Keras analyser over arbitrary bytes, as a .keras config.json and as an
  * HDF5 file searched for its model_config. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_mlflow.c: the MLflow MLmodel analyser over arbitrary bytes. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_modelcard.c: the model card front matter parser (report/modelcard.c), which reads the
  * YAML at the top of a package's README.md, text the package's author controls. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_nemo.c: the nemo analyser over arbitrary bytes. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_npy.c: the NumPy .npy analyser (header literal parser, sizes, object arrays) over
  * arbitrary bytes. */
 #include "config.h"

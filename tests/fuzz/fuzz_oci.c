@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_oci.c: the OCI image layout reader (walk/oci.c). The input is index.json, then
  * optionally a NUL and a manifest, which is stored as the blob sha256:abab...ab (a name the
  * input can point at; its content never matches it, which is a finding, not a failure). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_p11uri.c: the PKCS#11 URI parser (RFC 7512) over arbitrary bytes. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_parquet.c: the parquet analyser, and the Thrift compact and FlatBuffers readers under
  * it, over arbitrary bytes. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_pickle.c: the pickle analysers over arbitrary bytes, as a pickle file, as the data.pkl
  * of a torch zip, as a member of the old torch tar format, and as zlib-compressed joblib. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_policy.c: the policy file parser (judge/policy.c) over arbitrary text. A policy that
  * loads must leave a usable policy behind; one that does not must say why on the context. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_safetensors.c: the safetensors analyser over arbitrary bytes. */
 #include "config.h"
 

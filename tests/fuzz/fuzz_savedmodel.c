@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_savedmodel.c: the SavedModel analyser (saved_model.pb and keras_metadata.pb) over
  * arbitrary bytes. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_statement.c: the in-toto statement reader (both predicates) over arbitrary bytes, and
  * the writer over what it accepts. */
 #include "config.h"

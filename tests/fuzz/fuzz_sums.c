@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_sums.c: the checksum list reader of `mavis hash --check` (hash/sumfile.c), text and
  * JSON, then the comparison of the list with a fixed walk of two files. */
 #include "config.h"

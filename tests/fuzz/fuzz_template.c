@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_template.c: the chat template checks over arbitrary text, directly and as the
  * tokenizer_config.json and .jinja files that carry templates, and the constant folder with
  * every value printed as the dump of tests/unit/template_fold.py prints it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_walk.c: the walker (every archive format, decompression, nesting, names) over
  * arbitrary bytes held in memory, with tight limits. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_zipidx.c: the own zip index over arbitrary bytes held in memory. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 ## Fuzz harnesses: each defines LLVMFuzzerTestOneInput. In make check each is linked with
 ## replay.c into a plain program that runs every file of its seed corpus once.
 FUZZ_LIBS = libmavis_internal.la

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* replay.c: runs a fuzz harness once over every file of its seed corpus, so make check
  * exercises each harness without a fuzzing engine. */
 #include "config.h"

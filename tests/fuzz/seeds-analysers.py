@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Refresh the seed corpora of the content-analyser harnesses (tests/fuzz/corpus/{safetensors,
 gguf,onnx,savedmodel,template,keras,hdf5,nemo}) from the fixtures in testdata. Run from the top of
 the source tree after regenerating fixtures."""

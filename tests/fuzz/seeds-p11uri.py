@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """seeds-p11uri.py: write the seed corpus of fuzz_p11uri (PKCS#11 URIs, RFC 7512 section 7
 forms and the hostile ones mavis refuses) into tests/fuzz/corpus/p11uri."""
 import os

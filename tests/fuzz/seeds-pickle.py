@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Refresh the seed corpora of fuzz_pickle and fuzz_npy (tests/fuzz/corpus/{pickle,npy})
 from testdata/pickle. Run from the top of the source tree after gen-pickles.py."""
 import glob

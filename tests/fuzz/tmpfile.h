@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tmpfile.h: a harness whose parser reads a named file gets each input written to one
  * temporary file, made once and removed at exit. */
 #ifndef MV_FUZZ_TMPFILE_H

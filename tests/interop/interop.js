@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // interop.js: the npm Sigstore libraries as an independent client of mavis's signatures.
 //
 //   node interop.js verify MODEL BUNDLE PUBKEY   check a bundle mavis wrote: the DSSE signature

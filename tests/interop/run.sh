@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run.sh: mavis against an independent Sigstore client (the npm libraries in this folder):
 # a bundle mavis writes verifies with @sigstore/verify, and a bundle @sigstore/sign writes
 # verifies with mavis; tampering is caught by both. Skipped (77) without node or without the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_core.c: capped buffers, string helpers (escaping, UTF-8, sizes) and the worker pool. */
 #include "config.h"
 

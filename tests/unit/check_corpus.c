@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_corpus.c: the benign corpus of testdata/corpus (written by Debian's PyTorch,
  * torchvision, torchaudio, scikit-learn, XGBoost, pandas and NumPy; gen-corpus.py) passes
  * the default policy, and its negative fixtures (callables of __main__) fail it until a

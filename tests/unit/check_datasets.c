@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_datasets.c: the Arrow and Parquet analysers over the fixtures of testdata/datasets
  * (gen-datasets.py writes them; expected.tsv lists what each must raise), and the tail keeper
  * they read footers with, over every chunking with and without a known size. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_hash.c: the digest engine, checksum lines (escaping, BSD tags, shards) and reading
  * them back (text and JSON inventories) to check a tree again. */
 #include "config.h"

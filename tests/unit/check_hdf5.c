@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_hdf5.c: the HDF5 root attribute reader over the files of testdata/hdf5 (written by
  * h5py, gen-hdf5.py), each fed in chunks of several sizes: every attribute must come out as
  * h5py reads it (its SHA-256 in attrs.tsv), and the broken files must fail with the error

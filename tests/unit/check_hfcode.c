@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_hfcode.c: the hfcode analyser over the fixtures of testdata/hfcode (written by the gen-*.py script
  * there), each checked against its row of expected.tsv. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_jsonw.c: the streaming JSON writer lays documents out byte for byte as jansson's
  * JSON_INDENT(2) does, alone and mixed with jansson values, and reports write failures. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_mlflow.c: the mlflow analyser over the fixtures of testdata/mlflow (written by the gen-*.py script
  * there), each checked against its row of expected.tsv. */
 #include "config.h"

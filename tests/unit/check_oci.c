@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_oci.c: OCI image layouts (walk/oci.c) over the fixtures of testdata/oci, written by
  * gen-oci.py there, each against its row of expected.tsv; and the titles the blobs get. */
 #include "config.h"

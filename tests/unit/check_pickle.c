@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_pickle.c: the pickle machine: every fixture of testdata/pickle through mv_run, the
  * same findings whatever the chunking of the bytes, the callable policy, and sniffing. */
 #include "config.h"

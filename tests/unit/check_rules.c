@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_rules.c: the rules table, the provision table, the policy parser and the judge. */
 #include "config.h"
 

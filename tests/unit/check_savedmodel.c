@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_savedmodel.c: the savedmodel analyser over the fixtures of testdata/savedmodel (written by the gen-*.py
  * script there), each checked against its row of expected.tsv. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_sign.c: OpenSSF Model Signing: encodings, manifests and root digests, the reference
  * tool's signed vectors (and tampered copies of them), the specification's bundles, and sign
  * then verify round trips for every key type, serialization and model shape. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_template.c: the template analyser over the fixtures of testdata/template (written by the gen-*.py
  * script there), each checked against its row of expected.tsv. */
 #include "config.h"

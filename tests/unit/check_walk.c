@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_walk.c: the walker on the generated archive fixtures (testdata/archives), the
  * directory walk, member name checks and format sniffing. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_zipidx.c: the own zip index against the fixtures of testdata/zip and cut-down zips. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fixture.c: running mv_run with the analysers over a fixture and comparing the findings
  * with its row of expected.tsv. */
 #include "config.h"

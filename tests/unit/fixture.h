@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fixture.h: table-driven runs of the analysers over the fixtures of one testdata folder,
  * listed in its expected.tsv ("name<TAB>rule,rule" or "name<TAB>-" for benign). */
 #ifndef MV_TEST_FIXTURE_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 ## Check suites, one per module, linked against the internal library so they reach every
 ## function. CK_VERBOSITY=normal (TESTS_ENVIRONMENT) keeps Check's summary line visible.
 UNIT_LIBS = libmavis_internal.la $(CHECK_LIBS)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # rules_used.sh: every rule declared in rules.def is reported by some code in src/, so
 # rules.tsv never documents a rule nothing can emit.
 src=${top_srcdir:-$(dirname "$0")/../..}/src

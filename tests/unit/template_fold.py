@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Compare mavis's chat template folder with Jinja2 itself.
 
 For every template of testdata/template (named in expected.tsv), tplfold_dump prints each

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # template_fold.sh: the chat template folder agrees with Jinja2 (template_fold.py). Needs a
 # Python with Jinja2 (Debian's python3-jinja2); skipped, visibly, without one.
 set -u

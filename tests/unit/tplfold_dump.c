@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tplfold_dump.c: print what the chat template folder computes for a template file, one line
  * per expression: start and end byte of the expression, 1 when only a prefix of the value is
  * known, and the value as Jinja prints it (backslash, tab, newline and CR escaped).

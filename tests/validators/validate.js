@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // validate.js: check mavis reports against their official schemas.
 //   node validate.js sarif FILE...      SARIF 2.1.0, with Microsoft's SARIF Multitool
 //   node validate.js cyclonedx FILE...  CycloneDX 1.6 JSON, with the CycloneDX library's
