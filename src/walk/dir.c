@@ -268,6 +268,8 @@ walk_dir(struct mv_dirwalk *w, const char *rel, const char *fspath, int depth,
 		goto unwind;
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp_dents);
+	/* Entries are looked at relative to the open folder: no second lookup of the whole
+	 * path, and the folder checked above is the one whose entries are read. */
 	for (size_t i = 0; i < n && rc == MV_OK; i++) {
 		char *r = mv_path_join(rel, names[i].name);
 		char *full = mv_path_join(fspath, names[i].name);
@@ -277,7 +279,7 @@ walk_dir(struct mv_dirwalk *w, const char *rel, const char *fspath, int depth,
 			rc = MV_ERR_NOMEM;
 		} else if (ignored(w->run->ctx, r)) {
 			/* Left out, with everything below it. */
-		} else if (lstat(full, &st) != 0) {
+		} else if (fstatat(dirfd(d), names[i].name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			char *display = mv_path_join(w->input, r);
 
 			if (display)

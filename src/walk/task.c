@@ -141,8 +141,8 @@ open_entry(const char *path, struct stat *st, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
-	/* None of the other status flags is set, so one call clears O_NONBLOCK. */
-	fcntl(fd, F_SETFL, 0);
+	/* O_NONBLOCK stays: it means nothing for a regular file's reads, and clearing it would
+	 * cost a system call per file. */
 #ifdef HAVE_POSIX_FADVISE
 	if (st->st_size > MV_READ_BUF)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
