@@ -124,8 +124,8 @@ void
 mv_findings_free(struct mv_findings *fl)
 {
 	for (size_t i = 0; i < fl->n; i++) {
-		free((char *)fl->v[i].path);
-		free((char *)fl->v[i].evidence);
+		free(mv_unconst(fl->v[i].path));
+		free(mv_unconst(fl->v[i].evidence));
 	}
 	free(fl->v);
 	fl->v = NULL;

@@ -82,7 +82,7 @@ parse(struct mv_siglist *l, const char *text, size_t len, char *err, size_t errl
 		p = eol < end ? eol + 1 : end;
 		if ((size_t)(e - s) > MAX_LINE) {
 			snprintf(err, errlen, "%s:%zu: line longer than %u bytes", l->path, line,
-			    MAX_LINE);
+			    (unsigned)MAX_LINE);
 			st = MV_ERR_FORMAT;
 			goto done;
 		}

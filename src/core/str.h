@@ -8,6 +8,16 @@
 #include <stdint.h>
 #include "mavis.h"
 
+/* The pointer without its const: for interfaces that take a plain pointer and do not write
+ * through it (free of a member a public struct shows as const, PKCS#11 templates), and for
+ * arena memory a module filled itself behind a const view. One audited conversion rather
+ * than casts that -Wcast-qual flags. */
+static inline void *
+mv_unconst(const void *p)
+{
+	return (void *)(uintptr_t)p;
+}
+
 char *mv_strdup(const char *s);
 char *mv_strndup(const char *s, size_t n);
 char *mv_asprintf(const char *fmt, ...) MV_PRINTF(1, 2);

@@ -703,7 +703,7 @@ mv_sums_check(const struct mv_sums *s, const struct mv_result *res, mv_check_fn 
 	qsort(byp, s->n, sizeof(*byp), cmp_path);
 	for (size_t i = 0; i < nent; i++) {
 		const struct mv_entry *e = mv_result_entry(res, i);
-		struct expect key = {.path = (char *)e->path, .order = 0};
+		struct expect key = {.path = mv_unconst(e->path), .order = 0};
 		size_t lo = 0, hi = s->n;
 
 		/* First listed line for this path, then every line with the same path. */

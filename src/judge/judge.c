@@ -330,7 +330,7 @@ mv_judgement_free(struct mv_judgement *j)
 	if (j == NULL)
 		return;
 	for (size_t i = 0; i < j->nmap; i++)
-		free((void *)j->map[i].findings);
+		free(mv_unconst(j->map[i].findings));
 	free(j->map);
 	for (size_t i = 0; i < j->nstrings; i++)
 		free(j->strings[i]);

@@ -603,9 +603,9 @@ mv_rules_free(struct mv_rules *r)
 	if (r == NULL)
 		return;
 	for (size_t i = 0; i < r->nrule; i++) {
-		free((void *)r->rule[i].provisions);
-		free((void *)r->rule[i].atlas);
-		free((void *)r->rule[i].owasp);
+		free(mv_unconst(r->rule[i].provisions));
+		free(mv_unconst(r->rule[i].atlas));
+		free(mv_unconst(r->rule[i].owasp));
 	}
 	free(r->rule);
 	free(r->byid);

@@ -144,7 +144,7 @@ mv_principles_write(struct mv_ctx *ctx, const struct mv_rules *rules, int json, 
 	fprintf(out, "ETSI TS 104 223 (EN 304 223) and the UK AI Cyber Security Code of Practice: "
 	    "%u principles, %zu provisions.\nscan: yes = a package can show it; partial = one "
 	    "part of it, or that its documents exist; no = nothing in a package can.\n",
-	    MV_PRINCIPLE_COUNT, mv_provision_count(rules));
+	    (unsigned)MV_PRINCIPLE_COUNT, mv_provision_count(rules));
 	for (unsigned p = 1; p <= MV_PRINCIPLE_COUNT; p++) {
 		const struct mv_principle *pr = mv_principle_get(p);
 

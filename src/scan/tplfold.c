@@ -420,7 +420,7 @@ str_case(struct mv_fold *f, const struct val *in, int how)
 	r = mkstr(f, v.s, v.n, v.open);
 	if (r.t != V_STR)
 		return r;
-	p = (unsigned char *)r.s;
+	p = mv_unconst(r.s);
 	for (size_t i = 0; i < r.n; i++) {
 		unsigned char c = p[i];
 		int letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
@@ -1881,7 +1881,7 @@ apply_filter(struct ps *p, const unsigned char *fname, size_t fn, const struct v
 				return unk;
 			k = 0;
 			for (size_t i = n; i > 0; i--) {
-				memcpy((unsigned char *)s.s + k, it[i - 1].s, it[i - 1].n);
+				memcpy((unsigned char *)mv_unconst(s.s) + k, it[i - 1].s, it[i - 1].n);
 				k += it[i - 1].n;
 			}
 			return s;

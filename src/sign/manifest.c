@@ -408,7 +408,7 @@ cmp_cand(const void *a, const void *b)
 static const struct cand *
 cand_find(const struct build *b, const char *name)
 {
-	struct cand key = {.name = (char *)name};
+	struct cand key = {.name = mv_unconst(name)};
 
 	return bsearch(&key, b->c, b->nc, sizeof(*b->c), cmp_cand);
 }
@@ -547,6 +547,9 @@ add_digests(struct build *b, const struct mv_entry *e, const char *name)
 		for (k = 0; k < MV_HASH_MAX; k++)
 			if (sh->digest[k].alg == m->alg && sh->digest[k].len)
 				break;
+		/* digests_ready said every shard has one; never read past the array if not. */
+		if (k == MV_HASH_MAX)
+			return MV_ERR_UNSUPPORTED;
 		st = mv_manifest_add(m, name, sh->start, sh->end, m->alg, sh->digest[k].value,
 		    sh->digest[k].len);
 	}

@@ -358,9 +358,9 @@ find(struct mv_ctx *ctx, struct mv_p11 *p, CK_OBJECT_CLASS cls, const char *labe
 
 	t[k++] = (CK_ATTRIBUTE){CKA_CLASS, &cls, sizeof(cls)};
 	if (label)
-		t[k++] = (CK_ATTRIBUTE){CKA_LABEL, (void *)label, strlen(label)};
+		t[k++] = (CK_ATTRIBUTE){CKA_LABEL, mv_unconst(label), strlen(label)};
 	if (id)
-		t[k++] = (CK_ATTRIBUTE){CKA_ID, (void *)id, idlen};
+		t[k++] = (CK_ATTRIBUTE){CKA_ID, mv_unconst(id), idlen};
 	*n = 0;
 	if ((rv = p->f->C_FindObjectsInit(p->session, t, k)) != CKR_OK)
 		return p11_fail(ctx, p, "searching", rv);
@@ -659,7 +659,7 @@ mv_p11_sign(struct mv_ctx *ctx, struct mv_p11 *p, const char *mdname,
 		return p11_fail(ctx, p, p->key_type == CKK_EC ? "signing with CKM_ECDSA" :
 		    "signing with CKM_EDDSA", rv);
 	/* The length first (the operation stays open), then the signature. */
-	if ((rv = p->f->C_Sign(p->session, (CK_BYTE *)in, inlen, NULL, &len)) != CKR_OK)
+	if ((rv = p->f->C_Sign(p->session, mv_unconst(in), inlen, NULL, &len)) != CKR_OK)
 		return p11_fail(ctx, p, "signing", rv);
 	if (len == 0 || len > 1024 || (out = malloc(len)) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_CRYPTO, "PKCS#11 token '%s': a signature of %lu bytes",
@@ -669,11 +669,11 @@ mv_p11_sign(struct mv_ctx *ctx, struct mv_p11 *p, const char *mdname,
 			CK_ULONG z = 0;
 			unsigned char b;
 
-			p->f->C_Sign(p->session, (CK_BYTE *)in, inlen, &b, &z);
+			p->f->C_Sign(p->session, mv_unconst(in), inlen, &b, &z);
 		}
 		return st;
 	}
-	if ((rv = p->f->C_Sign(p->session, (CK_BYTE *)in, inlen, out, &len)) != CKR_OK) {
+	if ((rv = p->f->C_Sign(p->session, mv_unconst(in), inlen, out, &len)) != CKR_OK) {
 		free(out);
 		return p11_fail(ctx, p, "signing", rv);
 	}
@@ -793,9 +793,9 @@ mv_keygen_pkcs11(struct mv_ctx *ctx, enum mv_key_type type, const char *uri,
 		CK_ATTRIBUTE pubt[] = {
 			{CKA_TOKEN, &yes, sizeof(yes)},
 			{CKA_VERIFY, &yes, sizeof(yes)},
-			{CKA_EC_PARAMS, (void *)params, plen},
+			{CKA_EC_PARAMS, mv_unconst(params), plen},
 			{CKA_LABEL, u.object, strlen(u.object)},
-			{CKA_ID, (void *)id, idlen},
+			{CKA_ID, mv_unconst(id), idlen},
 		};
 		CK_ATTRIBUTE privt[] = {
 			{CKA_TOKEN, &yes, sizeof(yes)},
@@ -804,7 +804,7 @@ mv_keygen_pkcs11(struct mv_ctx *ctx, enum mv_key_type type, const char *uri,
 			{CKA_EXTRACTABLE, &no, sizeof(no)},
 			{CKA_SIGN, &yes, sizeof(yes)},
 			{CKA_LABEL, u.object, strlen(u.object)},
-			{CKA_ID, (void *)id, idlen},
+			{CKA_ID, mv_unconst(id), idlen},
 		};
 
 		rv = p->f->C_GenerateKeyPair(p->session, &mech, pubt,

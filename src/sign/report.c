@@ -103,8 +103,8 @@ mv_report_diff(struct mv_verify_report *rep, enum mv_sig_diff_kind kind, const c
 	d->detail = raw ? mv_str_escape(raw, strlen(raw)) : NULL;
 	free(raw);
 	if (d->name == NULL || d->detail == NULL) {
-		free((char *)d->name);
-		free((char *)d->detail);
+		free(mv_unconst(d->name));
+		free(mv_unconst(d->detail));
 		return MV_ERR_NOMEM;
 	}
 	rep->ndiff++;
@@ -171,8 +171,8 @@ mv_verify_report_free(struct mv_verify_report *r)
 	if (r == NULL)
 		return;
 	for (size_t i = 0; i < r->ndiff; i++) {
-		free((char *)r->diff[i].name);
-		free((char *)r->diff[i].detail);
+		free(mv_unconst(r->diff[i].name));
+		free(mv_unconst(r->diff[i].detail));
 	}
 	free(r->diff);
 	free(r->format);

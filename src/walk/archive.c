@@ -1168,13 +1168,14 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 	locale_t loc = utf8_locale(), old = loc ? uselocale(loc) : (locale_t)0;
 	struct archive *a = archive_new(fmt);
 	struct archive_entry *ae = archive_entry_new();
-	struct mv_names own, *names = in->names ? in->names : &own;
+	struct mv_names own, *names;
 	struct zipnames zn = {0};
 	unsigned char *seen = in->zidx ? calloc(in->zidx->n ? in->zidx->n : 1, 1) : NULL;
 	int failures = 0, stop = 0, ended = 0, r;
 
-	if (names == &own)
-		mv_names_init(&own);
+	/* Set up even when the caller's set is used, so that no path reads it unset. */
+	mv_names_init(&own);
+	names = in->names ? in->names : &own;
 	if (a == NULL || ae == NULL) {
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
 		    "cannot set up a %s reader", mv_format_name(fmt));
@@ -1344,8 +1345,7 @@ index:
 done:
 	free(zn.v);
 	free(seen);
-	if (names == &own)
-		mv_names_free(&own);
+	mv_names_free(&own);
 	if (ae)
 		archive_entry_free(ae);
 	if (a)

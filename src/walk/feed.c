@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/ctx.h"
+#include "core/str.h"
 #include "walk/walk.h"
 
 mv_status
@@ -137,11 +138,11 @@ mv_recs_push(struct mv_recs *r, const struct mv_entry *e)
 void
 mv_entry_clear(struct mv_entry *e)
 {
-	free((char *)e->path);
-	free((char *)e->name);
-	free((char *)e->link);
-	free((char *)e->title);
-	free((struct mv_shard *)e->shard);
+	free(mv_unconst(e->path));
+	free(mv_unconst(e->name));
+	free(mv_unconst(e->link));
+	free(mv_unconst(e->title));
+	free(mv_unconst(e->shard));
 	/* input and format point at strings owned elsewhere. */
 	memset(e, 0, sizeof(*e));
 }

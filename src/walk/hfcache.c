@@ -241,12 +241,12 @@ mv_source_free(struct mv_source *s)
 {
 	if (s == NULL)
 		return;
-	free((char *)s->uri);
-	free((char *)s->repo_type);
-	free((char *)s->repo);
-	free((char *)s->revision);
-	free((char *)s->commit);
-	free((char *)s->path);
+	free(mv_unconst(s->uri));
+	free(mv_unconst(s->repo_type));
+	free(mv_unconst(s->repo));
+	free(mv_unconst(s->revision));
+	free(mv_unconst(s->commit));
+	free(mv_unconst(s->path));
 	free(s);
 }
 

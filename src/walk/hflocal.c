@@ -257,7 +257,7 @@ mv_hflocal_load(const char *root, const char *input, struct mv_hflocal **out)
 mv_status
 mv_hflocal_item(struct mv_hflocal *hl, struct mv_item *item, const char *rel, time_t mtime)
 {
-	struct rec key = {.path = (char *)rel}, *r;
+	struct rec key = {.path = mv_unconst(rel)}, *r;
 	struct mv_expect e;
 	char *from;
 	int k;

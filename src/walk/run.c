@@ -146,7 +146,7 @@ task_shard(void *arg)
 {
 	struct shard_job *j = arg;
 	struct mv_item *item = j->item;
-	struct mv_shard *s = (struct mv_shard *)&item->top.shard[j->k];
+	struct mv_shard *s = mv_unconst(&item->top.shard[j->k]);
 	struct mv_digester dg;
 	unsigned char *buf = mv_task_buf();
 	int fd = -1, ok = 0;
@@ -558,7 +558,7 @@ add_input(struct mv_run *run, const char *input, int is_stdin)
 	item->top.type = MV_ENTRY_FILE;
 	if (S_ISREG(st.st_mode)) {
 		char *real = realpath(input, NULL);
-		struct mv_expect e;
+		struct mv_expect e = {0};
 		int r = 0;
 
 		item->top.size = (uint64_t)st.st_size;
