@@ -21,7 +21,7 @@ extern "C" {
 #define MV_PRINTF(f, a)
 #endif
 
-#define MV_VERSION_STRING "0.1.0"
+#include "mavis-version.h"
 
 /*
  * THREAD SAFETY: a context is used by one caller thread at a time. mv_run() starts its own
@@ -428,9 +428,11 @@ MV_EXPORT MV_CHECK mv_status mv_sign(struct mv_ctx *ctx, const struct mv_sign_op
 MV_EXPORT MV_CHECK mv_status mv_sign_digest(struct mv_ctx *ctx, const struct mv_sign_opts *opts,
     const char *model, unsigned char root[32], size_t *nresources);
 
-/* Verify the model against its signature. The return value is MV_OK whenever a report was
- * made, whatever it concludes (the report's status says); errors are a missing model or
- * signature file, unreadable trust material, no memory. ctx supplies jobs and limits. */
+/* Verify the model against its signature. MV_OK only when the signature verifies and every
+ * file matches it (MV_VERIFY_VALID). MV_ERR_VERIFY when a report was made that concludes
+ * anything else: *out then holds that report (its status and differences say why; free it).
+ * Other errors (a missing model or signature file, unreadable trust material, no memory)
+ * leave *out NULL. ctx supplies jobs and limits. */
 MV_EXPORT MV_CHECK mv_status mv_verify(struct mv_ctx *ctx, const struct mv_verify_opts *opts,
     const char *model, struct mv_verify_report **out);
 /* The same for input i of a run already made (mavis scan): its digests are used when they

@@ -161,6 +161,7 @@ cmd_verify(int argc, char **argv)
 	struct option *opts = cli_options(own);
 	struct mv_verify_opts vo;
 	struct mv_verify_report *rep = NULL;
+	mv_status st;
 	const char **roots = NULL, **ign = NULL;
 	char **rel = NULL;
 	size_t nroots = 0, nign = 0;
@@ -243,7 +244,9 @@ cmd_verify(int argc, char **argv)
 	vo.ignore = (const char *const *)rel;
 	vo.nignore = nign;
 	cli_progress_attach(ctx, progress && !quiet);
-	if (mv_verify(ctx, &vo, argv[optind], &rep) != MV_OK) {
+	/* MV_ERR_VERIFY comes with the report that says why. */
+	if ((st = mv_verify(ctx, &vo, argv[optind], &rep)) != MV_OK &&
+	    !(st == MV_ERR_VERIFY && rep != NULL)) {
 		cli_progress_done();
 		rc = cli_error("%s", mv_ctx_error(ctx));
 		goto done;

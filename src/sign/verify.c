@@ -718,11 +718,22 @@ done:
 	return MV_OK;
 }
 
+/* A caller that only tests the status must not take a forged or changed model for a
+ * verified one: anything short of valid is MV_ERR_VERIFY, with the report still given. */
+static mv_status
+verdict(struct mv_ctx *ctx, mv_status st, const char *model, struct mv_verify_report *rep)
+{
+	if (st != MV_OK || rep == NULL || rep->status == MV_VERIFY_VALID)
+		return st;
+	return mv_ctx_fail(ctx, MV_ERR_VERIFY, "%s: %s", model,
+	    mv_verify_status_name(rep->status));
+}
+
 mv_status
 mv_verify(struct mv_ctx *ctx, const struct mv_verify_opts *o, const char *model,
     struct mv_verify_report **out)
 {
-	return verify_impl(ctx, o, model, NULL, 0, 0, out);
+	return verdict(ctx, verify_impl(ctx, o, model, NULL, 0, 0, out), model, *out);
 }
 
 mv_status
@@ -734,7 +745,7 @@ mv_verify_result(struct mv_ctx *ctx, const struct mv_verify_opts *o,
 	*out = NULL;
 	if (in == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "no input %zu in the run", input);
-	return verify_impl(ctx, o, in, res, input, 0, out);
+	return verdict(ctx, verify_impl(ctx, o, in, res, input, 0, out), in, *out);
 }
 
 mv_status

@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -318,6 +319,22 @@ START_TEST(test_pool_tick_and_free)
 }
 END_TEST
 
+/* The header's numbers, the header's string and the library's string are one version
+ * (configure writes the first two from AC_INIT; the library was built with that header). */
+START_TEST(test_version)
+{
+	unsigned maj, min, pat;
+	char end;
+
+	ck_assert_str_eq(mv_version(), MV_VERSION_STRING);
+	ck_assert_int_eq(sscanf(MV_VERSION_STRING, "%u.%u.%u%c", &maj, &min, &pat, &end), 3);
+	ck_assert_uint_eq(maj, MV_VERSION_MAJOR);
+	ck_assert_uint_eq(min, MV_VERSION_MINOR);
+	ck_assert_uint_eq(pat, MV_VERSION_PATCH);
+	ck_assert_uint_eq(MV_VERSION_NUMBER, (maj << 16) | (min << 8) | pat);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -326,6 +343,7 @@ suite(void)
 
 	tcase_add_test(tc, test_buf_cap);
 	tcase_add_test(tc, test_buf_grow_and_steal);
+	tcase_add_test(tc, test_version);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("str");
 	tcase_add_loop_test(tc, test_escape, 0, sizeof(escapes) / sizeof(escapes[0]));
