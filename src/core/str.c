@@ -280,3 +280,20 @@ mv_is_lower_hex(const char *s, size_t len)
 			return 0;
 	return i == len;
 }
+
+int
+mv_pyname_valid(const char *s, size_t n)
+{
+	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.' && s[i + 1] == '.')
+			return 0;
+		if (!(c == '.' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z')))
+			return 0;
+	}
+	return 1;
+}

@@ -25,6 +25,8 @@ char *mv_asprintf(const char *fmt, ...) MV_PRINTF(1, 2);
  * stores name files). */
 int mv_is_lower_hex(const char *s, size_t len);
 char *mv_vasprintf(const char *fmt, va_list ap) MV_PRINTF(1, 0);
+/* Is s[0..n) a module or attribute path: identifier characters and dots, no empty part? */
+int mv_pyname_valid(const char *s, size_t n);
 /* One printable line from arbitrary bytes: valid UTF-8 kept, control characters, invalid
  * bytes and backslashes escaped (\n, \t, \\, \xNN), and the code points that move or hide
  * text on a terminal (C1 controls, bidirectional controls) as \uNNNN. Returns a new string

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include "mavis.h"
+#include "core/codec.h"
 #include "hash/blake3.h"
 
 struct evp_md_ctx_st;
@@ -28,11 +29,7 @@ mv_status mv_digester_update(struct mv_digester *d, const void *p, size_t n);
 unsigned mv_digester_final(struct mv_digester *d, struct mv_digest *out);
 void mv_digester_free(struct mv_digester *d);
 
-/* One-shot SHA-256 (root digests, key hints). */
-mv_status mv_sha256(const void *p, size_t n, unsigned char out[32]);
 /* Digest size in bytes of one algorithm bit. */
 unsigned mv_hash_size(unsigned alg);
-/* Parse lowercase or uppercase hex of exactly len bytes. */
-int mv_hex_decode(const char *hex, unsigned char *out, size_t len);
 
 #endif

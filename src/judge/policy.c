@@ -9,10 +9,9 @@
 #include <unistd.h>
 
 #include "core/ctx.h"
+#include "core/format.h"
 #include "core/str.h"
 #include "judge/judge.h"
-#include "scan/pypolicy.h"
-#include "walk/sniff.h"
 
 #define MV_POLICY_WORDS 40
 #define MV_POLICY_LINE 4096

@@ -13,8 +13,8 @@
 
 #include "core/buf.h"
 #include "core/ctx.h"
+#include "core/sha256.h"
 #include "core/str.h"
-#include "hash/digest.h"
 #include "judge/judge.h"
 
 /* ETSI TS 104 223 clause 5: the 13 principles, each with its clause and lifecycle phase. */
@@ -431,27 +431,14 @@ cmp_str(const void *a, const void *b)
 static mv_status
 file_sha256(const char *path, char *hex)
 {
-	struct mv_digester dg;
-	struct mv_digest d[MV_HASH_MAX];
-	unsigned char buf[65536];
+	struct mv_digest d = {.alg = MV_HASH_SHA256, .len = 32};
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	mv_status st = MV_ERR_IO;
-	ssize_t n;
+	mv_status st;
 
 	if (fd < 0)
 		return MV_ERR_IO;
-	if (mv_digester_init(&dg, MV_HASH_SHA256) != MV_OK) {
-		close(fd);
-		return MV_ERR_CRYPTO;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (mv_digester_update(&dg, buf, (size_t)n) != MV_OK)
-			break;
-	if (n == 0 && mv_digester_final(&dg, d) == 1) {
-		mv_digest_hex(&d[0], hex);
-		st = MV_OK;
-	}
-	mv_digester_free(&dg);
+	if ((st = mv_sha256_fd(fd, d.value)) == MV_OK)
+		mv_digest_hex(&d, hex);
 	close(fd);
 	return st;
 }
@@ -561,6 +548,7 @@ mv_rules_load(struct mv_ctx *ctx, struct mv_rules **out)
 	struct mv_rules *r = calloc(1, sizeof(*r));
 	char *ppath = NULL, *rpath = NULL;
 	struct stat sb;
+	unsigned char md[32];
 	mv_status st;
 
 	*out = NULL;
@@ -573,7 +561,7 @@ mv_rules_load(struct mv_ctx *ctx, struct mv_rules **out)
 		    "--signatures DIR or MAVIS_SIGNATURES)", r->dir);
 		goto done;
 	}
-	if ((st = mv_digest_global_init()) != MV_OK) {
+	if ((st = mv_sha256("", 0, md)) != MV_OK) {
 		st = mv_ctx_fail(ctx, st, "OpenSSL provides no SHA-256");
 		goto done;
 	}

@@ -15,8 +15,8 @@
 
 #include "core/buf.h"
 #include "core/ctx.h"
+#include "core/sha256.h"
 #include "core/str.h"
-#include "hash/digest.h"
 #include "judge/judge.h"
 #include "report/inventory.h"
 #include "report/jsonw.h"

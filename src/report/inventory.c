@@ -10,23 +10,6 @@
 #include "report/inventory.h"
 #include "report/jsonw.h"
 
-const char *
-mv_entry_type_name(enum mv_entry_type type)
-{
-	switch (type) {
-	case MV_ENTRY_FILE: return "file";
-	case MV_ENTRY_SYMLINK: return "symlink";
-	case MV_ENTRY_HARDLINK: return "hardlink";
-	case MV_ENTRY_DIR: return "directory";
-	case MV_ENTRY_CHARDEV: return "character-device";
-	case MV_ENTRY_BLOCKDEV: return "block-device";
-	case MV_ENTRY_FIFO: return "fifo";
-	case MV_ENTRY_SOCKET: return "socket";
-	case MV_ENTRY_OTHER: return "other";
-	}
-	return "other";
-}
-
 json_t *
 mv_json_bytes(const char *s)
 {

@@ -8,7 +8,7 @@
 #include "mavis.h"
 #include "core/buf.h"
 #include "core/finding.h"
-#include "walk/sniff.h"
+#include "core/format.h"
 
 struct mv_pkg;
 

@@ -10,10 +10,10 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "core/jsonutil.h"
 #include "core/str.h"
 #include "core/strset.h"
 #include "scan/formats.h"
-#include "scan/jsonutil.h"
 
 /* Configs whose auto_map the Auto classes read (AutoConfig and AutoModel*, AutoTokenizer,
  * AutoProcessor, AutoImageProcessor, AutoFeatureExtractor, AutoVideoProcessor), and the

@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/jsonutil.h"
 #include "core/sigfile.h"
 #include "core/str.h"
 #include "scan/formats.h"
 #include "scan/hdf5.h"
-#include "scan/jsonutil.h"
 #include "scan/keras.h"
 
 #define ALLOW_FILE "keras-modules-allow.txt"

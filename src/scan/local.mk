@@ -4,7 +4,6 @@ libmavis_internal_la_SOURCES += \
 	src/scan/exec.c \
 	src/scan/gguf.c \
 	src/scan/hdf5.c \
-	src/scan/jsonutil.c \
 	src/scan/keras.c \
 	src/scan/nemo.c \
 	src/scan/onnx.c \
@@ -34,7 +33,6 @@ noinst_HEADERS += \
 	src/scan/analyse.h \
 	src/scan/formats.h \
 	src/scan/hdf5.h \
-	src/scan/jsonutil.h \
 	src/scan/keras.h \
 	src/scan/pbwalk.h \
 	src/scan/template.h \

@@ -180,23 +180,6 @@ table_build(struct table *t, int by_name, char **keybuf)
 	return MV_OK;
 }
 
-int
-mv_pyname_valid(const char *s, size_t n)
-{
-	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '.' && s[i + 1] == '.')
-			return 0;
-		if (!(c == '.' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z')))
-			return 0;
-	}
-	return 1;
-}
-
 static mv_status
 read_file(struct listfile *f, const char *dir, const char *name, char *err, size_t errlen)
 {

@@ -45,9 +45,6 @@ MV_CHECK mv_status mv_pypolicy_load(const char *dir, struct mv_pypolicy **out, c
     size_t errlen);
 void mv_pypolicy_free(struct mv_pypolicy *p);
 
-/* Is s[0..n) a module or attribute path: identifier characters and dots, no empty part? */
-int mv_pyname_valid(const char *s, size_t n);
-
 /* Judge module[0..mlen) / name[0..nlen), arbitrary bytes as a pickle names them. */
 void mv_pypolicy_judge(const struct mv_pypolicy *p, const char *module, size_t mlen,
     const char *name, size_t nlen, struct mv_pyjudgement *out);

@@ -10,10 +10,11 @@
 
 #include "core/buf.h"
 #include "core/cursor.h"
+#include "core/jsonutil.h"
+#include "core/sniff.h"
 #include "core/str.h"
 #include "core/strset.h"
 #include "scan/formats.h"
-#include "scan/jsonutil.h"
 
 /* The reference reader's MAX_HEADER_SIZE. */
 #define ST_MAX_HEADER 100000000u

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "core/sigfile.h"
 #include "core/str.h"
 #include "core/strset.h"
 #include "scan/formats.h"
-#include "scan/jsonutil.h"
 #include "scan/keras.h"
 #include "scan/pbwalk.h"
 

@@ -9,10 +9,10 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "core/jsonutil.h"
+#include "core/sha256.h"
 #include "core/str.h"
-#include "hash/digest.h"
 #include "scan/formats.h"
-#include "scan/jsonutil.h"
 #include "scan/template.h"
 #include "scan/template_int.h"
 

@@ -17,6 +17,7 @@
 #include <openssl/pem.h>
 
 #include "core/ctx.h"
+#include "core/sha256.h"
 #include "core/str.h"
 #include "hash/digest.h"
 #include "sign/sign.h"

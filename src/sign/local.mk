@@ -1,6 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
 libmavis_internal_la_SOURCES += \
-	src/sign/b64.c \
 	src/sign/bundle.c \
 	src/sign/keys.c \
 	src/sign/locate.c \

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "core/ctx.h"
+#include "core/sha256.h"
 #include "core/str.h"
 #include "core/strset.h"
 #include "hash/digest.h"

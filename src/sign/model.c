@@ -12,6 +12,7 @@
 
 #include "core/ctx.h"
 #include "core/finding.h"
+#include "core/result.h"
 #include "core/str.h"
 #include "sign/sign.h"
 #include "walk/hf.h"

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/codec.h"
 #include "core/ctx.h"
 #include "core/str.h"
-#include "hash/digest.h"
 #include "sign/sign.h"
 
 /* Longer than any label, serial or file name a token or a URI carries. */

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "core/finding.h"
+#include "core/result.h"
 #include "core/str.h"
 #include "sign/sign.h"
-#include "walk/walk.h"
 
 const char *
 mv_sig_method_name(enum mv_sig_method m)

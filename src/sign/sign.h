@@ -10,6 +10,7 @@
 
 #include "mavis.h"
 #include "core/buf.h"
+#include "core/codec.h"
 #include "core/file.h"
 
 /* The exact strings of the format (oms.md 1.2 to 1.4). */
@@ -22,14 +23,6 @@
 /* Bytes of a signature file read into memory: a manifest of 1 MB shards of a 100 GB model is
  * about 60 MB of JSON; nothing real comes near this. */
 #define MV_SIG_MAX_BYTES (256u << 20)
-
-/* ---- b64.c ---- */
-
-/* Standard base64 with padding (RFC 4648 section 4); NULL when out of memory. */
-char *mv_b64_encode(const void *p, size_t n);
-/* Decode standard or URL-safe base64, padding optional (DSSE requires both alphabets). Returns
- * 0 with a new buffer (NUL-terminated, not counted) or -1 on bad input or no memory. */
-int mv_b64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen);
 
 /* ---- pae.c ---- */
 

@@ -17,8 +17,8 @@
 #include <openssl/x509v3.h>
 
 #include "core/ctx.h"
+#include "core/sha256.h"
 #include "core/str.h"
-#include "hash/digest.h"
 #include "sign/sign.h"
 
 /* A trusted_root.json of the public-good instance is about 10 KiB. */

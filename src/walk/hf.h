@@ -49,7 +49,6 @@ mv_status mv_hf_resolve(struct mv_ctx *ctx, const char *uri, struct mv_source **
 /* The provenance of an input that is a snapshot, or lies in one (NULL when it does not):
  * repository, commit, and the refs that name the commit. */
 struct mv_source *mv_hf_source_of(const char *real);
-void mv_source_free(struct mv_source *s);
 
 /* The repository's own checks when a whole snapshot is scanned: refs that name no snapshot,
  * interrupted downloads, .no_exist markers of files the snapshot needs or holds. The items

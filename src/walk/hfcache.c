@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/ctx.h"
+#include "core/result.h"
 #include "core/str.h"
 #include "core/strset.h"
 #include "walk/hf.h"
@@ -234,20 +235,6 @@ next:
 	if (depth == 0 && ns->n > 1)
 		qsort(ns->v, ns->n, sizeof(*ns->v), cmp_str);
 	return st;
-}
-
-void
-mv_source_free(struct mv_source *s)
-{
-	if (s == NULL)
-		return;
-	free(mv_unconst(s->uri));
-	free(mv_unconst(s->repo_type));
-	free(mv_unconst(s->repo));
-	free(mv_unconst(s->revision));
-	free(mv_unconst(s->commit));
-	free(mv_unconst(s->path));
-	free(s);
 }
 
 /* The refs of repo_dir that name commit, joined with ", "; NULL when none. */

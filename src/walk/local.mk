@@ -10,7 +10,6 @@ libmavis_internal_la_SOURCES += \
 	src/walk/name.c \
 	src/walk/oci.c \
 	src/walk/run.c \
-	src/walk/sniff.c \
 	src/walk/source.c \
 	src/walk/task.c \
 	src/walk/zipidx.c
@@ -18,7 +17,6 @@ noinst_HEADERS += \
 	src/walk/ahead.h \
 	src/walk/hf.h \
 	src/walk/name.h \
-	src/walk/sniff.h \
 	src/walk/source.h \
 	src/walk/walk.h \
 	src/walk/zipidx.h

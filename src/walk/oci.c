@@ -12,8 +12,8 @@
 
 #include "core/ctx.h"
 #include "core/file.h"
+#include "core/jsonutil.h"
 #include "core/str.h"
-#include "scan/jsonutil.h"
 #include "walk/walk.h"
 
 /* The distribution spec lets registries refuse manifests above 4 MiB; no client reads more,

@@ -14,21 +14,11 @@
 #include <unistd.h>
 
 #include "core/ctx.h"
+#include "core/result.h"
 #include "core/str.h"
 #include "hash/blake3.h"
 #include "walk/source.h"
 #include "walk/walk.h"
-
-struct mv_result {
-	struct mv_entry *ent;
-	size_t nent;
-	struct mv_findings findings;
-	char **inputs;
-	struct mv_source **sources;     /* per input, NULL when not known */
-	size_t ninputs;
-	size_t stdin_input;     /* index + 1 of standard input among the inputs, or 0 */
-	int incomplete;
-};
 
 struct mv_item *
 mv_item_new(const char *input, const char *path, const char *name, const char *fspath)
@@ -867,93 +857,4 @@ mv_run_memory(struct mv_ctx *ctx, const char *name, const void *p, size_t n,
 	static const unsigned char none[1];
 
 	return run_inputs(ctx, &name, 1, p ? p : none, n, out);
-}
-
-size_t
-mv_result_entry_count(const struct mv_result *res)
-{
-	return res->nent;
-}
-
-const struct mv_entry *
-mv_result_entry(const struct mv_result *res, size_t i)
-{
-	return i < res->nent ? &res->ent[i] : NULL;
-}
-
-size_t
-mv_result_finding_count(const struct mv_result *res)
-{
-	return res->findings.n;
-}
-
-const struct mv_finding *
-mv_result_finding(const struct mv_result *res, size_t i)
-{
-	return i < res->findings.n ? &res->findings.v[i] : NULL;
-}
-
-size_t
-mv_result_count_at_least(const struct mv_result *res, enum mv_severity sev)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < res->findings.n; i++)
-		if (res->findings.v[i].severity >= sev)
-			n++;
-	return n;
-}
-
-int
-mv_result_incomplete(const struct mv_result *res)
-{
-	return res->incomplete;
-}
-
-size_t
-mv_result_input_count(const struct mv_result *res)
-{
-	return res->ninputs;
-}
-
-const char *
-mv_result_input(const struct mv_result *res, size_t i)
-{
-	return i < res->ninputs ? res->inputs[i] : NULL;
-}
-
-const struct mv_source *
-mv_result_source(const struct mv_result *res, size_t i)
-{
-	return i < res->ninputs ? res->sources[i] : NULL;
-}
-
-int
-mv_result_input_is_stdin(const struct mv_result *res, size_t i)
-{
-	return res->stdin_input == i + 1;
-}
-
-struct mv_findings *
-mv_result_findings(struct mv_result *res)
-{
-	return &res->findings;
-}
-
-void
-mv_result_free(struct mv_result *res)
-{
-	if (res == NULL)
-		return;
-	for (size_t i = 0; i < res->nent; i++)
-		mv_entry_clear(&res->ent[i]);
-	free(res->ent);
-	mv_findings_free(&res->findings);
-	for (size_t i = 0; i < res->ninputs; i++)
-		free(res->inputs[i]);
-	free(res->inputs);
-	for (size_t i = 0; res->sources && i < res->ninputs; i++)
-		mv_source_free(res->sources[i]);
-	free(res->sources);
-	free(res);
 }

@@ -11,17 +11,12 @@
 #include "mavis.h"
 #include "core/finding.h"
 #include "core/pool.h"
+#include "core/result.h"
+#include "core/sniff.h"
 #include "hash/digest.h"
 #include "scan/analyse.h"
 #include "walk/hf.h"
-#include "walk/sniff.h"
 #include "walk/source.h"
-
-/* Entries built by one task, in the order they were met. */
-struct mv_recs {
-	struct mv_entry *v;
-	size_t n, cap;
-};
 
 /* One top-level entry (a file of a directory, a file named on the command line, standard
  * input) and everything found inside it. */
@@ -114,11 +109,6 @@ void mv_feed_analyse(struct mv_feed *f, struct mv_run *run, const struct mv_actx
 mv_status mv_feed_finish(struct mv_feed *f, struct mv_entry *e, int complete);
 void mv_feed_free(struct mv_feed *f);
 
-/* Append an entry record (the record's strings then belong to recs). */
-mv_status mv_recs_push(struct mv_recs *r, const struct mv_entry *e);
-void mv_entry_clear(struct mv_entry *e);
-void mv_recs_free(struct mv_recs *r);
-
 /* Count one more entry against MV_LIMIT_ENTRIES; 0 when over (reported once per run). */
 int mv_run_count_entry(struct mv_run *run, const char *path);
 /* Count bytes produced by decompression against MV_LIMIT_BYTES; 0 when over. */
@@ -180,8 +170,5 @@ mv_status mv_run_add_item(struct mv_run *run, struct mv_item *item);
 struct mv_item *mv_item_new(const char *input, const char *path, const char *name,
     const char *fspath);
 void mv_item_free(struct mv_item *item);
-/* The findings of a finished run, for stages that add to it afterwards (signatures). */
-struct mv_result;
-struct mv_findings *mv_result_findings(struct mv_result *res);
 
 #endif

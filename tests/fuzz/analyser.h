@@ -10,6 +10,7 @@
 #include "mavis.h"
 #include "core/ctx.h"
 #include "core/finding.h"
+#include "core/sniff.h"
 #include "scan/analyse.h"
 
 /* Run analyser an over data as an entry called name, of the given sniffed format inside an

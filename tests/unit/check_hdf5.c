@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sha256.h"
 #include "hash/digest.h"
 #include "scan/hdf5.h"
 

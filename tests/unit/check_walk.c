@@ -17,9 +17,9 @@
 
 #include "mavis.h"
 #include "core/finding.h"
+#include "core/sniff.h"
 #include "core/str.h"
 #include "walk/name.h"
-#include "walk/sniff.h"
 #include "walk/walk.h"
 
 #define FIXDIR BUILDDIR "/tests/unit/archives"

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scan/jsonutil.h"
+#include "core/jsonutil.h"
 
 /* The deepest nesting of brackets outside strings; parsing stops counting past limit. */
 static unsigned

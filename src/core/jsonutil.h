@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* jsonutil.h: loading JSON found inside model files with the scanner's bounds. */
-#ifndef MV_SCAN_JSONUTIL_H
-#define MV_SCAN_JSONUTIL_H
+#ifndef MV_CORE_JSONUTIL_H
+#define MV_CORE_JSONUTIL_H
 
 #include <stddef.h>
 #include <jansson.h>
