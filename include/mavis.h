@@ -352,6 +352,16 @@ struct mv_sign_opts {
 	enum mv_sig_method *method;     /* when not NULL, receives the method signed with (a
 	                                 * token's certificate for its key makes it
 	                                 * MV_SIG_CERTIFICATE without cert) */
+	int keyless;                    /* Sigstore keyless instead of key: an ephemeral key, a
+	                                 * Fulcio certificate for the OIDC identity, the entry
+	                                 * logged in Rekor (network) */
+	const char *identity_token;     /* keyless: the OIDC token, or "@FILE" to read it from;
+	                                 * NULL: GitHub Actions' (ACTIONS_ID_TOKEN_REQUEST_URL
+	                                 * and _TOKEN, audience sigstore) */
+	const char *signing_config;     /* keyless: a Sigstore signing_config.json naming the
+	                                 * services; NULL: the public-good instance */
+	int staging;                    /* keyless without signing_config: Sigstore's staging
+	                                 * instance */
 };
 
 struct mv_verify_opts {

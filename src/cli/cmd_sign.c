@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_sign.c: mavis sign: write an OpenSSF Model Signing signature for a model; mavis's form
- * and model_signing's ("sign key|certificate --private_key ..."). */
+ * and model_signing's ("sign key|certificate|sigstore --private_key ..."). */
 #include "config.h"
 
 #include <errno.h>
@@ -22,6 +22,10 @@ enum {
 	OPT_PASS_ENV,
 	OPT_PASSWORD,
 	OPT_P11_MODULE,
+	OPT_TOKEN,
+	OPT_SIGNING_CONFIG,
+	OPT_STAGING,
+	OPT_AMBIENT,
 };
 
 /* model_signing's spellings (and their '_' twins, cli_options) name the same options. */
@@ -39,6 +43,11 @@ static const struct option own[] = {
 	{"passphrase-env", required_argument, NULL, OPT_PASS_ENV},
 	{"password", required_argument, NULL, OPT_PASSWORD},
 	{"pkcs11-module", required_argument, NULL, OPT_P11_MODULE},
+	{"identity-token", required_argument, NULL, OPT_TOKEN},
+	{"signing-config", required_argument, NULL, OPT_SIGNING_CONFIG},
+	{"staging", no_argument, NULL, OPT_STAGING},
+	{"use-staging", no_argument, NULL, OPT_STAGING},
+	{"use-ambient-credentials", no_argument, NULL, OPT_AMBIENT},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -48,6 +57,8 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: mavis sign --key KEY [--cert CERT [--cert-chain CHAIN]...] [OPTIONS] MODEL\n"
+	    "       mavis sign sigstore [--identity-token TOKEN|@FILE] [--signing-config FILE]\n"
+	    "                [--staging] [OPTIONS] MODEL\n"
 	    "       mavis sign key|certificate [model_signing's options] MODEL\n"
 	    "\n"
 	    "Sign MODEL (a folder, a file, or an archive of files) in the OpenSSF Model Signing\n"
@@ -64,6 +75,14 @@ usage(FILE *out)
 	    "      --cert CERT           PEM signing certificate (certificate method; a token's\n"
 	    "                            certificate for the key is used without it)\n"
 	    "      --cert-chain CHAIN    PEM intermediate certificates (repeatable)\n"
+	    "\n"
+	    "Keyless ('sign sigstore': a Fulcio certificate for an OIDC identity, logged in Rekor):\n"
+	    "      --identity-token T    the OIDC identity token, or @FILE holding it (default: the\n"
+	    "                            GitHub Actions token, audience sigstore)\n"
+	    "      --signing-config FILE Sigstore signing_config.json naming Fulcio and Rekor\n"
+	    "                            (default: the public-good instance)\n"
+	    "      --staging             Sigstore's staging instance\n"
+	    "\n"
 	    "  -s, --signature FILE      where to write (default MODEL/model.sig for a folder,\n"
 	    "                            MODEL.sig beside a file or archive; ./model.sig in\n"
 	    "                            model_signing's form)\n"
@@ -79,7 +98,7 @@ usage(FILE *out)
 	    "\n"
 	    "model_signing's spellings work too, with '-' or '_': --private-key,\n"
 	    "--signing-certificate, --certificate-chain, --ignore-paths, --ignore-git-paths,\n"
-	    "--allow-symlinks.\n"
+	    "--allow-symlinks, --use-staging, --use-ambient-credentials.\n"
 	    "Exit status: 0 signed, 2 error.\n");
 }
 
@@ -87,6 +106,17 @@ usage(FILE *out)
 static int
 check_method(enum cli_method m, const struct mv_sign_opts *so)
 {
+	if (m == CLI_METHOD_SIGSTORE) {
+		if (so->key || so->cert || so->nchain || so->pkcs11.module)
+			return cli_error("'sign sigstore' is keyless: no --key, --cert, --cert-chain "
+			    "or --pkcs11-module");
+		if (so->signing_config && so->staging)
+			return cli_error("--staging or --signing-config, not both");
+		return 0;
+	}
+	if (so->identity_token || so->signing_config || so->staging)
+		return cli_error("--identity-token, --signing-config and --staging go with 'sign "
+		    "sigstore'");
 	if (so->key == NULL)
 		return cli_error("%s is required", m == CLI_METHOD_MAVIS ? "--key KEY" :
 		    "--private-key KEY");
@@ -145,6 +175,11 @@ cmd_sign(int argc, char **argv)
 			    "it with --passphrase-fd or --passphrase-env");
 			goto done;
 		case OPT_P11_MODULE: so.pkcs11.module = optarg; break;
+		case OPT_TOKEN: so.identity_token = optarg; break;
+		case OPT_SIGNING_CONFIG: so.signing_config = optarg; break;
+		case OPT_STAGING: so.staging = 1; break;
+		/* GitHub Actions' token is what keyless signing falls back on anyway. */
+		case OPT_AMBIENT: break;
 		case OPT_HELP:
 			usage(stdout);
 			rc = EXIT_PASS;
@@ -178,7 +213,9 @@ cmd_sign(int argc, char **argv)
 	/* model_signing writes model.sig in the current folder unless told otherwise. */
 	if (method != CLI_METHOD_MAVIS && so.signature == NULL)
 		so.signature = "model.sig";
-	if (cli_key_passphrase(ctx, so.key, pass_fd, pass_env, &pass, &passlen) != 0)
+	so.keyless = method == CLI_METHOD_SIGSTORE;
+	if (!so.keyless &&
+	    cli_key_passphrase(ctx, so.key, pass_fd, pass_env, &pass, &passlen) != 0)
 		goto done;
 	if ((rel = cli_model_rels(argv[optind], ign, nign)) == NULL)
 		goto done;
@@ -207,6 +244,7 @@ cmd_sign(int argc, char **argv)
 	cli_progress_done();
 	printf("Signed %zu resource%s of %s into %s (%s method)\n", nres, nres == 1 ? "" : "s",
 	    argv[optind], so.signature ? so.signature : sigpath,
+	    signed_with == MV_SIG_SIGSTORE ? "sigstore" :
 	    signed_with == MV_SIG_CERTIFICATE ? "certificate" : "key");
 	rc = fflush(stdout) == 0 ? EXIT_PASS : cli_error("write error: %s", strerror(errno));
 done:

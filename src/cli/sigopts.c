@@ -245,11 +245,8 @@ cli_sig_method(int *argc, char ***argv, int signing, enum cli_method *m)
 		*m = CLI_METHOD_KEY;
 	else if (strcmp(w, "certificate") == 0)
 		*m = CLI_METHOD_CERT;
-	else if (strcmp(w, "sigstore") == 0 && !signing)
-		*m = CLI_METHOD_SIGSTORE;
 	else if (strcmp(w, "sigstore") == 0)
-		return cli_error("sigstore: mavis does not sign keyless (no Fulcio or Rekor "
-		    "client); sign with 'key' or 'certificate', or with model_signing");
+		*m = CLI_METHOD_SIGSTORE;
 	else if (strcmp(w, "pkcs11-key") == 0 || strcmp(w, "pkcs11_key") == 0 ||
 	    strcmp(w, "pkcs11-certificate") == 0 || strcmp(w, "pkcs11_certificate") == 0)
 		return cli_error("%s: mavis has no PKCS #11 support; %s", w, signing ?

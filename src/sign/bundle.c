@@ -31,16 +31,48 @@ put(json_t *obj, const char *key, json_t *v)
 	return v != NULL && json_object_set_new(obj, key, v) == 0;
 }
 
+/* The envelope and the outer object around verification material vm (taken). keyid: the
+ * signature's keyid as the writer being matched puts it, or NULL for none. */
+static mv_status
+finish(struct mv_ctx *ctx, json_t *vm, const char *keyid, const unsigned char *payload,
+    size_t payload_len, const unsigned char *sig, size_t sig_len, struct mv_buf *out)
+{
+	json_t *root = json_object(), *env = json_object(), *sigs = json_array();
+	json_t *s0 = json_object();
+	char *text = NULL;
+	int ok = vm && root && env && sigs && s0;
+	mv_status st;
+
+	ok = ok && put(s0, "sig", b64_string(sig, sig_len));
+	ok = ok && (keyid == NULL || put(s0, "keyid", json_string(keyid)));
+	ok = ok && json_array_append(sigs, s0) == 0;
+	ok = ok && put(env, "payload", b64_string(payload, payload_len));
+	ok = ok && put(env, "payloadType", json_string(MV_OMS_PAYLOAD_TYPE));
+	ok = ok && put(env, "signatures", json_incref(sigs));
+	ok = ok && put(root, "mediaType", json_string(MV_OMS_MEDIA_V03));
+	ok = ok && put(root, "verificationMaterial", json_incref(vm));
+	ok = ok && put(root, "dsseEnvelope", json_incref(env));
+	if (ok)
+		text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	json_decref(vm);
+	json_decref(env);
+	json_decref(sigs);
+	json_decref(s0);
+	if (text == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory building the bundle");
+	st = mv_buf_add(out, text, strlen(text));
+	free(text);
+	return st == MV_OK ? MV_OK : mv_ctx_fail(ctx, st, "bundle too large");
+}
+
 mv_status
 mv_bundle_write(struct mv_ctx *ctx, const char *key_hint, const unsigned char *const *cert,
     const size_t *cert_len, size_t ncert, const unsigned char *payload, size_t payload_len,
     const unsigned char *sig, size_t sig_len, struct mv_buf *out)
 {
-	json_t *root = json_object(), *vm = json_object(), *env = json_object();
-	json_t *sigs = json_array(), *s0 = json_object();
-	char *text = NULL;
-	int ok = root && vm && env && sigs && s0;
-	mv_status st;
+	json_t *vm = json_object();
+	int ok = vm != NULL;
 
 	if (ok && ncert == 0) {
 		json_t *pk = json_object();
@@ -67,26 +99,35 @@ mv_bundle_write(struct mv_ctx *ctx, const char *key_hint, const unsigned char *c
 	/* An empty log list and keyid "" as model_signing 1.1 writes them: its reader and the
 	 * npm Sigstore libraries both accept this shape. */
 	ok = ok && put(vm, "tlogEntries", json_array());
-	ok = ok && put(s0, "sig", b64_string(sig, sig_len)) && put(s0, "keyid", json_string(""));
-	ok = ok && json_array_append(sigs, s0) == 0;
-	ok = ok && put(env, "payload", b64_string(payload, payload_len));
-	ok = ok && put(env, "payloadType", json_string(MV_OMS_PAYLOAD_TYPE));
-	ok = ok && put(env, "signatures", json_incref(sigs));
-	ok = ok && put(root, "mediaType", json_string(MV_OMS_MEDIA_V03));
-	ok = ok && put(root, "verificationMaterial", json_incref(vm));
-	ok = ok && put(root, "dsseEnvelope", json_incref(env));
-	if (ok)
-		text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	json_decref(vm);
-	json_decref(env);
-	json_decref(sigs);
-	json_decref(s0);
-	if (text == NULL)
+	if (!ok) {
+		json_decref(vm);
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory building the bundle");
-	st = mv_buf_add(out, text, strlen(text));
-	free(text);
-	return st == MV_OK ? MV_OK : mv_ctx_fail(ctx, st, "bundle too large");
+	}
+	return finish(ctx, vm, "", payload, payload_len, sig, sig_len, out);
+}
+
+mv_status
+mv_bundle_write_keyless(struct mv_ctx *ctx, const unsigned char *cert, size_t cert_len,
+    void *tlog, const unsigned char *payload, size_t payload_len, const unsigned char *sig,
+    size_t sig_len, struct mv_buf *out)
+{
+	json_t *vm = json_object(), *c = json_object(), *entries = json_array();
+	int ok = vm && c && entries;
+
+	/* model_signing's keyless layout: the leaf alone as "certificate", one log entry, an
+	 * empty timestamp list, and no keyid on the signature. */
+	ok = ok && put(c, "rawBytes", b64_string(cert, cert_len));
+	ok = ok && put(vm, "certificate", json_incref(c));
+	ok = ok && json_array_append(entries, (json_t *)tlog) == 0;
+	ok = ok && put(vm, "tlogEntries", json_incref(entries));
+	ok = ok && put(vm, "timestampVerificationData", json_object());
+	json_decref(c);
+	json_decref(entries);
+	if (!ok) {
+		json_decref(vm);
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory building the bundle");
+	}
+	return finish(ctx, vm, NULL, payload, payload_len, sig, sig_len, out);
 }
 
 /* ---- reading ---- */

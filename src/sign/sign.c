@@ -235,6 +235,55 @@ done:
 	return st;
 }
 
+/* Keyless: the identity token first (an expired one should not wait for a hundred
+ * gigabytes), then the model, then Fulcio and Rekor. */
+static mv_status
+sign_keyless(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
+    size_t *nresources)
+{
+	struct mv_model md;
+	struct mv_manifest m;
+	struct mv_keyless kl;
+	struct mv_buf payload, bundle;
+	char *sigpath = NULL;
+	int open = 0;
+	mv_status st;
+
+	memset(&md, 0, sizeof(md));
+	mv_manifest_init(&m);
+	mv_buf_init(&payload, MV_SIG_MAX_BYTES);
+	mv_buf_init(&bundle, MV_SIG_MAX_BYTES);
+	if (o->key || o->cert || o->nchain) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "keyless signing takes no key or certificate");
+		goto done;
+	}
+	if ((st = check_hash(ctx, o)) != MV_OK || (st = model_open(ctx, o, model, &md)) != MV_OK)
+		goto done;
+	if ((st = mv_keyless_open(ctx, o, &kl)) != MV_OK)
+		goto done;
+	open = 1;
+	if ((st = sig_path(ctx, o, model, &md, &sigpath)) != MV_OK ||
+	    (st = model_manifest(ctx, o, &md, sigpath, &m)) != MV_OK ||
+	    (st = mv_statement_write(ctx, &m, &payload)) != MV_OK ||
+	    (st = mv_keyless_sign(ctx, &kl, payload.p, payload.len, &bundle)) != MV_OK)
+		goto done;
+	if ((st = mv_file_write(ctx, sigpath, bundle.p, bundle.len, 0666, 0)) != MV_OK)
+		goto done;
+	if (nresources)
+		*nresources = m.n;
+	if (o->method)
+		*o->method = MV_SIG_SIGSTORE;
+done:
+	if (open)
+		mv_keyless_close(&kl);
+	free(sigpath);
+	mv_buf_free(&payload);
+	mv_buf_free(&bundle);
+	mv_manifest_free(&m);
+	mv_model_close(&md);
+	return st;
+}
+
 mv_status
 mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
     size_t *nresources)
@@ -257,6 +306,10 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 	mv_buf_init(&bundle, MV_SIG_MAX_BYTES);
 	if (nresources)
 		*nresources = 0;
+	if (o->keyless) {
+		st = sign_keyless(ctx, o, model, nresources);
+		goto done;
+	}
 	if (o->key == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "no private key given");
 		goto done;

@@ -207,6 +207,12 @@ mv_status mv_bundle_write(struct mv_ctx *ctx, const char *key_hint,
     const unsigned char *const *cert, const size_t *cert_len, size_t ncert,
     const unsigned char *payload, size_t payload_len, const unsigned char *sig, size_t sig_len,
     struct mv_buf *out);
+/* Serialize a keyless bundle as model_signing writes one: the Fulcio certificate, the Rekor
+ * entry tlog (a TransparencyLogEntry in its JSON form; the bundle takes a reference), no
+ * timestamps. */
+mv_status mv_bundle_write_keyless(struct mv_ctx *ctx, const unsigned char *cert,
+    size_t cert_len, void *tlog, const unsigned char *payload, size_t payload_len,
+    const unsigned char *sig, size_t sig_len, struct mv_buf *out);
 /* Parse tolerantly (oms.md 1.10); MV_ERR_FORMAT with the reason on the context. */
 mv_status mv_bundle_read(struct mv_ctx *ctx, const unsigned char *p, size_t n,
     struct mv_bundle *b);
@@ -347,6 +353,79 @@ void mv_trusted_root_free(struct mv_trusted_root *tr);
 mv_status mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
     const struct mv_bundle *b, const char *identity, const char *issuer,
     struct mv_verify_report *rep);
+/* RFC 3339 as Sigstore's JSON writes it ("2021-01-12T11:53:27Z", fractions ignored); 0 or
+ * -1. */
+int mv_rfc3339_parse(const char *s, time_t *out);
+/* Whether a Rekor dsse 0.0.1 body describes the envelope of payload and sig made with the
+ * certificate leaf: NULL when it does, else why not. */
+const char *mv_rekor_dsse_check(const unsigned char *body, size_t n,
+    const unsigned char *payload, size_t payload_len, const unsigned char *sig,
+    size_t sig_len, struct x509_st *leaf);
+
+/* ---- http.c ---- */
+
+/* One request to a Sigstore service or a token endpoint. */
+struct mv_http_req {
+	const char *what;                /* the service, for messages: "Fulcio", "Rekor" */
+	const char *url;
+	const char *body;                /* POST when not NULL */
+	size_t body_len;
+	const char *content_type;        /* of the body */
+	const char *accept;              /* a whole "Accept: ..." line, or NULL for JSON */
+	const char *bearer;              /* an Authorization bearer token, or NULL */
+};
+
+/* Make the request with timeouts, trying again on transient failures; the reply goes to out
+ * (capped by out's max, NUL-terminated). A status other than 2xx is MV_ERR_VERIFY ("refused"),
+ * no answer MV_ERR_IO ("unreachable"), with a one-line reason on the context. */
+mv_status mv_http(struct mv_ctx *ctx, const struct mv_http_req *rq, struct mv_buf *out);
+
+/* ---- sigconf.c ---- */
+
+/* The services keyless signing talks to. */
+struct mv_sigstore_urls {
+	char *fulcio;                    /* base URL of a Fulcio v2 API */
+	char *rekor;                     /* base URL of a Rekor v1 API */
+};
+
+/* From a Sigstore signing_config.json (v0.2): the first Fulcio and Rekor v1 service valid
+ * now; path NULL: the public-good instance, or staging's. */
+mv_status mv_sigstore_urls_load(struct mv_ctx *ctx, const char *path, int staging,
+    struct mv_sigstore_urls *u);
+void mv_sigstore_urls_free(struct mv_sigstore_urls *u);
+
+/* ---- oidc.c ---- */
+
+/* An OIDC identity token and the claims keyless signing needs. */
+struct mv_oidc_token {
+	char *raw;
+	char *issuer;
+	char *subject;                   /* the claim Fulcio wants signed as proof of possession */
+	long long exp;
+};
+
+/* The token from arg (the token, or "@FILE"), or from GitHub Actions when arg is NULL;
+ * refused when it is not a JWT or has expired. */
+mv_status mv_oidc_token_get(struct mv_ctx *ctx, const char *arg, struct mv_oidc_token *t);
+/* MV_ERR_VERIFY with "expired" when it will not live another few seconds. */
+mv_status mv_oidc_token_alive(struct mv_ctx *ctx, const struct mv_oidc_token *t);
+void mv_oidc_token_free(struct mv_oidc_token *t);
+
+/* ---- keyless.c ---- */
+
+struct mv_keyless {
+	struct mv_sigstore_urls urls;
+	struct mv_oidc_token token;
+};
+
+/* The services and the identity token, before any hashing. */
+mv_status mv_keyless_open(struct mv_ctx *ctx, const struct mv_sign_opts *o,
+    struct mv_keyless *kl);
+/* Sign payload keyless: an ephemeral P-256 key, its Fulcio certificate, the DSSE envelope,
+ * its Rekor dsse entry; the whole bundle into out. Nothing is kept of the key. */
+mv_status mv_keyless_sign(struct mv_ctx *ctx, struct mv_keyless *kl,
+    const unsigned char *payload, size_t n, struct mv_buf *out);
+void mv_keyless_close(struct mv_keyless *kl);
 
 /* ---- locate.c ---- */
 

@@ -46,9 +46,8 @@ struct mv_trusted_root {
 	size_t nca;
 };
 
-/* RFC 3339 as trusted roots write it ("2021-01-12T11:53:27Z", fractions ignored). */
-static int
-parse_time(const char *s, time_t *out)
+int
+mv_rfc3339_parse(const char *s, time_t *out)
 {
 	struct tm tm;
 	int n = 0;
@@ -70,10 +69,10 @@ valid_for(json_t *vf, time_t *start, time_t *end)
 	*end = 0;
 	if (vf == NULL)
 		return 0;
-	if (parse_time(json_string_value(json_object_get(vf, "start")), start) != 0)
+	if (mv_rfc3339_parse(json_string_value(json_object_get(vf, "start")), start) != 0)
 		return -1;
 	if (json_object_get(vf, "end") &&
-	    parse_time(json_string_value(json_object_get(vf, "end")), end) != 0)
+	    mv_rfc3339_parse(json_string_value(json_object_get(vf, "end")), end) != 0)
 		return -1;
 	return 0;
 }
@@ -373,8 +372,9 @@ done:
 
 /* The Rekor dsse 0.0.1 body must describe this envelope: its payload hash, its signature and
  * the certificate that made it. */
-static const char *
-check_body(const unsigned char *body, size_t n, const struct mv_bundle *b, X509 *leaf)
+const char *
+mv_rekor_dsse_check(const unsigned char *body, size_t n, const unsigned char *payload,
+    size_t payload_len, const unsigned char *sig, size_t sig_len, X509 *leaf)
 {
 	json_error_t err;
 	json_t *doc = json_loadb((const char *)body, n, JSON_REJECT_DUPLICATES, &err);
@@ -391,7 +391,7 @@ check_body(const unsigned char *body, size_t n, const struct mv_bundle *b, X509 
 		why = "the log entry is not of kind dsse";
 		goto done;
 	}
-	mv_sha256(b->payload, b->payload_len, dg);
+	mv_sha256(payload, payload_len, dg);
 	hexof(dg, 32, hex);
 	v = json_string_value(json_object_get(json_object_get(spec, "payloadHash"), "value"));
 	if (v == NULL || strcmp(v, hex) != 0) {
@@ -400,8 +400,8 @@ check_body(const unsigned char *body, size_t n, const struct mv_bundle *b, X509 
 	}
 	sig0 = json_array_get(json_object_get(spec, "signatures"), 0);
 	if (json_array_size(json_object_get(spec, "signatures")) != 1 ||
-	    b64_field(sig0, "signature", &raw, &rawlen) != 0 || rawlen != b->sig_len ||
-	    memcmp(raw, b->sig, rawlen) != 0) {
+	    b64_field(sig0, "signature", &raw, &rawlen) != 0 || rawlen != sig_len ||
+	    memcmp(raw, sig, rawlen) != 0) {
 		why = "the log entry's signature is not the envelope's";
 		goto done;
 	}
@@ -509,7 +509,8 @@ check_entry(const struct mv_trusted_root *tr, json_t *e, const struct mv_bundle 
 	}
 	if ((why = check_checkpoint(cp, log, size, root)) != NULL)
 		goto done;
-	why = check_body(body, bodylen, b, leaf);
+	why = mv_rekor_dsse_check(body, bodylen, b->payload, b->payload_len, b->sig, b->sig_len,
+	    leaf);
 done:
 	mv_buf_free(&lb);
 	free(keyid);
