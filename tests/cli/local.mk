@@ -34,6 +34,11 @@ EXTRA_DIST += tests/cli/sign.sh tests/interop/run.sh tests/interop/interop.js \
 # Keys on a PKCS#11 token: SoftHSM2 and OpenSC's pkcs11-tool (skipped without them).
 TESTS += tests/cli/pkcs11.sh
 EXTRA_DIST += tests/cli/pkcs11.sh
+# Keyless signing against local Fulcio and Rekor stand-ins on @sigstore/mock, checked by
+# mavis and @sigstore/verify (skipped until npm ci --prefix tests/keyless has run).
+TESTS += tests/keyless/run.sh
+EXTRA_DIST += tests/keyless/run.sh tests/keyless/server.js tests/keyless/verify.js \
+	tests/keyless/package.json tests/keyless/package-lock.json
 ## sign: end
 
 ## clicompat: begin

@@ -2,7 +2,7 @@
 // server.js: Fulcio and Rekor stand-ins on loopback for mavis sign sigstore, built on the
 // handlers of @sigstore/mock (the Sigstore project's mocks, meant for nock) behind a plain
 // http server. Usage: node server.js DIR. It writes DIR/port, DIR/trusted_root.json (the
-// mock CA and log key: a throwaway trust root) and DIR/signing_config.json, then serves:
+// mock CA, CT log and log key: a throwaway trust root) and DIR/signing_config.json, then serves:
 //   POST /api/v2/signingCert      Fulcio (the mock CA)
 //   POST /api/v1/log/entries      Rekor v1 (the mock log), dsse entries canonicalized first
 //   GET  /gha-token?audience=A    a GitHub Actions token endpoint (bearer DIR/gha-bearer)
@@ -111,7 +111,16 @@ async function main() {
         certChain: { certificates: [{ rawBytes: ca.rootCertificate.toString('base64') }] },
         validFor: { start },
       }],
-      ctlogs: [],
+      ctlogs: [{
+        baseUrl: base,
+        hashAlgorithm: 'SHA2_256',
+        publicKey: {
+          rawBytes: Buffer.from(ctlog.publicKey).toString('base64'),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor: { start },
+        },
+        logId: { keyId: Buffer.from(ctlog.logID).toString('base64') },
+      }],
       timestampAuthorities: [],
     };
     const service = (u, v) => ({ url: u, majorApiVersion: v, validFor: { start },
