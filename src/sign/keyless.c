@@ -79,17 +79,36 @@ done:
 	return st;
 }
 
+mv_status
+mv_fulcio_leaf(struct mv_ctx *ctx, void *reply, X509 **leaf)
+{
+	json_t *chain = json_object_get(json_object_get(reply, "signedCertificateEmbeddedSct"),
+	    "chain");
+	const char *first;
+	BIO *bio = NULL;
+
+	*leaf = NULL;
+	if (chain == NULL)
+		chain = json_object_get(json_object_get(reply, "signedCertificateDetachedSct"),
+		    "chain");
+	first = json_string_value(json_array_get(json_object_get(chain, "certificates"), 0));
+	if (first != NULL && (bio = BIO_new_mem_buf(first, -1)) != NULL)
+		*leaf = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	ERR_clear_error();
+	return *leaf ? MV_OK : mv_ctx_fail(ctx, MV_ERR_FORMAT, "Fulcio replied without a "
+	    "certificate");
+}
+
 /* Fulcio v2 signingCert: the public key and a signature over the token's subject (proof that
  * the caller holds the key), for the leaf certificate of the chain it returns. */
 static mv_status
 fulcio_cert(struct mv_ctx *ctx, struct mv_keyless *kl, EVP_PKEY *key, X509 **leaf)
 {
-	json_t *req = NULL, *reply = NULL, *chain;
+	json_t *req = NULL, *reply = NULL;
 	unsigned char *pop = NULL;
 	size_t poplen = 0, pemlen;
 	char *pem = NULL, *popb64 = NULL;
-	const char *first;
-	BIO *bio = NULL;
 	mv_status st;
 
 	*leaf = NULL;
@@ -107,18 +126,8 @@ fulcio_cert(struct mv_ctx *ctx, struct mv_keyless *kl, EVP_PKEY *key, X509 **lea
 		goto done;
 	}
 	if ((st = post_json(ctx, "Fulcio", kl->urls.fulcio, "/api/v2/signingCert", req,
-	    MAX_FULCIO_REPLY, &reply)) != MV_OK)
+	    MAX_FULCIO_REPLY, &reply)) != MV_OK || (st = mv_fulcio_leaf(ctx, reply, leaf)) != MV_OK)
 		goto done;
-	chain = json_object_get(json_object_get(reply, "signedCertificateEmbeddedSct"), "chain");
-	if (chain == NULL)
-		chain = json_object_get(json_object_get(reply, "signedCertificateDetachedSct"),
-		    "chain");
-	first = json_string_value(json_array_get(json_object_get(chain, "certificates"), 0));
-	if (first == NULL || (bio = BIO_new_mem_buf(first, -1)) == NULL ||
-	    (*leaf = PEM_read_bio_X509(bio, NULL, NULL, NULL)) == NULL) {
-		st = mv_ctx_fail(ctx, MV_ERR_FORMAT, "Fulcio replied without a certificate");
-		goto done;
-	}
 	/* A certificate for some other key would make a bundle that can never verify. */
 	if (EVP_PKEY_eq(X509_get0_pubkey(*leaf), key) != 1) {
 		st = mv_ctx_fail(ctx, MV_ERR_VERIFY, "Fulcio issued a certificate for another key");
@@ -131,7 +140,6 @@ done:
 		*leaf = NULL;
 	}
 	ERR_clear_error();
-	BIO_free(bio);
 	json_decref(req);
 	json_decref(reply);
 	free(pem);
@@ -179,11 +187,10 @@ put(json_t *obj, const char *key, json_t *v)
 	return v != NULL && json_object_set_new(obj, key, v) == 0;
 }
 
-/* Rekor v1's reply ({uuid: LogEntry}) as a bundle's TransparencyLogEntry, keys in the order
- * model_signing writes them; NULL when a field is missing or malformed. */
-static json_t *
-tlog_entry(json_t *reply)
+void *
+mv_rekor_v1_entry(void *replyp)
 {
+	json_t *reply = replyp;
 	json_t *le = json_object_size(reply) == 1 ? json_object_iter_value(json_object_iter(
 	    reply)) : NULL;
 	json_t *ver = json_object_get(le, "verification");
@@ -255,7 +262,7 @@ rekor_entry(struct mv_ctx *ctx, struct mv_keyless *kl, X509 *leaf,
 	if ((st = post_json(ctx, "Rekor", kl->urls.rekor, "/api/v1/log/entries", req,
 	    MAX_REKOR_REPLY, &reply)) != MV_OK)
 		goto done;
-	if ((*entry = tlog_entry(reply)) == NULL) {
+	if ((*entry = mv_rekor_v1_entry(reply)) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_FORMAT, "Rekor replied with an incomplete log entry");
 		goto done;
 	}

@@ -426,6 +426,13 @@ mv_status mv_keyless_open(struct mv_ctx *ctx, const struct mv_sign_opts *o,
 mv_status mv_keyless_sign(struct mv_ctx *ctx, struct mv_keyless *kl,
     const unsigned char *payload, size_t n, struct mv_buf *out);
 void mv_keyless_close(struct mv_keyless *kl);
+/* The leaf certificate of a Fulcio v2 signingCert reply (a parsed json_t), embedded or
+ * detached SCT form; MV_ERR_FORMAT when it holds none. */
+mv_status mv_fulcio_leaf(struct mv_ctx *ctx, void *reply, struct x509_st **leaf);
+/* Rekor v1's reply to a new entry ({uuid: LogEntry}, a parsed json_t) as a bundle's
+ * TransparencyLogEntry (a new json_t), keys in the order model_signing writes them; NULL
+ * when a field is missing or malformed. */
+void *mv_rekor_v1_entry(void *reply);
 
 /* ---- locate.c ---- */
 

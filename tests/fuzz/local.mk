@@ -271,3 +271,19 @@ tests_fuzz_lf_p11uri_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_p11uri_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_p11uri_LDADD = $(FUZZ_LIBS)
 endif
+
+# What keyless signing reads from outside: signing_config.json, OIDC token claims, Fulcio and
+# Rekor replies (mavis sign sigstore); seeds: tests/fuzz/seeds-keyless.py.
+check_PROGRAMS += tests/fuzz/fuzz_keyless
+TESTS += tests/fuzz/fuzz_keyless
+tests_fuzz_fuzz_keyless_SOURCES = tests/fuzz/fuzz_keyless.c tests/fuzz/replay.c
+tests_fuzz_fuzz_keyless_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_keyless_LDADD = $(FUZZ_LIBS)
+EXTRA_DIST += tests/fuzz/seeds-keyless.py
+if LIBFUZZER
+noinst_PROGRAMS += tests/fuzz/lf_keyless
+tests_fuzz_lf_keyless_SOURCES = tests/fuzz/fuzz_keyless.c
+tests_fuzz_lf_keyless_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_keyless_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_keyless_LDADD = $(FUZZ_LIBS)
+endif

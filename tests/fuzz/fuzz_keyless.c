@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* fuzz_keyless.c: what keyless signing reads from outside: a signing_config.json, an OIDC
+ * token's claims, Fulcio's and Rekor's replies. The first byte picks the parser. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/x509.h>
+
+#include "core/ctx.h"
+#include "sign/sign.h"
+#include "tmpfile.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mv_ctx *ctx = mv_ctx_new();
+	struct mv_sigstore_urls u;
+	struct mv_oidc_token t;
+	json_t *doc = NULL, *e;
+	X509 *leaf = NULL;
+	char *s = NULL;
+
+	if (ctx == NULL || size == 0)
+		goto done;
+	switch (data[0] % 4) {
+	case 0:
+		if (mv_sigstore_urls_load(ctx, fuzz_tmp_write(data + 1, size - 1), 0, &u) ==
+		    MV_OK) {
+			if (u.fulcio == NULL || u.rekor == NULL)
+				abort();
+			mv_sigstore_urls_free(&u);
+		}
+		break;
+	case 1:
+		/* A token given on the command line (never "@": that is a file name). */
+		if ((s = malloc(size)) == NULL || (size > 1 && data[1] == '@'))
+			break;
+		memcpy(s, data + 1, size - 1);
+		s[size - 1] = '\0';
+		if (mv_oidc_token_get(ctx, s, &t) == MV_OK) {
+			if (t.raw == NULL || t.issuer == NULL || t.subject == NULL)
+				abort();
+			mv_oidc_token_free(&t);
+		}
+		break;
+	case 2:
+		if ((doc = json_loadb((const char *)data + 1, size - 1, 0, NULL)) == NULL)
+			break;
+		if ((e = mv_rekor_v1_entry(doc)) != NULL) {
+			if (json_object_size(e) != 7)
+				abort();
+			json_decref(e);
+		}
+		break;
+	default:
+		if ((doc = json_loadb((const char *)data + 1, size - 1, 0, NULL)) == NULL)
+			break;
+		if (mv_fulcio_leaf(ctx, doc, &leaf) == MV_OK && leaf == NULL)
+			abort();
+		break;
+	}
+done:
+	X509_free(leaf);
+	json_decref(doc);
+	free(s);
+	mv_ctx_free(ctx);
+	return 0;
+}
