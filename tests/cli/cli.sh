@@ -109,8 +109,9 @@ grep_err "verify certificate: no web CAs" "needs --certificate-chain"
 expect 2 "verify sigstore without a trusted root" "$mavis" verify sigstore --identity a@b \
 	--identity-provider https://x "$m"
 grep_err "verify sigstore: offline" "needs --trusted-root"
-expect 2 "sign sigstore: not here" "$mavis" sign sigstore "$m"
-grep_err "sign sigstore says so" "mavis does not sign keyless"
+expect 2 "sign sigstore without a token" env -u ACTIONS_ID_TOKEN_REQUEST_URL \
+	-u ACTIONS_ID_TOKEN_REQUEST_TOKEN "$mavis" sign sigstore "$m"
+grep_err "sign sigstore says what it needs" "no identity token: give --identity-token"
 expect 2 "sign pkcs11-key: not here" "$mavis" sign pkcs11-key --pkcs11_uri x "$m"
 grep_err "pkcs11 says so" "no PKCS #11"
 expect 2 "--password refused" "$mavis" sign key --private_key "$work/k.key" --password x "$m"
