@@ -12,8 +12,8 @@
 #include "core/str.h"
 #include "sign/sign.h"
 
-static json_t *
-b64_string(const unsigned char *p, size_t n)
+void *
+mv_json_b64(const void *p, size_t n)
 {
 	char *s = mv_b64_encode(p, n);
 	json_t *j;
@@ -25,8 +25,8 @@ b64_string(const unsigned char *p, size_t n)
 	return j;
 }
 
-static int
-put(json_t *obj, const char *key, json_t *v)
+int
+mv_json_put(void *obj, const char *key, void *v)
 {
 	return v != NULL && json_object_set_new(obj, key, v) == 0;
 }
@@ -43,15 +43,15 @@ finish(struct mv_ctx *ctx, json_t *vm, const char *keyid, const unsigned char *p
 	int ok = vm && root && env && sigs && s0;
 	mv_status st;
 
-	ok = ok && put(s0, "sig", b64_string(sig, sig_len));
-	ok = ok && (keyid == NULL || put(s0, "keyid", json_string(keyid)));
+	ok = ok && mv_json_put(s0, "sig", mv_json_b64(sig, sig_len));
+	ok = ok && (keyid == NULL || mv_json_put(s0, "keyid", json_string(keyid)));
 	ok = ok && json_array_append(sigs, s0) == 0;
-	ok = ok && put(env, "payload", b64_string(payload, payload_len));
-	ok = ok && put(env, "payloadType", json_string(MV_OMS_PAYLOAD_TYPE));
-	ok = ok && put(env, "signatures", json_incref(sigs));
-	ok = ok && put(root, "mediaType", json_string(MV_OMS_MEDIA_V03));
-	ok = ok && put(root, "verificationMaterial", json_incref(vm));
-	ok = ok && put(root, "dsseEnvelope", json_incref(env));
+	ok = ok && mv_json_put(env, "payload", mv_json_b64(payload, payload_len));
+	ok = ok && mv_json_put(env, "payloadType", json_string(MV_OMS_PAYLOAD_TYPE));
+	ok = ok && mv_json_put(env, "signatures", json_incref(sigs));
+	ok = ok && mv_json_put(root, "mediaType", json_string(MV_OMS_MEDIA_V03));
+	ok = ok && mv_json_put(root, "verificationMaterial", json_incref(vm));
+	ok = ok && mv_json_put(root, "dsseEnvelope", json_incref(env));
 	if (ok)
 		text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
@@ -77,8 +77,8 @@ mv_bundle_write(struct mv_ctx *ctx, const char *key_hint, const unsigned char *c
 	if (ok && ncert == 0) {
 		json_t *pk = json_object();
 
-		ok = pk && put(pk, "hint", json_string(key_hint)) &&
-		    put(vm, "publicKey", json_incref(pk));
+		ok = pk && mv_json_put(pk, "hint", json_string(key_hint)) &&
+		    mv_json_put(vm, "publicKey", json_incref(pk));
 		json_decref(pk);
 	} else if (ok) {
 		json_t *chain = json_object(), *certs = json_array();
@@ -87,18 +87,18 @@ mv_bundle_write(struct mv_ctx *ctx, const char *key_hint, const unsigned char *c
 		for (size_t i = 0; ok && i < ncert; i++) {
 			json_t *c = json_object();
 
-			ok = c && put(c, "rawBytes", b64_string(cert[i], cert_len[i])) &&
+			ok = c && mv_json_put(c, "rawBytes", mv_json_b64(cert[i], cert_len[i])) &&
 			    json_array_append(certs, c) == 0;
 			json_decref(c);
 		}
-		ok = ok && put(chain, "certificates", json_incref(certs)) &&
-		    put(vm, "x509CertificateChain", json_incref(chain));
+		ok = ok && mv_json_put(chain, "certificates", json_incref(certs)) &&
+		    mv_json_put(vm, "x509CertificateChain", json_incref(chain));
 		json_decref(chain);
 		json_decref(certs);
 	}
 	/* An empty log list and keyid "" as model_signing 1.1 writes them: its reader and the
 	 * npm Sigstore libraries both accept this shape. */
-	ok = ok && put(vm, "tlogEntries", json_array());
+	ok = ok && mv_json_put(vm, "tlogEntries", json_array());
 	if (!ok) {
 		json_decref(vm);
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory building the bundle");
@@ -116,11 +116,11 @@ mv_bundle_write_keyless(struct mv_ctx *ctx, const unsigned char *cert, size_t ce
 
 	/* model_signing's keyless layout: the leaf alone as "certificate", one log entry, an
 	 * empty timestamp list, and no keyid on the signature. */
-	ok = ok && put(c, "rawBytes", b64_string(cert, cert_len));
-	ok = ok && put(vm, "certificate", json_incref(c));
+	ok = ok && mv_json_put(c, "rawBytes", mv_json_b64(cert, cert_len));
+	ok = ok && mv_json_put(vm, "certificate", json_incref(c));
 	ok = ok && json_array_append(entries, (json_t *)tlog) == 0;
-	ok = ok && put(vm, "tlogEntries", json_incref(entries));
-	ok = ok && put(vm, "timestampVerificationData", json_object());
+	ok = ok && mv_json_put(vm, "tlogEntries", json_incref(entries));
+	ok = ok && mv_json_put(vm, "timestampVerificationData", json_object());
 	json_decref(c);
 	json_decref(entries);
 	if (!ok) {

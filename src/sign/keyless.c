@@ -169,22 +169,10 @@ hex_b64(json_t *v)
 	const char *h = json_string_value(v);
 	unsigned char raw[64];
 	size_t n = h ? strlen(h) : 1;
-	char *s;
-	json_t *j;
 
 	if (h == NULL || n % 2 || n / 2 > sizeof(raw) || n == 0 || mv_hex_decode(h, raw, n / 2))
 		return NULL;
-	if ((s = mv_b64_encode(raw, n / 2)) == NULL)
-		return NULL;
-	j = json_string(s);
-	free(s);
-	return j;
-}
-
-static int
-put(json_t *obj, const char *key, json_t *v)
-{
-	return v != NULL && json_object_set_new(obj, key, v) == 0;
+	return mv_json_b64(raw, n / 2);
 }
 
 void *
@@ -205,22 +193,22 @@ mv_rekor_v1_entry(void *replyp)
 	for (size_t i = 0; ok && i < json_array_size(hashes); i++)
 		ok = json_array_append_new(hs, hex_b64(json_array_get(hashes, i))) == 0 &&
 		    json_string_value(json_array_get(hs, i)) != NULL;
-	ok = ok && put(e, "logIndex", int_string(json_object_get(le, "logIndex")));
-	ok = ok && put(e, "logId", json_pack("{s:o*}", "keyId",
+	ok = ok && mv_json_put(e, "logIndex", int_string(json_object_get(le, "logIndex")));
+	ok = ok && mv_json_put(e, "logId", json_pack("{s:o*}", "keyId",
 	    hex_b64(json_object_get(le, "logID"))));
 	ok = ok && json_object_get(json_object_get(e, "logId"), "keyId") != NULL;
-	ok = ok && put(e, "kindVersion", json_pack("{s:s,s:s}", "kind", "dsse", "version",
+	ok = ok && mv_json_put(e, "kindVersion", json_pack("{s:s,s:s}", "kind", "dsse", "version",
 	    "0.0.1"));
-	ok = ok && put(e, "integratedTime", int_string(json_object_get(le, "integratedTime")));
-	ok = ok && put(e, "inclusionPromise", json_pack("{s:O}", "signedEntryTimestamp",
+	ok = ok && mv_json_put(e, "integratedTime", int_string(json_object_get(le, "integratedTime")));
+	ok = ok && mv_json_put(e, "inclusionPromise", json_pack("{s:O}", "signedEntryTimestamp",
 	    json_object_get(ver, "signedEntryTimestamp")));
-	ok = ok && put(e, "inclusionProof", json_pack("{s:o*,s:o*,s:o*,s:O,s:{s:O}}",
+	ok = ok && mv_json_put(e, "inclusionProof", json_pack("{s:o*,s:o*,s:o*,s:O,s:{s:O}}",
 	    "logIndex", int_string(json_object_get(proof, "logIndex")),
 	    "rootHash", hex_b64(json_object_get(proof, "rootHash")),
 	    "treeSize", int_string(json_object_get(proof, "treeSize")),
 	    "hashes", hs, "checkpoint", "envelope", json_object_get(proof, "checkpoint")));
 	ok = ok && json_object_size(json_object_get(e, "inclusionProof")) == 5;
-	ok = ok && put(e, "canonicalizedBody", json_incref(json_object_get(le, "body")));
+	ok = ok && mv_json_put(e, "canonicalizedBody", json_incref(json_object_get(le, "body")));
 	json_decref(hs);
 	if (!ok) {
 		json_decref(e);

@@ -213,6 +213,10 @@ mv_status mv_bundle_write(struct mv_ctx *ctx, const char *key_hint,
 mv_status mv_bundle_write_keyless(struct mv_ctx *ctx, const unsigned char *cert,
     size_t cert_len, void *tlog, const unsigned char *payload, size_t payload_len,
     const unsigned char *sig, size_t sig_len, struct mv_buf *out);
+/* A JSON string (json_t) of the base64 of p; NULL when out of memory. */
+void *mv_json_b64(const void *p, size_t n);
+/* Set obj[key] = v, taking v; 0 when v is NULL or it cannot be set (then v is freed). */
+int mv_json_put(void *obj, const char *key, void *v);
 /* Parse tolerantly (oms.md 1.10); MV_ERR_FORMAT with the reason on the context. */
 mv_status mv_bundle_read(struct mv_ctx *ctx, const unsigned char *p, size_t n,
     struct mv_bundle *b);
