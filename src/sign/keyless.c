@@ -229,7 +229,7 @@ rekor_entry(struct mv_ctx *ctx, struct mv_keyless *kl, X509 *leaf,
 	char *verifier = NULL, *p;
 	unsigned char *body = NULL;
 	size_t bodylen;
-	const char *why;
+	const char *why, *cb;
 	BIO *bio = BIO_new(BIO_s_mem());
 	long pemlen;
 	mv_status st = MV_OK;
@@ -255,8 +255,8 @@ rekor_entry(struct mv_ctx *ctx, struct mv_keyless *kl, X509 *leaf,
 		goto done;
 	}
 	/* What the log recorded must be this envelope, or the bundle cannot verify. */
-	p = (char *)json_string_value(json_object_get(*entry, "canonicalizedBody"));
-	if (mv_b64_decode(p, strlen(p), &body, &bodylen) != 0)
+	cb = json_string_value(json_object_get(*entry, "canonicalizedBody"));
+	if (mv_b64_decode(cb, strlen(cb), &body, &bodylen) != 0)
 		why = "its body is not base64";
 	else
 		why = mv_rekor_dsse_check(body, bodylen, payload, n, sig, siglen, leaf);
