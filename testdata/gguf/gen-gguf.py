@@ -163,7 +163,7 @@ write("alignment_type.gguf", build([("general.architecture", STRING, "llama"),
                                     ("general.alignment", UINT64, 32)], []), "gguf.alignment")
 write("alignment_not_pow2.gguf", build([("general.architecture", STRING, "llama"),
                                         ("general.alignment", UINT32, 48)], [], align=48),
-      "gguf.alignment")
+      "gguf.alignment,gguf.data.trailing")
 
 # ---- hostile: tensor infos ----
 A = [("general.architecture", STRING, "llama")]
@@ -197,7 +197,7 @@ write("tensor_duplicate.gguf", with_infos([raw_tensor("w", [8], F32, 0),
                                            raw_tensor("w", [8], F32, 32)], 2, b"\0" * 64),
       "gguf.tensor.duplicate")
 write("tensor_misaligned.gguf", with_infos([raw_tensor("w", [8], F32, 4)], 1, b"\0" * 64),
-      "gguf.tensor.offset")
+      "gguf.tensor.offset,gguf.data.trailing")
 write("tensor_gap.gguf", with_infos([raw_tensor("a", [8], F32, 0),
                                      raw_tensor("b", [8], F32, 64)], 2, b"\0" * 96),
       "gguf.tensor.offset")
@@ -205,15 +205,15 @@ write("tensor_overlap.gguf", with_infos([raw_tensor("a", [8], F32, 0),
                                          raw_tensor("b", [8], F32, 0)], 2, b"\0" * 32),
       "gguf.tensor.offset")
 write("tensor_past_eof.gguf", with_infos([raw_tensor("a", [8], F32, 1 << 40)], 1, b"\0" * 32),
-      "gguf.tensor.offset")
+      "gguf.tensor.offset,gguf.truncated")
 
 # ---- hostile: layout ----
 full = build(BASE_KV, BASE_T)
 # Cut inside the last key's length field: every count and length read so far still fits.
 kv_end = 24 + sum(len(kv(*k)) for k in BASE_KV)
 write("truncated_metadata.gguf", full[:kv_end - len(kv(*BASE_KV[-1])) + 4], "gguf.truncated")
-write("truncated_data.gguf", full[:-80], "gguf.truncated")
-write("trailing_data.gguf", full + b"PK\x05\x06" + b"\0" * 18, "gguf.data.trailing")
+write("truncated_data.gguf", full[:-80], "gguf.truncated,gguf.tensor.offset")
+write("trailing_data.gguf", full + b"PK\x05\x06" + b"\0" * 18, "gguf.data.trailing,zip.data.prefix")
 pad_bad = bytearray(build(A, [("w", [8], F32)]))
 body_end = len(b"GGUF") + 20 + len(kv(*A[0])) + len(raw_tensor("w", [8], F32, 0))
 assert body_end % 32 != 0 and pad_bad[body_end] == 0
@@ -231,7 +231,7 @@ write("template_gadget.gguf", build(A + [("tokenizer.chat_template", STRING,
     "template.gadget,template.dunder,template.exec")
 write("template_escape_attr.gguf", build(A + [("tokenizer.chat_template", STRING,
     "{{ ''|attr('\\x5f\\x5fclass\\x5f\\x5f')|attr('\\u005f\\u005fmro\\u005f\\u005f') }}")], []),
-    "template.escape,template.attr")
+    "template.escape,template.attr,template.dunder")
 write("template_built.gguf", build(A + [("tokenizer.chat_template", STRING,
     "{% set a = '__cla' ~ 'ss__' %}{% set b = ['_', '_base', '__']|join %}"
     "{{ (messages|attr(a))|attr(b) }}")], []), "template.dunder.built,template.attr")
@@ -242,7 +242,7 @@ write("template_variant.gguf", build(A + [
     ("tokenizer.chat_template", STRING, CHATML),
     ("tokenizer.chat_template.tool_use", STRING,
      "{{ cycler.__init__.__globals__.os.system('id') }}")], []),
-    "template.dunder,template.exec")
+    "template.dunder,template.exec,template.gadget")
 
 with open(os.path.join(OUT, "expected.tsv"), "w") as f:
     f.write("# fixture\texpected rules (comma-separated), or - for nothing above info\n")

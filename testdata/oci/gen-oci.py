@@ -216,7 +216,7 @@ doc["layers"][0]["size"] = len(data)
 data = json.dumps(doc).encode()
 lay.write("blobs/sha256/" + "ab" * 32, data)
 lay.index([tag({"mediaType": MANIFEST, "digest": fake, "size": len(data)})])
-row("manifest_loop", "integrity.digest.mismatch")
+row("manifest_loop", "integrity.digest.mismatch,oci.blob.size")
 seed("manifest_loop", lay)
 
 # A layer that is a pickle calling os.system, as a model pushed with a .pt weight would be.

@@ -152,7 +152,7 @@ with open(os.path.join(d, "weights.bin.symlink"), "w") as f:
     f.write("/etc/hostname\n")
 save("ext_symlink/model.onnx", model([helper.make_node("Add", ["x", "w"], ["y"])],
                                      [external(w("w"), "weights.bin", 0, 16)]))
-row("ext_symlink", "onnx.external.link")
+row("ext_symlink", "onnx.external.link,walk.symlink.escape")
 
 d = fresh("ext_short_file")
 with open(os.path.join(d, "weights.bin"), "wb") as f:
@@ -166,11 +166,11 @@ for e in t.external_data:
     if e.key == "offset":
         e.value = "0x10"
 save("ext_bad_offset.onnx", model([helper.make_node("Add", ["x", "w"], ["y"])], [t]))
-row("ext_bad_offset.onnx", "onnx.external.range")
+row("ext_bad_offset.onnx", "onnx.external.range,onnx.external.missing")
 
 save("ext_length_mismatch.onnx", model([helper.make_node("Add", ["x", "w"], ["y"])],
                                        [external(w("w"), "w.bin", 0, 1000)]))
-row("ext_length_mismatch.onnx", "onnx.external.range")
+row("ext_length_mismatch.onnx", "onnx.external.range,onnx.external.missing")
 
 # The same locations where a flat walk over graph.initializer does not look.
 const = helper.make_node("Constant", [], ["w"], value=external(w("cw"), "../escape.bin", 0, 16))

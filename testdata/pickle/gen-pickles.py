@@ -273,7 +273,7 @@ for bit in (0x1, 0x20, 0x40):
     # An encrypted-flagged member may not be readable: inconclusive is acceptable there,
     # clean is not.
     write("cat_zip_flag_%02x.zip" % bit, bytes(z),
-          "archive.entry.encrypted" if bit in (0x1, 0x40) else DENIED)
+          "archive.entry.encrypted,analysis.incomplete" if bit in (0x1, 0x40) else DENIED)
 
 # GHSA-655q-fx9r-782v: torch gadgets missing from denylists.
 write("cat_inductor_compile_file.pkl",
@@ -283,7 +283,7 @@ write("cat_pydoc_pipepager.pkl", gadget("pydoc", "pipepager", "text", CMD), DENI
       ("pydoc", "pipepager"))
 write("cat_partial_torch_load.pkl",
       proto(2) + glob("functools", "partial") + MARK + glob("torch", "load") +
-      bu("model.bin") + TUPLE + REDUCE + EMPTY_TUPLE + REDUCE + STOP, DENIED,
+      bu("model.bin") + TUPLE + REDUCE + EMPTY_TUPLE + REDUCE + STOP, DENIED + "," + DYNAMIC,
       ("torch", "load"))
 write("cat_venv_create.pkl", gadget("venv", "create", "/tmp/venv-x"), DENIED,
       ("venv", "create"))
@@ -298,7 +298,7 @@ j = z.find(b"PK\x01\x02")
 z[j + 16] ^= 0xff
 j = z.find(b"PK\x03\x04")
 z[j + 14] ^= 0xff
-write("cat_zip_crc.zip", bytes(z), DENIED)
+write("cat_zip_crc.zip", bytes(z), DENIED + ",archive.read.warning")
 
 # CVE-2025-10157: a submodule of a module denied whole.
 write("cat_asyncio_submodule.pkl",
@@ -355,23 +355,24 @@ while zz[pos:pos + 4] == b"PK\x01\x02":
     nl, el, cl = struct.unpack("<HHH", zz[pos + 28:pos + 34])
     pos += 46 + nl + el + cl
 zz[eocd + 16:eocd + 20] = struct.pack("<I", cd_off + len(lh))
-write("cat_zip_corrupt_first.zip", bytes(lh) + bytes(zz), DENIED)
+write("cat_zip_corrupt_first.zip", bytes(lh) + bytes(zz), DENIED +
+      ",zip.entry.hidden,analysis.incomplete,archive.entry.unreadable")
 
 # modelscan #330: reaching builtins through an allowlisted module, and BUILD on a function.
 write("cat_numpy_builtins.pkl",
       proto(4) + glob("builtins", "dict.get") + glob("numpy", "__builtins__") + su("exec") +
-      TUPLE2 + REDUCE + su("print(1)") + TUPLE1 + REDUCE + STOP, DENIED,
+      TUPLE2 + REDUCE + su("print(1)") + TUPLE1 + REDUCE + STOP, DENIED + "," + DYNAMIC,
       ("numpy", "__builtins__"))
 write("cat_numpy_build_walk.pkl",
       proto(4) + glob("numpy", "prod") + NONE + glob("numpy", "core._internal.sys.modules") +
       TUPLE2 + BUILD + POP + glob("numpy", "prod.os.system") + su(CMD) + TUPLE1 + REDUCE +
-      STOP, DENIED + ",pickle.build.global", ("numpy", "prod.os.system"))
+      STOP, DENIED + ",pickle.build.global,pickle.global.unknown", ("numpy", "prod.os.system"))
 
 # modelscan #331: a module name computed at load (str.join) fed to STACK_GLOBAL.
 write("cat_computed_module.pkl",
       proto(4) + glob("builtins", "str.join") + su("") + EMPTY_LIST + MARK + su("o") +
       su("s") + b"e" + TUPLE2 + REDUCE + binput(0) + POP + binget(0) + su("system") +
-      STACK_GLOBAL + su(CMD) + TUPLE1 + REDUCE + STOP, DYNAMIC)
+      STACK_GLOBAL + su(CMD) + TUPLE1 + REDUCE + STOP, DYNAMIC + "," + DENIED)
 write("cat_import_module.pkl",
       proto(4) + glob("importlib", "import_module") + su("os") + TUPLE1 + REDUCE + STOP,
       DENIED, ("importlib", "import_module"))
@@ -401,11 +402,11 @@ write("cat_nested_raw.pkl",
 write("cat_nested_base64.pkl",
       proto(3) + glob("pickle", "loads") + glob("base64", "b64decode") +
       bu(base64.b64encode(INNER).decode()) + TUPLE1 + REDUCE + TUPLE1 + REDUCE + STOP,
-      DENIED + ",pickle.nested", ("pickle", "loads"))
+      DENIED + ",pickle.nested,pickle.global.unknown", ("pickle", "loads"))
 write("cat_nested_hex.pkl",
       proto(3) + glob("pickle", "loads") + glob("binascii", "unhexlify") +
       bu(binascii.hexlify(INNER).decode()) + TUPLE1 + REDUCE + TUPLE1 + REDUCE + STOP,
-      DENIED + ",pickle.nested", ("pickle", "loads"))
+      DENIED + ",pickle.nested,pickle.global.unknown", ("pickle", "loads"))
 # A benign-looking outer call whose string argument hides the payload.
 write("cat_nested_in_arg.pkl",
       proto(3) + glob("collections", "OrderedDict") + EMPTY_TUPLE + REDUCE +
@@ -611,7 +612,7 @@ write("cat_decoy_binget.pkl",
 # weights_only loader accepts.
 write("cat_torch_weights_only.pt",
       torch_zip(sgadget("os", "system", CMD)),
-      "torch.opcode.unsupported," + DENIED)
+      "torch.opcode.unsupported," + DENIED + ",torch.proto.unexpected")
 # CVE-2026-24747: SETITEM on the tensor _rebuild_tensor_v2 returned.
 tensor = (glob("torch._utils", "_rebuild_tensor_v2") + MARK + MARK + bu("storage") +
           glob("torch", "FloatStorage") + bu("0") + bu("cpu") + b"K\x01" + TUPLE +
@@ -720,13 +721,14 @@ write("eva_nested_depth.pkl",
       binbytes(proto(3) + glob("pickle", "loads") + binbytes(gadget("os", "system", CMD)) +
                TUPLE1 + REDUCE + STOP) + TUPLE1 + REDUCE + STOP, DENIED + ",pickle.nested")
 # Limits at their defaults: stack 100000, 1024 streams (check_pickle tries the others).
-write("lim_stack.pkl", proto(2) + MARK * 100001 + STOP, "pickle.limit.stack")
+write("lim_stack.pkl", proto(2) + MARK * 100001 + STOP, "pickle.limit.stack,analysis.incomplete")
 write("eva_memo_far_index.pkl",
       proto(4) + su("os") + b"r" + struct.pack("<I", 4000000000) + POP + su("system") +
       b"r" + struct.pack("<I", 3999999999) + POP + b"j" + struct.pack("<I", 4000000000) +
       b"j" + struct.pack("<I", 3999999999) + STACK_GLOBAL + su(CMD) + TUPLE1 + REDUCE + STOP,
       DENIED)     # CPython's C unpickler runs out of memory here; pickle.py's dict memo does not
-write("lim_streams.pkl", (proto(2) + NONE + STOP) * 1100, "pickle.limit.streams")
+write("lim_streams.pkl", (proto(2) + NONE + STOP) * 1100,
+      "pickle.limit.streams,analysis.incomplete")
 
 # ---- 3. hostile malformed files -----------------------------------------------------------
 
@@ -766,13 +768,13 @@ write("bad_npy_huge_shape.npy",
       npy_header("<f8", (1 << 62, 1 << 62)) + b"\0" * 8, "numpy.header.invalid")
 write("bad_joblib_zlib_corrupt.joblib.z",
       zlib.compress(pickle.dumps({"a": 1}, protocol=4))[:12] + b"\xff" * 40,
-      "joblib.zlib.invalid")
+      "joblib.zlib.invalid,pickle.parse.error,analysis.incomplete")
 write("bad_joblib_zlib_payload.joblib.z", zlib.compress(gadget("os", "system", CMD)),
       DENIED)
 write("bad_joblib_wrapper_state.joblib",
       proto(2) + glob("joblib.numpy_pickle", "NumpyArrayWrapper") + EMPTY_TUPLE + NEWOBJ +
       EMPTY_DICT + bu("shape") + bu("not a shape") + SETITEM + BUILD + STOP,
-      "joblib.array.invalid")
+      "joblib.array.invalid,analysis.incomplete")
 write("bad_legacy_storage_short.pt",
       legacy(proto(2) + glob("torch._utils", "_rebuild_tensor_v2") + MARK + MARK +
              bu("storage") + glob("torch", "FloatStorage") + bu("0") + bu("cpu") +
@@ -898,7 +900,8 @@ write("ok_partial_allowed.pkl",
 STORAGE = glob("torch", "FloatStorage")
 write("persid_module_in_zip.pt",
       torch_zip(proto(2) + MARK + bu("module") + glob("collections", "OrderedDict") +
-                bu("x.py") + bu("src") + TUPLE + b"Q" + EMPTY_TUPLE + NEWOBJ + STOP), PERSID)
+                bu("x.py") + bu("src") + TUPLE + b"Q" + EMPTY_TUPLE + NEWOBJ + STOP),
+      PERSID + ",pickle.callable.dynamic")
 write("persid_storage_type_eval.pt",
       torch_zip(proto(2) + MARK + bu("storage") + glob("builtins", "eval") + bu("0") +
                 bu("cpu") + b"K\x04" + TUPLE + b"Q" + STOP), PERSID + "," + DENIED)
@@ -908,7 +911,7 @@ write("persid_storage_extra.pt",
 write("persid_string_in_zip.pt", torch_zip(proto(2) + bu("storage/0") + b"Q" + STOP), PERSID)
 write("persid_legacy_module_computed.pt",
       legacy(proto(2) + MARK + bu("module") + OD + bu("x.py") + bu("src") + TUPLE + b"Q" +
-             EMPTY_TUPLE + NEWOBJ + STOP), PERSID)
+             EMPTY_TUPLE + NEWOBJ + STOP), PERSID + ",pickle.callable.dynamic")
 
 # ---- 4. benign files, as the libraries write them ------------------------------------------
 
@@ -972,7 +975,8 @@ def tar_payload():
     return bio.getvalue()
 
 
-write("cat_legacy_tar_payload.pt", tar_payload(), DENIED)
+write("cat_legacy_tar_payload.pt", tar_payload(),
+      DENIED + ",torch.legacy.storage,pickle.stream.junk")
 
 # Written by the libraries themselves when they are here.
 try:

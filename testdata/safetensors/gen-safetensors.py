@@ -106,13 +106,13 @@ write("header_notutf8.safetensors", raw_header(b'{"\xff\xfe":{}}  '), "safetenso
 write("header_duplicate.safetensors", raw_header(
     '{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},'
     '"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}   ', b"\0" * 4),
-    "safetensors.header.duplicate")
+    "safetensors.header.duplicate,safetensors.data.align")
 write("header_leading_space.safetensors", raw_header(
     '   {"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} ', b"\0" * 4),
-    "safetensors.header.leading")
+    "safetensors.header.leading,safetensors.data.align")
 write("header_nul_padding.safetensors", raw_header(
     b'{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}\0\0\0\0\0\0', b"\0" * 4),
-    "safetensors.header.padding")
+    "safetensors.header.padding,safetensors.data.align")
 write("data_unaligned.safetensors", build([("w", "F32", [1], b"\0" * 4)], pad=False),
       "safetensors.data.align")
 
@@ -123,42 +123,42 @@ write("tensor_no_dtype.safetensors", raw_header(
     '{"w":{"shape":[1],"data_offsets":[0,4]}}', b"\0" * 4), "safetensors.tensor.invalid")
 write("tensor_negative_shape.safetensors", raw_header(
     '{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}', b"\0" * 4),
-    "safetensors.tensor.invalid")
+    "safetensors.tensor.invalid,safetensors.data.align")
 write("tensor_float_offset.safetensors", raw_header(
     '{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4.0]}}', b"\0" * 4),
     "safetensors.tensor.invalid")
 write("tensor_extra_field.safetensors", raw_header(
     '{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"url":"http://x"}}', b"\0" * 4),
-    "safetensors.tensor.field")
+    "safetensors.tensor.field,safetensors.data.align")
 write("dtype_unknown.safetensors", raw_header(
     '{"w":{"dtype":"F128","shape":[1],"data_offsets":[0,16]}}', b"\0" * 16),
     "safetensors.dtype.unknown")
 write("size_mismatch.safetensors", raw_header(
     '{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,8]}}', b"\0" * 8),
-    "safetensors.tensor.size")
+    "safetensors.tensor.size,safetensors.data.align")
 write("size_overflow.safetensors", raw_header(
     '{"w":{"dtype":"F64","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}}',
-    b"\0" * 8), "safetensors.tensor.size")
+    b"\0" * 8), "safetensors.tensor.size,safetensors.data.align")
 write("subbyte_misaligned.safetensors", raw_header(
     '{"w":{"dtype":"F4","shape":[3],"data_offsets":[0,2]}}', b"\0" * 2),
-    "safetensors.tensor.size")
+    "safetensors.tensor.size,safetensors.data.align")
 
 # ---- hostile: offsets and data ----
 write("offsets_gap.safetensors", raw_header(
     '{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},'
     '"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}', b"\0" * 12),
-    "safetensors.offsets.invalid")
+    "safetensors.offsets.invalid,safetensors.data.align")
 # Two names on one byte range: the aliasing the reference reader forbids.
 write("offsets_overlap.safetensors", raw_header(
     '{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},'
     '"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', b"\0" * 4),
-    "safetensors.offsets.invalid")
+    "safetensors.offsets.invalid,safetensors.data.align")
 write("offsets_not_zero.safetensors", raw_header(
     '{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', b"\0" * 8),
-    "safetensors.offsets.invalid")
+    "safetensors.offsets.invalid,safetensors.data.align")
 write("offsets_reversed.safetensors", raw_header(
     '{"a":{"dtype":"U8","shape":[0],"data_offsets":[4,0]}}', b"\0" * 4),
-    "safetensors.offsets.invalid")
+    "safetensors.offsets.invalid,safetensors.data.align")
 write("data_trailing.safetensors", build([("w", "F32", [2, 2], f32)]) + b"#!/bin/sh\nid\n",
       "safetensors.data.trailing")
 write("data_truncated.safetensors", build([("w", "F32", [2, 2], f32)])[:-6],
@@ -175,7 +175,7 @@ with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_STORED) as z:
 zipbytes = zbuf.getvalue()
 write("polyglot_zip.safetensors", build([("w", "F32", [2, 2], f32),
                                           ("blob", "U8", [len(zipbytes)], zipbytes)]),
-      "safetensors.polyglot")
+      "safetensors.polyglot,zip.data.prefix")
 
 
 def pickle_polyglot():

@@ -661,7 +661,7 @@ writedir("fold_range_join", {"chat_template.jinja":
 writedir("fold_reprs", {"chat_template.jinja": REPRS}, "template.repr,template.gadget")
 writedir("fold_exec_attr", {"chat_template.jinja":
     "{{ (joiner|string)[22:23] }}{{ namespace|attr('sys' ~ 'tem') }}"},
-    "template.repr,template.exec,template.attr")
+    "template.repr,template.exec,template.attr,template.gadget")
 
 with open(os.path.join(OUT, "expected.tsv"), "w") as f:
     f.write("# fixture\texpected rules (comma-separated), or - for nothing above info\n")

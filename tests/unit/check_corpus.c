@@ -12,6 +12,7 @@
 
 #include "mavis.h"
 #include "core/str.h"
+#include "fixture.h"
 
 #define SIGDIR TESTDATA "/../signatures"
 
@@ -98,7 +99,8 @@ START_TEST(test_corpus)
 {
 	const struct row *r = &rows[_i];
 	struct mv_result *res = NULL;
-	char *all = NULL, *list, *tok, *save = NULL;
+	char *all = NULL, *list, *tok, *save = NULL, *extra, *want[32];
+	size_t nwant = 0;
 	enum mv_outcome out = judge(r->name, NULL, &res, &all);
 
 	if (strcmp(r->expect, "-") == 0 || strcmp(r->expect, "pass") == 0) {
@@ -118,7 +120,12 @@ START_TEST(test_corpus)
 				if (strcmp(mv_result_finding(res, i)->rule, tok) == 0)
 					found = 1;
 			ck_assert_msg(found, "%s: expected %s, got:\n%.3000s", r->name, tok, all);
+			ck_assert_uint_lt(nwant, sizeof(want) / sizeof(want[0]));
+			want[nwant++] = tok;
 		}
+		extra = mv_fixture_unlisted(res, want, nwant);
+		ck_assert_msg(extra == NULL, "%s: %s reported above info but not listed in "
+		    "corpus/expected.tsv:\n%.3000s", r->name, extra, all);
 		free(list);
 	}
 	free(all);

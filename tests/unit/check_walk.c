@@ -21,6 +21,7 @@
 #include "core/str.h"
 #include "walk/name.h"
 #include "walk/walk.h"
+#include "fixture.h"
 
 #define FIXDIR BUILDDIR "/tests/unit/archives"
 #define MARKER "mavis-escape"
@@ -261,6 +262,25 @@ START_TEST(test_fixture)
 			dump(fixture_file(_i), res);
 		ck_assert_msg(has_rule(res, json_string_value(rule)), "%s: no %s finding",
 		    fixture_file(_i), json_string_value(rule));
+	}
+	/* Nothing above info that the table does not name: a new finding cannot hide behind
+	 * an expected one. */
+	{
+		json_t *listed = json_object_get(fx, "rules");
+		char **want = calloc(json_array_size(listed) + 1, sizeof(*want));
+		char *extra;
+
+		ck_assert_ptr_nonnull(want);
+		json_array_foreach(listed, k, rule)
+			ck_assert_ptr_nonnull(want[k] = mv_strdup(json_string_value(rule)));
+		extra = mv_fixture_unlisted(res, want, json_array_size(listed));
+		if (extra)
+			dump(fixture_file(_i), res);
+		ck_assert_msg(extra == NULL, "%s: %s reported above info but not listed in "
+		    "expected.json", fixture_file(_i), extra);
+		for (k = 0; k < json_array_size(listed); k++)
+			free(want[k]);
+		free(want);
 	}
 	json_array_foreach(json_object_get(fx, "absent"), k, rule)
 		ck_assert_msg(!has_rule(res, json_string_value(rule)), "%s: a %s finding",

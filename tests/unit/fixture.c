@@ -169,6 +169,40 @@ fixture_stage(const char *dir, const char *name, char *src)
 	return dst;
 }
 
+char *
+mv_fixture_unlisted(const struct mv_result *res, char *const *rules, size_t nrules)
+{
+	char *s = mv_strdup("");
+
+	for (size_t i = 0; s && i < mv_result_finding_count(res); i++) {
+		const struct mv_finding *f = mv_result_finding(res, i);
+		char *more;
+		int listed = 0;
+
+		if (f->severity < MV_SEV_LOW)
+			continue;
+		for (size_t k = 0; k < nrules && !listed; k++)
+			listed = strcmp(f->rule, rules[k]) == 0;
+		if (listed)
+			continue;
+		/* Each rule once, however often it fires. */
+		for (size_t j = 0; j < i && !listed; j++)
+			listed = mv_result_finding(res, j)->severity >= MV_SEV_LOW &&
+			    strcmp(mv_result_finding(res, j)->rule, f->rule) == 0;
+		if (listed)
+			continue;
+		more = mv_asprintf("%s%s%s", s, s[0] ? "," : "", f->rule);
+		free(s);
+		s = more;
+	}
+	ck_assert_ptr_nonnull(s);
+	if (s[0] == '\0') {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 void
 mv_fixture_check(const char *dir, const struct mv_fixture *fx)
 {
@@ -177,7 +211,7 @@ mv_fixture_check(const char *dir, const struct mv_fixture *fx)
 	const char *inputs[1];
 	struct mv_ctx *ctx = mv_ctx_new();
 	struct mv_result *res = NULL;
-	char *all;
+	char *all, *extra;
 
 	ck_assert_ptr_nonnull(path);
 	ck_assert_ptr_nonnull(ctx);
@@ -200,6 +234,9 @@ mv_fixture_check(const char *dir, const struct mv_fixture *fx)
 				found = 1;
 		ck_assert_msg(found, "%s: expected %s, got:\n%s", fx->name, fx->rules[k], all);
 	}
+	extra = mv_fixture_unlisted(res, fx->rules, fx->nrules);
+	ck_assert_msg(extra == NULL, "%s: %s reported above info but not listed in %s/expected.tsv:"
+	    "\n%s", fx->name, extra, dir, all);
 	free(all);
 	mv_result_free(res);
 	mv_ctx_free(ctx);

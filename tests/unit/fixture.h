@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+struct mv_result;
+
 struct mv_fixture {
 	char *name;
 	char **rules;           /* rule ids that must be reported; none for a benign fixture */
@@ -18,8 +20,14 @@ struct mv_fixture {
  * suite without its table cannot test anything. */
 size_t mv_fixtures_load(const char *dir, struct mv_fixture **out);
 /* Scan the fixture (file or folder) with every analyser and check it against its row: each
- * listed rule reported, or for a benign one nothing above info. Uses ck_assert. */
+ * listed rule reported, no other rule above info, and for a benign one nothing above info.
+ * Uses ck_assert. */
 void mv_fixture_check(const char *dir, const struct mv_fixture *fx);
+
+/* The rules of findings above info in res that are not among rules (each once, joined by
+ * ","), or NULL when every one is listed: a table row names all a fixture raises, so a new
+ * finding cannot hide behind an expected one. */
+char *mv_fixture_unlisted(const struct mv_result *res, char *const *rules, size_t nrules);
 
 /* The whole test program for one folder: a loop test over every row of its table. */
 #define MV_FIXTURE_MAIN(dir)							\

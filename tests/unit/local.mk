@@ -16,6 +16,7 @@ EXTRA_DIST += tests/unit/rules_used.sh
 # make dist).
 check_PROGRAMS += tests/unit/check_walk
 TESTS += tests/unit/check_walk
+tests_unit_check_walk_SOURCES = tests/unit/check_walk.c tests/unit/fixture.c
 tests_unit_check_walk_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_walk_LDADD = $(UNIT_LIBS)
 check_DATA += tests/unit/archives/expected.json
@@ -116,7 +117,7 @@ tests_unit_check_oci_LDADD = $(UNIT_LIBS)
 tests_unit_check_exec_SOURCES = tests/unit/check_exec.c tests/unit/fixture.c
 tests_unit_check_exec_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_exec_LDADD = $(UNIT_LIBS)
-tests_unit_check_corpus_SOURCES = tests/unit/check_corpus.c
+tests_unit_check_corpus_SOURCES = tests/unit/check_corpus.c tests/unit/fixture.c
 tests_unit_check_corpus_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_corpus_LDADD = $(UNIT_LIBS)
 
