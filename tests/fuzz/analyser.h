@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* analyser.h: drives one content analyser over fuzz input the way the walker does: claim,
- * begin, every byte in order in chunks of varying size, end, then the package check. */
+ * begin, every byte in order in chunks of varying size, end, then the package check; then
+ * again with the whole input in one chunk, and aborts when the two give other findings. */
 #ifndef MV_FUZZ_ANALYSER_H
 #define MV_FUZZ_ANALYSER_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mavis.h"
@@ -13,20 +16,66 @@
 #include "core/sniff.h"
 #include "scan/analyse.h"
 
+static int
+fuzz_cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The findings of fl as sorted lines "rule severity offset evidence", one string; NULL when
+ * out of memory (the comparison is then skipped, as the findings themselves may be short). */
+static char *
+fuzz_findings_text(const struct mv_findings *fl)
+{
+	char **lines = calloc(fl->n + 1, sizeof(*lines));
+	char *out = NULL;
+	size_t len = 1, k = 0;
+
+	if (lines == NULL)
+		return NULL;
+	for (; k < fl->n; k++) {
+		const struct mv_finding *f = &fl->v[k];
+		int n = snprintf(NULL, 0, "%s %d %lld %s\n", f->rule, (int)f->severity,
+		    (long long)f->offset, f->evidence ? f->evidence : "");
+
+		if (n < 0 || (lines[k] = malloc((size_t)n + 1)) == NULL)
+			goto done;
+		snprintf(lines[k], (size_t)n + 1, "%s %d %lld %s\n", f->rule, (int)f->severity,
+		    (long long)f->offset, f->evidence ? f->evidence : "");
+		len += (size_t)n;
+	}
+	qsort(lines, fl->n, sizeof(*lines), fuzz_cmp_line);
+	if ((out = malloc(len)) == NULL)
+		goto done;
+	out[0] = '\0';
+	for (size_t i = 0; i < fl->n; i++)
+		strcat(out, lines[i]);
+done:
+	for (size_t i = 0; i < k; i++)
+		free(lines[i]);
+	free(lines);
+	return out;
+}
+
 /* Run analyser an over data as an entry called name, of the given sniffed format inside an
  * archive of format parent. Chunk sizes come from the input itself, so a fuzzer explores
- * block boundaries too; a second pass feeds everything at once. */
+ * block boundaries too; a second pass feeds everything at once, and must find the same: an
+ * analyser whose findings hang on where the walker's reads happen to end is a bug. Both run
+ * once as a stream of unknown size and once with the size known (the findings may differ
+ * between those two: a known size lets an analyser judge a header before the data). */
 static void
 fuzz_analyser(const struct mv_analyser *an, const char *name, enum mv_format fmt,
     enum mv_format parent, const uint8_t *data, size_t size)
 {
 	uint64_t limit[MV_LIMIT__COUNT];
+	char *text[4] = {NULL, NULL, NULL, NULL};
 
 	for (int i = 0; i < MV_LIMIT__COUNT; i++)
 		limit[i] = mv_limit_default((enum mv_limit)i);
 	/* Small enough that the limit paths run too. */
 	limit[MV_LIMIT_HEADER] = 1u << 20;
-	for (int pass = 0; pass < 2; pass++) {
+	/* Passes 0 and 1 without the size (a stream), 2 and 3 with it; odd ones whole. */
+	for (int pass = 0; pass < 4; pass++) {
 		struct mv_findings fl = {0};
 		struct mv_pkg *pkg = mv_pkg_new();
 		struct mv_actx a;
@@ -40,7 +89,7 @@ fuzz_analyser(const struct mv_analyser *an, const char *name, enum mv_format fmt
 		a.format = fmt;
 		a.parent = parent;
 		a.parent_path = parent ? "fuzz.archive" : NULL;
-		a.size = pass ? size : UINT64_MAX;
+		a.size = pass >= 2 ? size : UINT64_MAX;
 		a.limit = limit;
 		a.head = data;
 		a.headlen = size < MV_SNIFF_HEAD ? size : MV_SNIFF_HEAD;
@@ -51,7 +100,7 @@ fuzz_analyser(const struct mv_analyser *an, const char *name, enum mv_format fmt
 			for (size_t i = 0; i < size && i < 64; i++)
 				seed = (seed ^ data[i]) * 16777619u;
 			while (pos < size) {
-				size_t n = pass ? size : 1 + (seed >> 7) % 4096;
+				size_t n = pass % 2 ? size : 1 + (seed >> 7) % 4096;
 
 				seed = seed * 1103515245u + 12345u;
 				if (n > size - pos)
@@ -64,9 +113,20 @@ fuzz_analyser(const struct mv_analyser *an, const char *name, enum mv_format fmt
 			an->free(st);
 		}
 		mv_pkg_check(pkg, NULL, 0, &fl);
+		text[pass] = fuzz_findings_text(&fl);
 		mv_pkg_free(pkg);
 		mv_findings_free(&fl);
 	}
+	for (int pass = 0; pass < 4; pass += 2) {
+		if (text[pass] && text[pass + 1] && strcmp(text[pass], text[pass + 1]) != 0) {
+			fprintf(stderr, "%s (size %s): the findings differ in chunks and whole:\n"
+			    "-- in chunks:\n%s-- whole:\n%s", name, pass ? "known" : "unknown",
+			    text[pass], text[pass + 1]);
+			abort();
+		}
+	}
+	for (int pass = 0; pass < 4; pass++)
+		free(text[pass]);
 }
 
 #endif
