@@ -122,22 +122,46 @@ is_pickle_file(const char *name, const unsigned char *p, size_t n)
 	    (l > 7 && strcmp(name + l - 7, ".joblib") == 0);
 }
 
+/* The fixtures that are pickle streams, chosen before the loop runs so that no case of it
+ * can turn into a silent pass; main requires most fixtures to be among them. */
+static size_t *streams;
+static size_t nstreams;
+
+static void
+find_streams(void)
+{
+	if ((streams = calloc(nfixtures, sizeof(*streams))) == NULL)
+		exit(1);
+	for (size_t i = 0; i < nfixtures; i++) {
+		char *path = mv_asprintf("%s/pickle/%s", TESTDATA, fixtures[i].name);
+		FILE *fp = path ? fopen(path, "rb") : NULL;
+		unsigned char head[512];
+		size_t n;
+
+		if (fp == NULL) {
+			fprintf(stderr, "check_pickle: cannot read %s\n", path ? path : "");
+			exit(1);
+		}
+		n = fread(head, 1, sizeof(head), fp);
+		fclose(fp);
+		free(path);
+		if (is_pickle_file(fixtures[i].name, head, n))
+			streams[nstreams++] = i;
+	}
+}
+
 /* Two chunks split at every byte boundary, and one byte at a time: always the findings of
  * the whole buffer fed at once. */
 START_TEST(test_chunking)
 {
-	const struct mv_fixture *fx = &fixtures[_i];
+	const struct mv_fixture *fx = &fixtures[streams[_i]];
 	char *path = mv_asprintf("%s/pickle/%s", TESTDATA, fx->name);
 	unsigned char *data;
 	size_t n;
 	char *whole, *other;
 
 	data = slurp(path, &n);
-	if (!is_pickle_file(fx->name, data, n)) {
-		free(data);
-		free(path);
-		return;
-	}
+	ck_assert_msg(is_pickle_file(fx->name, data, n), "%s: not a pickle stream", fx->name);
 	whole = run_machine(data, n, NULL, 0, 0);
 	other = run_machine(data, n, NULL, 0, 1);
 	ck_assert_msg(strcmp(whole, other) == 0, "%s byte by byte:\n%s\nversus whole:\n%s",
@@ -408,7 +432,13 @@ main(void)
 	tc = tcase_create("chunking");
 	tcase_set_timeout(tc, 600);
 	tcase_add_checked_fixture(tc, setup_policy, NULL);
-	tcase_add_loop_test(tc, test_chunking, 0, (int)nfixtures);
+	find_streams();
+	if (nstreams < nfixtures / 2) {
+		fprintf(stderr, "check_pickle: only %zu of %zu fixtures are pickle streams\n",
+		    nstreams, nfixtures);
+		return 1;
+	}
+	tcase_add_loop_test(tc, test_chunking, 0, (int)nstreams);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");
 	tcase_add_checked_fixture(tc, setup_policy, NULL);
