@@ -28,13 +28,22 @@ PYSRC = b"import os\n\ndef load(path):\n    os.system('id')\n"
 GGUF = b"GGUF" + struct.pack("<IQQ", 3, 0, 0)
 
 
+def member(name, compress):
+    """A zip member as ZipFile.writestr(name) makes it, with a fixed date so that a rerun
+    writes the same bytes."""
+    info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+    info.external_attr = 0o600 << 16
+    info.compress_type = compress
+    return info
+
+
 def ape(with_gguf):
     """An APE head ("MZqFpD='" opens both a PE and a shell script) then a zip of weights."""
     head = b"MZqFpD='\n\n\x00" + b"\0" * (0x3c - 11) + struct.pack("<I", 0x40) + b"PE\0\0" + \
         struct.pack("<H", 0x8664) + b"\0" * 200 + b"'\nexec \"$0\" \"$@\"\n"
     z = io.BytesIO()
     with zipfile.ZipFile(z, "w", zipfile.ZIP_STORED) as zf:
-        zf.writestr("model.gguf" if with_gguf else "readme.txt",
+        zf.writestr(member("model.gguf" if with_gguf else "readme.txt", zipfile.ZIP_STORED),
                     GGUF + b"\0" * 40 if with_gguf else b"hello\n")
     return head + b"\0" * 64 + z.getvalue()
 
@@ -48,8 +57,15 @@ def write(name, blob, rules):
 def zipped(name, members, rules):
     with zipfile.ZipFile(os.path.join(OUT, name), "w", zipfile.ZIP_DEFLATED) as z:
         for n, data in members.items():
-            z.writestr(n, data)
+            z.writestr(member(n, zipfile.ZIP_DEFLATED), data)
     rows.append((name, rules))
+
+
+def zero_gzip_mtime(path):
+    """gzip records when it ran (bytes 4-7 of its header); zero, as gzip -n writes."""
+    with open(path, "r+b") as f:
+        f.seek(4)
+        f.write(b"\0\0\0\0")
 
 
 def tarred(name, members, rules):
@@ -59,6 +75,7 @@ def tarred(name, members, rules):
             info.size = len(data)
             info.mode = 0o755
             t.addfile(info, io.BytesIO(data))
+    zero_gzip_mtime(os.path.join(OUT, name))
     rows.append((name, rules))
 
 

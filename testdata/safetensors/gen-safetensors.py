@@ -171,7 +171,11 @@ write("metadata_not_string.safetensors", build([("w", "F32", [1], b"\0" * 4)],
 # with a zip end-of-central-directory record, so torch.load and zipfile read a zip.
 zbuf = io.BytesIO()
 with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_STORED) as z:
-    z.writestr("archive/data.pkl", b"\x80\x02}q\x00.")
+    # As writestr("archive/data.pkl") makes it, with a fixed date so that a rerun writes the
+    # same bytes.
+    info = zipfile.ZipInfo("archive/data.pkl", (1980, 1, 1, 0, 0, 0))
+    info.external_attr = 0o600 << 16
+    z.writestr(info, b"\x80\x02}q\x00.")
 zipbytes = zbuf.getvalue()
 write("polyglot_zip.safetensors", build([("w", "F32", [2, 2], f32),
                                           ("blob", "U8", [len(zipbytes)], zipbytes)]),

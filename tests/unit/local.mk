@@ -142,3 +142,8 @@ check_PROGRAMS += tests/unit/check_hdf5
 TESTS += tests/unit/check_hdf5
 tests_unit_check_hdf5_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_hdf5_LDADD = $(UNIT_LIBS)
+
+# Each fixture generator rerun into a scratch folder writes the checked-in bytes (regen.sh
+# names the generators it cannot compare, and why).
+TESTS += tests/unit/regen.sh
+EXTRA_DIST += tests/unit/regen.sh
