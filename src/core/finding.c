@@ -50,8 +50,10 @@ mv_findings_vadd(struct mv_findings *fl, enum mv_rule r, const char *path, int64
 		size_t ncap = fl->cap ? fl->cap * 2 : 8;
 		struct mv_finding *v = realloc(fl->v, ncap * sizeof(*v));
 
-		if (v == NULL)
+		if (v == NULL) {
+			fl->lost++;
 			return MV_ERR_NOMEM;
+		}
 		fl->v = v;
 		fl->cap = ncap;
 	}
@@ -63,6 +65,7 @@ mv_findings_vadd(struct mv_findings *fl, enum mv_rule r, const char *path, int64
 	if (ev == NULL || p == NULL) {
 		free(ev);
 		free(p);
+		fl->lost++;
 		return MV_ERR_NOMEM;
 	}
 	f = &fl->v[fl->n++];
@@ -90,14 +93,19 @@ mv_findings_add(struct mv_findings *fl, enum mv_rule r, const char *path, int64_
 mv_status
 mv_findings_move(struct mv_findings *dst, struct mv_findings *src)
 {
+	dst->lost += src->lost;
+	src->lost = 0;
 	if (src->n == 0)
 		return MV_OK;
 	if (dst->n + src->n > dst->cap) {
 		size_t ncap = dst->n + src->n;
 		struct mv_finding *v = realloc(dst->v, ncap * sizeof(*v));
 
-		if (v == NULL)
+		if (v == NULL) {
+			dst->lost += src->n;
+			mv_findings_free(src);
 			return MV_ERR_NOMEM;
+		}
 		dst->v = v;
 		dst->cap = ncap;
 	}
@@ -129,5 +137,5 @@ mv_findings_free(struct mv_findings *fl)
 	}
 	free(fl->v);
 	fl->v = NULL;
-	fl->n = fl->cap = 0;
+	fl->n = fl->cap = fl->lost = 0;
 }

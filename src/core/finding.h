@@ -29,15 +29,21 @@ int mv_rule_lookup(const char *id);
 struct mv_findings {
 	struct mv_finding *v;
 	size_t n, cap;
+	size_t lost;    /* findings that could not be recorded (no memory): a run holding any
+	                 * is incomplete and can never pass, whether or not a caller looked at
+	                 * the status of the add */
 };
 
 /* Append a finding; the path is copied and the evidence is formatted then escaped to one
- * printable line. On allocation failure the finding is lost and MV_ERR_NOMEM returned. */
+ * printable line. On allocation failure the finding is counted in fl->lost and MV_ERR_NOMEM
+ * returned. */
 mv_status mv_findings_add(struct mv_findings *fl, enum mv_rule r, const char *path, int64_t offset,
     const char *fmt, ...) MV_PRINTF(5, 6);
 mv_status mv_findings_vadd(struct mv_findings *fl, enum mv_rule r, const char *path,
     int64_t offset, const char *fmt, va_list ap);
-/* Move every finding of src to the end of dst; src is left empty. */
+/* Move every finding of src to the end of dst, lost ones counted; src is left empty. When
+ * dst cannot grow, src's findings are dropped and counted as lost in dst, and MV_ERR_NOMEM
+ * is returned. */
 mv_status mv_findings_move(struct mv_findings *dst, struct mv_findings *src);
 /* True when fl holds a finding of rule r. */
 int mv_findings_has(const struct mv_findings *fl, enum mv_rule r);

@@ -116,7 +116,9 @@ mv_result_count_at_least(const struct mv_result *res, enum mv_severity sev)
 int
 mv_result_incomplete(const struct mv_result *res)
 {
-	return res->incomplete;
+	/* A finding lost for want of memory, at any stage up to now (verification adds its
+	 * findings after the run), leaves the result incomplete. */
+	return res->incomplete || res->findings.lost > 0;
 }
 
 size_t

@@ -11,6 +11,7 @@
 
 #include "mavis.h"
 #include "core/buf.h"
+#include "core/finding.h"
 #include "core/pool.h"
 #include "core/str.h"
 
@@ -335,6 +336,25 @@ START_TEST(test_version)
 }
 END_TEST
 
+/* A lost finding travels with the list it was lost from, so the run can never pass. */
+START_TEST(test_findings_lost)
+{
+	struct mv_findings a = {0}, b = {0};
+
+	ck_assert_int_eq(mv_findings_add(&a, MV_R_WALK_READ_ERROR, "x", -1, "%s", "e"), MV_OK);
+	a.lost = 2;
+	ck_assert_int_eq(mv_findings_move(&b, &a), MV_OK);
+	ck_assert_uint_eq(b.n, 1);
+	ck_assert_uint_eq(b.lost, 2);
+	ck_assert_uint_eq(a.lost, 0);
+	a.lost = 1;
+	ck_assert_int_eq(mv_findings_move(&b, &a), MV_OK);
+	ck_assert_uint_eq(b.lost, 3);
+	mv_findings_free(&b);
+	ck_assert_uint_eq(b.lost, 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -350,6 +370,7 @@ suite(void)
 	tcase_add_loop_test(tc, test_utf8, 0, sizeof(utf8) / sizeof(utf8[0]));
 	tcase_add_loop_test(tc, test_parse_size, 0, sizeof(sizes) / sizeof(sizes[0]));
 	tcase_add_test(tc, test_path_join);
+	tcase_add_test(tc, test_findings_lost);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pool");
 	tcase_set_timeout(tc, 60);
