@@ -38,6 +38,30 @@ depth_of(const unsigned char *p, size_t n, unsigned limit)
 	return max;
 }
 
+size_t
+mv_json_values(const unsigned char *p, size_t n, size_t limit)
+{
+	size_t count = 1;
+	int in_str = 0;
+
+	for (size_t i = 0; i < n && count <= limit; i++) {
+		unsigned char c = p[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+			continue;
+		}
+		if (c == '"')
+			in_str = 1;
+		else if (c == '{' || c == '[' || c == ',')
+			count++;
+	}
+	return count;
+}
+
 mv_status
 mv_json_load(const void *p, size_t n, unsigned max_depth, unsigned flags, json_t **out,
     int *dup, char *err, size_t errlen)

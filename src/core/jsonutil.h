@@ -20,6 +20,11 @@
 mv_status mv_json_load(const void *p, size_t n, unsigned max_depth, unsigned flags, json_t **out,
     int *dup, char *err, size_t errlen);
 
+/* About how many values jansson would make of p[0..n) (one more than the brackets and commas
+ * outside strings), counting no further than past limit: a bound on its memory, which is some
+ * hundred bytes a value (32 MiB of "[]," would take 1.5 GB), taken before parsing. */
+size_t mv_json_values(const unsigned char *p, size_t n, size_t limit);
+
 /* Where the first JSON object or array of p[0..n) starts and ends (one past its closing
  * bracket), skipping strings; -1 when it does not close. Leading white space is skipped. */
 int mv_json_extent(const unsigned char *p, size_t n, size_t *start, size_t *end);

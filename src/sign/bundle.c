@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "core/ctx.h"
+#include "core/jsonutil.h"
 #include "core/str.h"
 #include "sign/sign.h"
 
@@ -145,6 +146,19 @@ bytes_field(struct mv_ctx *ctx, json_t *obj, const char *key, const char *what,
 	return MV_OK;
 }
 
+/* A certificate's DER from its base64 rawBytes: refused unread past MV_BUNDLE_MAX_CERT. */
+static mv_status
+cert_field(struct mv_ctx *ctx, json_t *obj, const char *what, unsigned char **out,
+    size_t *len)
+{
+	json_t *v = json_object_get(obj, "rawBytes");
+
+	if (json_is_string(v) && json_string_length(v) / 4 * 3 > MV_BUNDLE_MAX_CERT)
+		return mv_ctx_fail(ctx, MV_ERR_LIMIT, "%s: larger than %u bytes", what,
+		    MV_BUNDLE_MAX_CERT);
+	return bytes_field(ctx, obj, "rawBytes", what, out, len);
+}
+
 /* Media types of Sigstore bundles: the v0.3 form, and the older parameterised one. */
 static int
 media_ok(const char *mt)
@@ -213,8 +227,8 @@ read_material(struct mv_ctx *ctx, json_t *vm, struct mv_bundle *b)
 			char what[64];
 
 			snprintf(what, sizeof(what), "certificate %zu", i);
-			if ((st = bytes_field(ctx, json_array_get(certs, i), "rawBytes", what,
-			    &b->cert[i], &b->cert_len[i])) != MV_OK)
+			if ((st = cert_field(ctx, json_array_get(certs, i), what, &b->cert[i],
+			    &b->cert_len[i])) != MV_OK)
 				return st;
 		}
 		return MV_OK;
@@ -225,8 +239,7 @@ read_material(struct mv_ctx *ctx, json_t *vm, struct mv_bundle *b)
 	b->cert_len = calloc(1, sizeof(*b->cert_len));
 	if (b->cert == NULL || b->cert_len == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-	if ((st = bytes_field(ctx, cert, "rawBytes", "certificate", &b->cert[0],
-	    &b->cert_len[0])) != MV_OK)
+	if ((st = cert_field(ctx, cert, "certificate", &b->cert[0], &b->cert_len[0])) != MV_OK)
 		return st;
 	/* A keyless signature is trusted only through its transparency log entry. */
 	if (b->ntlog == 0)
@@ -283,6 +296,11 @@ mv_bundle_read(struct mv_ctx *ctx, const unsigned char *p, size_t n, struct mv_b
 	memset(b, 0, sizeof(*b));
 	if (n == 0)
 		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "the signature file is empty");
+	/* A bundle is a few dozen values (its payload is one string): more is no signature,
+	 * and parsing it would cost memory the input decides. */
+	if (mv_json_values(p, n, MV_BUNDLE_MAX_VALUES) > MV_BUNDLE_MAX_VALUES)
+		return mv_ctx_fail(ctx, MV_ERR_LIMIT, "not a Sigstore bundle: more than %u JSON "
+		    "values", MV_BUNDLE_MAX_VALUES);
 	doc = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &err);
 	if (doc == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "not a Sigstore bundle: %s (line %d)",

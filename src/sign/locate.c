@@ -16,6 +16,7 @@
 #include "core/ctx.h"
 #include "core/str.h"
 #include "sign/sign.h"
+#include "walk/hdrguard.h"
 
 char *
 mv_sig_default_for(const char *model, int is_dir)
@@ -43,17 +44,103 @@ mv_sig_default_path(struct mv_ctx *ctx, const char *model, char **out)
 	return MV_OK;
 }
 
+/* The file under libarchive, its bytes checked by the header guard on the way (a cpio or ar
+ * header declaring a name of gigabytes is refused before libarchive reserves them). */
+struct gfile {
+	int fd;
+	uint64_t pos, size;
+	struct mv_hdrguard guard;
+	unsigned char buf[256 * 1024];
+};
+
+static la_ssize_t
+gfile_read(struct archive *a, void *arg, const void **out)
+{
+	struct gfile *f = arg;
+	ssize_t n;
+
+	do
+		n = pread(f->fd, f->buf, sizeof(f->buf), (off_t)f->pos);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read error: %s", strerror(errno));
+		return -1;
+	}
+	if (mv_hdrguard_block(&f->guard, f->pos, f->buf, (size_t)n) != 0) {
+		archive_set_error(a, EFBIG, "%s", f->guard.why);
+		return -1;
+	}
+	f->pos += (uint64_t)n;
+	*out = f->buf;
+	return n;
+}
+
+static la_int64_t
+gfile_skip(struct archive *a, void *arg, la_int64_t request)
+{
+	struct gfile *f = arg;
+	uint64_t left = f->size > f->pos ? f->size - f->pos : 0;
+	uint64_t n = (uint64_t)request < left ? (uint64_t)request : left;
+
+	(void)a;
+	f->pos += n;
+	return (la_int64_t)n;
+}
+
+static la_int64_t
+gfile_seek(struct archive *a, void *arg, la_int64_t offset, int whence)
+{
+	struct gfile *f = arg;
+	la_int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (la_int64_t)f->pos :
+	    (la_int64_t)f->size;
+
+	(void)a;
+	if (offset < -base || base + offset > (la_int64_t)f->size)
+		return ARCHIVE_FATAL;
+	f->pos = (uint64_t)(base + offset);
+	return (la_int64_t)f->pos;
+}
+
+static int
+gfile_close(struct archive *a, void *arg)
+{
+	struct gfile *f = arg;
+
+	(void)a;
+	close(f->fd);
+	free(f);
+	return ARCHIVE_OK;
+}
+
 static struct archive *
 open_archive(const char *path)
 {
 	struct archive *a = archive_read_new();
+	struct gfile *f = malloc(sizeof(*f));
+	struct stat st;
 
-	if (a == NULL)
+	if (a == NULL || f == NULL) {
+		archive_read_free(a);
+		free(f);
 		return NULL;
+	}
+	f->pos = 0;
+	mv_hdrguard_init(&f->guard, MV_HDRGUARD_AUTO);
+	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0 ||
+	    fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (f->fd >= 0)
+			close(f->fd);
+		free(f);
+		archive_read_free(a);
+		return NULL;
+	}
+	f->size = (uint64_t)st.st_size;
 	/* No raw format: a compressed single file (model.pkl.gz) is not an archive here. */
 	archive_read_support_filter_all(a);
 	archive_read_support_format_all(a);
-	if (archive_read_open_filename(a, path, 256 * 1024) != ARCHIVE_OK) {
+	archive_read_set_seek_callback(a, gfile_seek);
+	/* libarchive calls gfile_close (which frees f) whether or not the open succeeds. */
+	if (archive_read_open2(a, f, NULL, gfile_read, gfile_skip, gfile_close) != ARCHIVE_OK) {
 		archive_read_free(a);
 		return NULL;
 	}

@@ -23,6 +23,14 @@
 /* Bytes of a signature file read into memory: a manifest of 1 MB shards of a 100 GB model is
  * about 60 MB of JSON; nothing real comes near this. */
 #define MV_SIG_MAX_BYTES (256u << 20)
+/* Bytes of a signature a scan reads when it has no trust material to verify it with, only
+ * to name its method: a real bundle of a model of some thousand files is well under it. */
+#define MV_SIG_PEEK_BYTES (8u << 20)
+/* JSON values in one bundle: a real one has some dozens (certificates, log entries, one
+ * signature); the statement it signs is a string among them. */
+#define MV_BUNDLE_MAX_VALUES 4096u
+/* Bytes of one certificate in a bundle: real ones are one or two kilobytes. */
+#define MV_BUNDLE_MAX_CERT (64u << 10)
 
 /* ---- pae.c ---- */
 

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "core/ctx.h"
+#include "core/jsonutil.h"
 #include "core/str.h"
 #include "core/strset.h"
 #include "hash/digest.h"
@@ -392,6 +393,12 @@ mv_statement_read(struct mv_ctx *ctx, const unsigned char *p, size_t n,
 	mv_status st;
 
 	*version = 0;
+	/* Each file is a name, a digest and their keys: at least 8 bytes of text a value. Text
+	 * denser in values than that ("[],[],...") is no statement and would cost jansson some
+	 * hundred bytes a value. */
+	if (mv_json_values(p, n, n / 8 + 64) > n / 8 + 64)
+		return mv_ctx_fail(ctx, MV_ERR_LIMIT, "the payload is not a statement: more "
+		    "JSON values than its size allows");
 	doc = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &err);
 	if (doc == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "the payload is not JSON: %s (line %d)",

@@ -90,11 +90,12 @@ run_has_sig_member(const struct mv_result *res, size_t input)
 
 /*
  * The signature: the file named, else model.sig in a folder model, else MODEL.sig beside a
- * file, else a member model.sig of an archive. MV_ERR_NOTFOUND when there is none.
+ * file, else a member model.sig of an archive, read when it has at most max bytes.
+ * MV_ERR_NOTFOUND when there is none; MV_ERR_LIMIT (s->where set) when it is larger.
  */
 static mv_status
 find_signature(struct mv_ctx *ctx, const struct mv_model *md, const char *named,
-    const struct mv_result *reuse, size_t input, struct sigsrc *s)
+    const struct mv_result *reuse, size_t input, size_t max, struct sigsrc *s)
 {
 	char *path;
 	mv_status st;
@@ -112,9 +113,13 @@ find_signature(struct mv_ctx *ctx, const struct mv_model *md, const char *named,
 			free(path);
 			return st;
 		}
-		st = mv_file_read(ctx, path, MV_SIG_MAX_BYTES, &s->data, &s->len);
+		st = mv_file_read(ctx, path, max, &s->data, &s->len);
 		if (st == MV_ERR_NOTFOUND)
 			mv_ctx_fail(ctx, st, "no signature: %s does not exist", path);
+		if (st == MV_ERR_LIMIT) {
+			s->where = path;
+			return st;
+		}
 		if (st != MV_OK) {
 			free(path);
 			return st;
@@ -123,17 +128,22 @@ find_signature(struct mv_ctx *ctx, const struct mv_model *md, const char *named,
 		return MV_OK;
 	}
 	/* An archive shipped with its signature inside (a signed folder, tarred up). */
-	if (mv_archive_format_of(md->path) == 0 || (reuse && !run_has_sig_member(reuse, input))) {
+	/* What the scan's own walk saw is asked first: the archive is opened again only when
+	 * the walk found a member model.sig in it. */
+	if ((reuse && !run_has_sig_member(reuse, input)) || mv_archive_format_of(md->path) == 0) {
 		mv_ctx_fail(ctx, MV_ERR_NOTFOUND, "no signature: %s does not exist", path);
 		free(path);
 		return MV_ERR_NOTFOUND;
 	}
-	st = mv_archive_member_read(ctx, md->path, "*", SIG_NAME, MV_SIG_MAX_BYTES, &s->data,
-	    &s->len, &s->member);
+	st = mv_archive_member_read(ctx, md->path, "*", SIG_NAME, max, &s->data, &s->len,
+	    &s->member);
 	if (st == MV_ERR_NOTFOUND)
 		mv_ctx_fail(ctx, st, "no signature: neither %s nor a member %s in %s", path,
 		    SIG_NAME, md->path);
 	free(path);
+	if (st == MV_ERR_LIMIT &&
+	    (s->where = mv_asprintf("%s!/%s", md->path, SIG_NAME)) == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	if (st != MV_OK)
 		return st;
 	if ((s->where = mv_asprintf("%s!/%s", md->path, s->member)) == NULL)
@@ -656,6 +666,7 @@ verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *o, const char *mode
 	struct mv_model md;
 	struct sigsrc src;
 	mv_status st;
+	int peek;
 
 	*out = NULL;
 	memset(&src, 0, sizeof(src));
@@ -677,17 +688,26 @@ verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *o, const char *mode
 	if ((st = mv_model_open(ctx, model, &md)) != MV_OK)
 		goto done;
 	rep->kind = md.kind;
-	st = find_signature(ctx, &md, o->signature, reuse, input, &src);
+	/* With nothing to check it against, a scan only says what the signature claims: a
+	 * larger one is not read (it would cost its size and more, for a hint). */
+	peek = scanning && o->public_key == NULL && o->nroots == 0 && o->trusted_root == NULL;
+	st = find_signature(ctx, &md, o->signature, reuse, input, peek ? MV_SIG_PEEK_BYTES :
+	    MV_SIG_MAX_BYTES, &src);
 	if (st == MV_ERR_NOTFOUND && scanning) {
 		rep->status = MV_VERIFY_NO_SIGNATURE;
 		st = mv_report_set(&rep->signature, o->signature);
+		goto done;
+	}
+	if (st == MV_ERR_LIMIT && peek) {
+		rep->status = MV_VERIFY_UNVERIFIED;
+		st = mv_report_set(&rep->signature, src.where);
 		goto done;
 	}
 	if (st != MV_OK)
 		goto done;
 	if ((st = mv_report_set(&rep->signature, src.where)) != MV_OK)
 		goto done;
-	if (o->public_key == NULL && o->nroots == 0 && o->trusted_root == NULL) {
+	if (peek) {
 		/* A signature and nothing to check it with: say what it claims, trust nothing. */
 		struct mv_bundle b;
 

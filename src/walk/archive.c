@@ -16,6 +16,7 @@
 
 #include "core/ctx.h"
 #include "core/str.h"
+#include "walk/hdrguard.h"
 #include "walk/name.h"
 #include "walk/walk.h"
 #include "walk/zipidx.h"
@@ -38,6 +39,7 @@ struct ain {
 	size_t lastlen;
 	int concat;                     /* tar: read on past end-of-archive markers */
 	struct mv_names *names;         /* names met so far in the same archive, or NULL */
+	struct mv_hdrguard guard;       /* headers checked before libarchive reads them */
 };
 
 /* The bytes of one entry in order. Every block is fed (digests, analyser) as it is pulled, so
@@ -239,6 +241,10 @@ ain_read(struct archive *a, void *arg, const void **buf)
 		}
 		if (rc == 0)
 			return 0;
+		if (mv_hdrguard_block(&in->guard, in->consumed, p, n) != 0) {
+			archive_set_error(a, EFBIG, "%s", in->guard.why);
+			return -1;
+		}
 		*buf = p;
 		in->consumed += n;
 		in->last = p;
@@ -255,6 +261,10 @@ ain_read(struct archive *a, void *arg, const void **buf)
 		}
 		if (rc == 0)
 			return 0;
+		if (mv_hdrguard_block(&in->guard, in->pos - n, in->buf, n) != 0) {
+			archive_set_error(a, EFBIG, "%s", in->guard.why);
+			return -1;
+		}
 		in->consumed += n;
 		*buf = in->buf;
 		in->last = in->buf;
@@ -732,6 +742,16 @@ aerr(struct archive *a, const char *fallback)
 	return e ? e : fallback;
 }
 
+/* A header the guard refused (a name libarchive would have reserved memory for) is named
+ * as the limit it broke, besides the read error that follows. */
+static void
+guard_finding(struct mv_task *t, struct ain *in, const char *apath)
+{
+	if (in->guard.why[0] != '\0')
+		mv_findings_add(t->findings, MV_R_LIMIT_NAME_EXCEEDED, apath, -1, "%s",
+		    in->guard.why);
+}
+
 /* Add a member record to the task's list; its index, or -1 (reported) when out of memory. */
 static long
 push_member(struct mv_task *t, const char *apath, const char *mpath, const char *mrel,
@@ -1183,7 +1203,10 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 	}
 	if (in->concat)
 		archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1");
+	mv_hdrguard_init(&in->guard, fmt == MV_FMT_CPIO ? MV_HDRGUARD_CPIO : fmt == MV_FMT_AR ?
+	    MV_HDRGUARD_AR : MV_HDRGUARD_NONE);
 	if (archive_open(a, in) != ARCHIVE_OK) {
+		guard_finding(t, in, apath);
 		mv_findings_add(t->findings, MV_R_ARCHIVE_READ_ERROR, apath, -1,
 		    "cannot open as %s: %s", mv_format_name(fmt), aerr(a, "unknown error"));
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
@@ -1210,6 +1233,7 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 			mv_findings_add(t->findings, MV_R_ARCHIVE_READ_WARNING, apath, -1, "%s",
 			    aerr(a, "warning"));
 		} else if (r != ARCHIVE_OK) {
+			guard_finding(t, in, apath);
 			mv_findings_add(t->findings, MV_R_ARCHIVE_READ_ERROR, apath, -1, "%s",
 			    aerr(a, "cannot read the next member"));
 			/* FAILED leaves the archive usable for the next header; keep going a

@@ -11,6 +11,10 @@ EXTRA_DIST += tests/cli/hash.sh
 # Endless inputs and special files, for every command.
 TESTS += tests/cli/hostile.sh
 EXTRA_DIST += tests/cli/hostile.sh
+# Memory the input decides: peak RSS of hostile headers and signatures under 64 MiB.
+check_PROGRAMS += tests/cli/peakrss
+TESTS += tests/cli/memory.sh
+EXTRA_DIST += tests/cli/memory.sh
 # Bytes that merely begin like an archive are data; real truncated streams are findings.
 TESTS += tests/cli/weakmagic.sh
 EXTRA_DIST += tests/cli/weakmagic.sh testdata/weakmagic/gen.py

@@ -287,3 +287,19 @@ tests_fuzz_lf_keyless_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_keyless_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_keyless_LDADD = $(FUZZ_LIBS)
 endif
+
+# The cpio and ar header guard (walk/hdrguard.c): the same verdict whatever the blocks; seeds:
+# testdata/hdrguard/gen-seeds.py.
+check_PROGRAMS += tests/fuzz/fuzz_hdrguard
+TESTS += tests/fuzz/fuzz_hdrguard
+tests_fuzz_fuzz_hdrguard_SOURCES = tests/fuzz/fuzz_hdrguard.c tests/fuzz/replay.c
+tests_fuzz_fuzz_hdrguard_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_hdrguard_LDADD = $(FUZZ_LIBS)
+EXTRA_DIST += testdata/hdrguard/gen-seeds.py
+if LIBFUZZER
+noinst_PROGRAMS += tests/fuzz/lf_hdrguard
+tests_fuzz_lf_hdrguard_SOURCES = tests/fuzz/fuzz_hdrguard.c
+tests_fuzz_lf_hdrguard_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_hdrguard_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_hdrguard_LDADD = $(FUZZ_LIBS)
+endif

@@ -1,0 +1,145 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# memory.sh: memory the input decides (issue class "memory"). Headers that declare a name, a
+# link target or a name table of gigabytes, a bundle of a million signatures, a model.sig of
+# 32 MiB of "[],": each gives its exit status and finding with a peak resident set under
+# 64 MiB, measured with getrusage by tests/cli/peakrss. Inputs with bytes behind the header
+# are sparse files: libarchive kept every byte of them before mavis checked the header.
+set -u
+
+mavis=${MAVIS:-./mavis}
+peakrss=${PEAKRSS:-tests/cli/peakrss}
+py=${PYTHON3:-python3}
+limit_kib=65536
+fails=0
+work=$(mktemp -d "${TMPDIR:-/tmp}/mavis-memory-test.XXXXXX") || exit 99
+trap 'rm -rf "$work"' EXIT INT TERM
+
+ok() { echo "ok - $1"; }
+fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
+# expect NAME WANT_RC PATTERN CMD...: CMD exits WANT_RC within 120 s, its output names
+# PATTERN (grep -E), and its peak RSS stays under the limit.
+expect() {
+	name=$1 want=$2 pat=$3
+	shift 3
+	timeout 120 "$peakrss" "$@" >"$work/out" 2>&1
+	rc=$?
+	kib=$(sed -n 's/^peak-rss-kib: //p' "$work/out" | tail -n 1)
+	if [ "$rc" = 124 ]; then
+		fail "$name: still running after 120 s"
+	elif [ -z "$kib" ]; then
+		fail "$name: no peak RSS measured"
+	elif [ "$kib" -ge "$limit_kib" ]; then
+		fail "$name: peak RSS $kib KiB, limit $limit_kib KiB"
+	elif [ "$rc" != "$want" ]; then
+		fail "$name: exit $rc, want $want"
+		sed 's/^/# /' "$work/out" | head -20
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$work/out"; then
+		fail "$name: no $pat"
+		sed 's/^/# /' "$work/out" | head -20
+	else
+		ok "$name (peak RSS $kib KiB)"
+	fi
+}
+
+[ -x "$peakrss" ] || { echo "memory.sh: $peakrss is missing"; exit 99; }
+command -v timeout >/dev/null || { echo "memory.sh: timeout is missing"; exit 99; }
+"$mavis" keygen --out "$work/k" >/dev/null 2>&1 || { echo "memory.sh: keygen failed"; exit 99; }
+
+# ---- archive headers: files, written by Python, some with 100 MiB of holes behind ----
+"$py" - "$work" <<'PY' || exit 99
+import gzip, os, struct, sys
+
+w = sys.argv[1]
+BEHIND = 100 << 20
+
+def write(name, head, behind=0):
+    with open(os.path.join(w, name), "wb") as f:
+        f.write(head)
+        f.truncate(len(head) + behind)
+
+def newc(namesize, filesize=0, mode=0o100644):
+    fields = [1, mode, 0, 0, 1, 0, filesize, 0, 0, 0, 0, namesize, 0]
+    return b"070701" + b"".join(b"%08x" % v for v in fields)
+
+def odc(namesize, filesize, mode):
+    return (b"070707" + b"000001" + b"000001" + b"%06o" % mode + b"000000" * 3 +
+            b"000000" + b"%011o" % 0 + b"%06o" % namesize + b"%011o" % filesize)
+
+def ar(name, size):
+    return (name.ljust(16) + b"0".ljust(12) + b"0".ljust(6) + b"0".ljust(6) +
+            b"644".ljust(8) + size.ljust(10) + b"`\n")
+
+# The 111 bytes of the issue: a newc header declaring a name of 2.5 GB.
+write("name.cpio", newc(2500000000) + b"x")
+write("name-behind.cpio", newc(2500000000), BEHIND)
+write("link.cpio", newc(5, 2400000000, 0o120777) + b"link\0\0", BEHIND)
+write("link-odc.cpio", odc(5, 0o77777777777, 0o120777) + b"link\0", BEHIND)
+# Binary cpio, little-endian: a symbolic link whose target is 2 GiB - 1.
+write("link-bin.cpio", struct.pack("<8H", 0o70707, 0, 1, 0o120777, 0, 0, 1, 0) +
+      struct.pack("<HHH", 0, 0, 5) + struct.pack("<HH", 0x7fff, 0xffff) + b"link\0\0",
+      BEHIND)
+write("table.a", b"!<arch>\n" + ar(b"//", b"104857600"), BEHIND)
+write("bsdname.a", b"!<arch>\n" + ar(b"#1/104857600", b"104857601"), BEHIND)
+# A GNU tar long name of 2.5 GB (libarchive bounds these itself, at 1 MiB).
+hdr = bytearray(b"././@LongLink".ljust(100, b"\0") + b"0000644\0" * 3 +
+                b"%011o\0" % 2500000000 + b"00000000000\0" + b" " * 8 + b"L")
+hdr = hdr.ljust(512, b"\0")
+hdr[257:265] = b"ustar  \0"
+hdr[148:156] = b"%06o\0 " % sum(hdr)
+write("longname.tar", bytes(hdr), BEHIND)
+# The same cpio header behind gzip: read through the decompressor, not from the file.
+with gzip.open(os.path.join(w, "name.cpio.gz"), "wb") as f:
+    f.write(newc(2500000000))
+    f.write(bytes(BEHIND))
+PY
+
+for f in name name-behind link link-odc link-bin; do
+	expect "scan $f.cpio" 2 limit.name.exceeded \
+	    "$mavis" scan --no-progress "$work/$f.cpio"
+	expect "scan - < $f.cpio" 2 limit.name.exceeded \
+	    sh -c "exec '$mavis' scan --no-progress - <'$work/$f.cpio'"
+done
+expect "scan name.cpio.gz" 2 limit.name.exceeded \
+    "$mavis" scan --no-progress "$work/name.cpio.gz"
+for f in table bsdname; do
+	expect "scan $f.a" 2 limit.name.exceeded "$mavis" scan --no-progress "$work/$f.a"
+	expect "scan - < $f.a" 2 limit.name.exceeded \
+	    sh -c "exec '$mavis' scan --no-progress - <'$work/$f.a'"
+done
+expect "scan longname.tar" 2 archive.read.error "$mavis" scan --no-progress "$work/longname.tar"
+# verify opens the archive itself to look for a member model.sig: the header is refused
+# there too, and the archive holds no signature it can read.
+for f in name-behind.cpio table.a; do
+	expect "verify $f" 2 "no signature" "$mavis" verify --key "$work/k.pub" "$work/$f"
+done
+
+# ---- signatures ----
+mkdir "$work/m1" "$work/m2"
+printf 'weights' >"$work/m1/model.bin"
+printf 'weights' >"$work/m2/model.bin"
+"$py" - "$work" <<'PY' || exit 99
+import json, sys
+
+w = sys.argv[1]
+with open(w + "/m1/model.sig", "w") as f:
+    f.write("[" + "[]," * (32 * 1024 * 1024 // 3) + "[]]")
+b = {"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+     "verificationMaterial": {"publicKey": {"hint": "x"}, "tlogEntries": []},
+     "dsseEnvelope": {"payload": "e30=", "payloadType": "application/vnd.in-toto+json",
+                      "signatures": [{"sig": "AAAA", "keyid": ""}] * 1000000}}
+with open(w + "/m2/model.sig", "w") as f:
+    json.dump(b, f, separators=(",", ":"))
+PY
+# Nothing to verify with: the signature is not read past 8 MiB, and stays unverified.
+expect "scan: a model.sig of 32 MiB of [], with no trust material" 0 "" \
+    "$mavis" scan --no-progress "$work/m1"
+expect "scan: a bundle of a million signatures with no trust material" 0 "" \
+    "$mavis" scan --no-progress "$work/m2"
+expect "verify: a model.sig of 32 MiB of []," 1 "more than 4096 JSON values" \
+    "$mavis" verify --key "$work/k.pub" "$work/m1"
+expect "verify: a bundle of a million signatures" 1 "more than 4096 JSON values" \
+    "$mavis" verify --key "$work/k.pub" "$work/m2"
+
+[ "$fails" -eq 0 ] || exit 1
+exit 0
