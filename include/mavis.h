@@ -464,6 +464,14 @@ MV_EXPORT const char *mv_verify_report_signer(const struct mv_verify_report *r);
 /* Where the signature was read from; NULL when none was found. */
 MV_EXPORT const char *mv_verify_report_signature(const struct mv_verify_report *r);
 MV_EXPORT size_t mv_verify_report_resources(const struct mv_verify_report *r);
+/* What a signing certificate that was accepted has that a signing leaf should not: the
+ * reference tool accepts both, a policy may refuse them (rules signature.cert.*). */
+enum {
+	MV_VERIFY_NOTE_CERT_NO_EKU = 1u << 0,   /* no extended key usage extension */
+	MV_VERIFY_NOTE_CERT_CA = 1u << 1        /* basicConstraints CA:TRUE */
+};
+/* MV_VERIFY_NOTE_* bits, 0 when there is nothing to note. */
+MV_EXPORT unsigned mv_verify_report_notes(const struct mv_verify_report *r);
 MV_EXPORT size_t mv_verify_report_diff_count(const struct mv_verify_report *r);
 MV_EXPORT const struct mv_sig_diff *mv_verify_report_diff(const struct mv_verify_report *r,
     size_t i);

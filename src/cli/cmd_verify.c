@@ -150,6 +150,12 @@ print_report(const struct mv_verify_report *rep, const char *model, int quiet)
 	if (fmt)
 		printf("  format:    %s, as written by %s\n", fmt, prod ? prod : "an unknown tool");
 	printf("  method:    %s\n", mv_sig_method_name(mv_verify_report_method(rep)));
+	if (mv_verify_report_notes(rep) & MV_VERIFY_NOTE_CERT_NO_EKU)
+		printf("  note:      the signing certificate has no extended key usage "
+		    "(signature.cert.eku.missing)\n");
+	if (mv_verify_report_notes(rep) & MV_VERIFY_NOTE_CERT_CA)
+		printf("  note:      the signing certificate is a CA certificate "
+		    "(signature.cert.leaf.ca)\n");
 	if (fmt)
 		printf("  resources: %zu signed\n", mv_verify_report_resources(rep));
 }

@@ -153,6 +153,12 @@ mv_verify_report_resources(const struct mv_verify_report *r)
 	return r->nresources;
 }
 
+unsigned
+mv_verify_report_notes(const struct mv_verify_report *r)
+{
+	return r->notes;
+}
+
 size_t
 mv_verify_report_diff_count(const struct mv_verify_report *r)
 {
@@ -228,6 +234,16 @@ mv_verify_report_findings(const struct mv_verify_report *r, struct mv_result *re
 
 	if (in == NULL)
 		return MV_ERR_USAGE;
+	if (r->notes & MV_VERIFY_NOTE_CERT_NO_EKU)
+		st = mv_findings_add(fl, MV_R_SIGNATURE_CERT_EKU_MISSING, sig, -1, "the signing "
+		    "certificate has no extended key usage extension (accepted on its key usage, as "
+		    "model_signing accepts it): %s", r->signer ? r->signer : "certificate");
+	if (st == MV_OK && (r->notes & MV_VERIFY_NOTE_CERT_CA))
+		st = mv_findings_add(fl, MV_R_SIGNATURE_CERT_LEAF_CA, sig, -1, "the signing "
+		    "certificate is a CA certificate (basicConstraints CA:TRUE; accepted, as "
+		    "model_signing accepts it): %s", r->signer ? r->signer : "certificate");
+	if (st != MV_OK)
+		return st;
 	switch (r->status) {
 	case MV_VERIFY_NO_SIGNATURE:
 		return mv_findings_add(fl, MV_R_SIGNATURE_MISSING, in, -1, "no signature found%s%s",

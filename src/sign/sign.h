@@ -346,6 +346,9 @@ mv_status mv_x509_verify(struct mv_ctx *ctx, struct stack_st_X509 *chain,
  * time). */
 mv_status mv_x509_verify_time(struct mv_ctx *ctx, struct stack_st_X509 *chain,
     struct stack_st_X509 *roots, time_t t);
+/* What an accepted signing certificate has that a signing leaf should not: MV_VERIFY_NOTE_*
+ * bits (no extended key usage; basicConstraints CA:TRUE). */
+unsigned mv_x509_leaf_notes(struct x509_st *leaf);
 /* "subject ...; issuer ..." of a certificate (RFC 2253 forms); new string. */
 char *mv_x509_describe(struct x509_st *cert);
 void mv_x509_free_all(struct stack_st_X509 *s);
@@ -482,6 +485,7 @@ struct mv_verify_report {
 	enum mv_model_kind kind;        /* how names map to displayed paths */
 	char *top;                      /* archives: the top folder names were taken below */
 	size_t nresources;
+	unsigned notes;                 /* MV_VERIFY_NOTE_* about the signing certificate */
 	struct mv_sig_diff *diff;
 	size_t ndiff, cap;
 };

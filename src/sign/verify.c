@@ -271,6 +271,8 @@ check_cert(struct mv_ctx *ctx, const struct mv_verify_opts *o, const struct trus
 		st = mv_report_diff(rep, MV_DIFF_UNTRUSTED, "", "%s", mv_ctx_error(ctx));
 		goto done;
 	}
+	/* Accepted as model_signing accepts it, and said, so a policy can refuse it. */
+	rep->notes = mv_x509_leaf_notes(sk_X509_value(chain, 0));
 	if (!check_sig(leafkey, mdname, b, &compat))
 		st = mv_report_diff(rep, MV_DIFF_BAD_SIGNATURE, "", "the envelope's signature does "
 		    "not verify with the signing certificate's key");

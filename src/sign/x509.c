@@ -240,6 +240,19 @@ mv_x509_check_usage(struct mv_ctx *ctx, X509 *leaf, enum mv_x509_usage usage)
 	    "allow digitalSignature and its extended key usage does not include codeSigning");
 }
 
+unsigned
+mv_x509_leaf_notes(X509 *leaf)
+{
+	uint32_t flags = X509_get_extension_flags(leaf);
+	unsigned notes = 0;
+
+	if (!(flags & EXFLAG_XKUSAGE))
+		notes |= MV_VERIFY_NOTE_CERT_NO_EKU;
+	if (flags & EXFLAG_CA)
+		notes |= MV_VERIFY_NOTE_CERT_CA;
+	return notes;
+}
+
 static mv_status
 verify_at(struct mv_ctx *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *roots, int set, time_t t,
     enum mv_x509_usage usage)

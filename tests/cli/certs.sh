@@ -63,6 +63,8 @@ leaf none "basicConstraints=CA:FALSE"
 leaf ke-only "keyUsage=keyEncipherment"
 leaf ke-serverauth "keyUsage=keyEncipherment" "extendedKeyUsage=serverAuth"
 leaf any-eku "keyUsage=keyEncipherment" "extendedKeyUsage=anyExtendedKeyUsage"
+leaf ds-ca "basicConstraints=critical,CA:TRUE" "keyUsage=digitalSignature,keyCertSign" \
+	"extendedKeyUsage=codeSigning"
 
 mkdir model
 printf 'weights' >model/w.bin
@@ -72,6 +74,30 @@ for c in ds-serverauth ds-only codesign-only ke-codesign; do
 	expect 0 "verify $c" "$mavis" verify --no-progress --cert-chain ca.pem model
 done
 cp model/model.sig good.sig
+# Accepted as model_signing accepts them, but noted: a leaf without extended key usage, a
+# leaf with CA:TRUE; a scan has them as info findings, which a policy can make fail.
+printf 'severity signature.cert.* high\n' >strict.policy
+for c in ds-only ds-ca; do
+	case $c in
+	ds-only) rule=signature.cert.eku.missing not=signature.cert.leaf.ca ;;
+	*) rule=signature.cert.leaf.ca not=signature.cert.eku.missing ;;
+	esac
+	rm -f model/model.sig
+	expect 0 "sign with $c" "$mavis" sign --no-progress --key leaf.key --cert "$c.pem" model
+	expect 0 "verify accepts $c" "$mavis" verify --no-progress --cert-chain ca.pem model
+	grep_out "verify notes $c" "note: .*($rule)"
+	if grep -q -- "$not" "$work/out"; then ko "verify notes only $rule ($c)"; else
+		ok "verify notes only $rule ($c)"; fi
+	expect 0 "scan accepts $c" "$mavis" scan --no-progress --cert-chain ca.pem model
+	grep_out "scan has $rule" "INFO *$rule"
+	expect 1 "a policy refuses $c" "$mavis" scan --no-progress --policy strict.policy \
+		--cert-chain ca.pem model
+done
+expect 0 "sign with codesign-only" "$mavis" sign --no-progress --key leaf.key \
+	--cert codesign-only.pem model
+expect 0 "scan with codesign-only" "$mavis" scan --no-progress --cert-chain ca.pem model
+if grep -q "signature.cert" "$work/out"; then ko "nothing noted for codesign-only"; else
+	ok "nothing noted for codesign-only"; fi
 for c in none ke-only ke-serverauth any-eku; do
 	rm -f model/model.sig
 	expect 2 "sign refuses $c" "$mavis" sign --no-progress --key leaf.key --cert "$c.pem" model
