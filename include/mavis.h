@@ -688,6 +688,38 @@ MV_EXPORT const struct mv_result *mv_judgement_result(const struct mv_judgement 
 MV_EXPORT const struct mv_rules *mv_judgement_rules(const struct mv_judgement *j);
 MV_EXPORT const struct mv_policy *mv_judgement_policy(const struct mv_judgement *j);
 MV_EXPORT void mv_judgement_free(struct mv_judgement *j);
+/* Options of mv_scan. Start from MV_SCAN_OPTS_INIT, which sets size: the library reads only
+ * the fields of the caller's version of the struct, so a field added later breaks no program
+ * built before it. Everything but size may stay zero. */
+struct mv_scan_opts {
+	size_t size;                    /* sizeof(struct mv_scan_opts), as the caller built it */
+	const char *signature;          /* the one input's signature; NULL: the default place
+	                                 * (mv_signature_check) */
+	/* Trust material for the signatures; when none of public_key, roots and trusted_root is
+	 * given, the policy's ("trust" lines) is used. */
+	const char *public_key;         /* PEM public key */
+	const char *const *roots;       /* PEM files of trusted root CAs */
+	size_t nroots;
+	const char *trusted_root;       /* Sigstore trusted_root.json (keyless, offline), with */
+	const char *identity;           /* the signer's e-mail or URI and */
+	const char *issuer;             /* the OIDC issuer of that identity */
+};
+#define MV_SCAN_OPTS_INIT {.size = sizeof(struct mv_scan_opts)}
+
+/*
+ * What mavis scan does, in one call: check the trust material (a key or root that cannot be
+ * read is an error before any work), walk, hash and analyse every input (mv_run with
+ * MV_RUN_ANALYSE, which stays set on ctx), refuse an input with nothing in it, look for and
+ * check each input's signature (mv_signature_check), and judge it all by pol and the rules it
+ * was made with (mv_judge). *out is the judgement mv_report_write writes; it owns the run's
+ * result (mv_judgement_result), and pol and its rules must outlive it (mv_judgement_free).
+ * Anything short of MV_OK leaves the reason on ctx and *out NULL; a package that fails the
+ * policy is MV_OK with the outcome MV_OUTCOME_FAIL.
+ */
+MV_EXPORT MV_CHECK mv_status mv_scan(struct mv_ctx *ctx, const struct mv_policy *pol,
+    const char *const *inputs, size_t ninputs, const struct mv_scan_opts *opts,
+    struct mv_judgement **out);
+
 /* The statement every report carries with the mapping. */
 #define MV_MAPPING_DISCLAIMER "This is evidence toward the provisions of ETSI TS 104 223 " \
 	"(EN 304 223) and the UK AI Cyber Security Code of Practice for this package only, " \

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cmd_scan.c: mavis scan: walk, hash and analyse a package, check its signature, judge it by
- * a policy, map it onto ETSI TS 104 223, and write the report. */
+/* cmd_scan.c: mavis scan: the options, one call to mv_scan (walk, hash and analyse a package,
+ * check its signature, judge it by a policy, map it onto ETSI TS 104 223), and the report. */
 #include "config.h"
 
 #include <errno.h>
@@ -55,88 +55,6 @@ static const struct option own[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static enum mv_sigstate
-sigstate(enum mv_verify_status s)
-{
-	switch (s) {
-	case MV_VERIFY_VALID: return MV_SIGSTATE_VALID;
-	case MV_VERIFY_FAILED: return MV_SIGSTATE_INVALID;
-	case MV_VERIFY_INCOMPLETE: return MV_SIGSTATE_INCOMPLETE;
-	case MV_VERIFY_NO_SIGNATURE: return MV_SIGSTATE_ABSENT;
-	case MV_VERIFY_UNVERIFIED: return MV_SIGSTATE_UNCHECKED;
-	}
-	return MV_SIGSTATE_INVALID;
-}
-
-/* An input with nothing in it (an empty folder, empty standard input) is an error, not a
- * pass: a registry hook handed an empty or unreadable upload must not accept it. */
-static int
-check_empty(const struct mv_result *res)
-{
-	for (size_t i = 0; i < mv_result_input_count(res); i++) {
-		const char *in = mv_result_input(res, i);
-		size_t items = 0, n = strlen(in);
-		uint64_t bytes = 0;
-		int said = 0;
-
-		for (size_t k = 0; k < mv_result_entry_count(res); k++) {
-			const struct mv_entry *e = mv_result_entry(res, k);
-
-			if (e->type == MV_ENTRY_DIR || strcmp(e->input, in) != 0)
-				continue;
-			items++;
-			if (e->type == MV_ENTRY_FILE)
-				bytes += e->size;
-			if (e->flags & MV_ENTRY_INCOMPLETE)
-				said = 1;
-		}
-		/* Whatever the walk found to say (a folder that could not be listed, a limit
-		 * reached before the first byte) is reported, not taken for emptiness. */
-		for (size_t k = 0; !said && k < mv_result_finding_count(res); k++) {
-			const struct mv_finding *f = mv_result_finding(res, k);
-
-			said = strncmp(f->path, in, n) == 0 &&
-			    strcmp(f->rule, "content.unrecognised") != 0;
-		}
-		if (said)
-			continue;
-		if (mv_result_input_is_stdin(res, i) && bytes == 0)
-			return cli_error("standard input: nothing to scan: no bytes were read");
-		if (items == 0)
-			return cli_error("%s: nothing to scan: the folder holds no file", in);
-	}
-	return 0;
-}
-
-/* Look for each input's signature and verify it when trust material was given; the
- * differences become findings of the run, the conclusions summaries for the judge. */
-static int
-check_signatures(struct mv_ctx *ctx, const struct mv_verify_opts *vo, struct mv_result *res,
-    struct mv_sigsummary *sums, struct mv_verify_report **reps, size_t *nsums)
-{
-	*nsums = 0;
-	for (size_t i = 0; i < mv_result_input_count(res); i++) {
-		struct mv_verify_report *r = NULL;
-		struct mv_sigsummary *s = &sums[*nsums];
-
-		if (mv_signature_check(ctx, vo, res, i, &r) != MV_OK)
-			return cli_error("%s", mv_ctx_error(ctx));
-		if (r == NULL)
-			continue;   /* standard input: no place for a signature */
-		reps[*nsums] = r;
-		s->input = mv_result_input(res, i);
-		s->state = sigstate(mv_verify_report_status(r));
-		s->signature = mv_verify_report_signature(r);
-		s->format = mv_verify_report_format(r);
-		s->method = mv_verify_report_method(r) == MV_SIG_NONE ? NULL :
-		    mv_sig_method_name(mv_verify_report_method(r));
-		s->signer = mv_verify_report_signer(r);
-		s->resources = mv_verify_report_resources(r);
-		(*nsums)++;
-	}
-	return 0;
-}
-
 static void
 usage(FILE *out, const struct mv_ctx *ctx)
 {
@@ -182,16 +100,14 @@ cmd_scan(int argc, char **argv)
 {
 	struct mv_ctx *ctx = mv_ctx_new();
 	struct option *opts = cli_options(own);
-	struct mv_result *res = NULL;
 	struct mv_rules *rules = NULL;
 	struct mv_policy *pol = NULL;
 	struct mv_judgement *j = NULL;
 	struct cli_out out = {0};
 	struct mv_verify_opts vo = {0};
+	struct mv_scan_opts so = MV_SCAN_OPTS_INIT;
 	const char *roots[MAX_ROOTS];
-	struct mv_sigsummary *sums = NULL;
-	struct mv_verify_report **reps = NULL;
-	size_t nsums = 0, ninputs;
+	size_t ninputs;
 	const char *output = NULL, *policy = NULL, *sigdir = NULL, *fail_on = NULL;
 	enum mv_report_format fmt = MV_REPORT_TEXT;
 	enum mv_severity sev = MV_SEV_HIGH;
@@ -279,11 +195,6 @@ cmd_scan(int argc, char **argv)
 	}
 	if (cli_trust_check(&vo, 0) != 0)
 		goto done;
-	if ((sums = calloc(ninputs, sizeof(*sums))) == NULL ||
-	    (reps = calloc(ninputs, sizeof(*reps))) == NULL) {
-		rc = cli_error("out of memory");
-		goto done;
-	}
 	/* The tables and the policy are read before the walk, so a typo in them costs nothing. */
 	if (mv_ctx_set_signatures(ctx, sigdir) != MV_OK || mv_rules_load(ctx, &rules) != MV_OK ||
 	    mv_policy_new(ctx, rules, &pol) != MV_OK ||
@@ -293,55 +204,24 @@ cmd_scan(int argc, char **argv)
 	}
 	if (fail_on)
 		mv_policy_set_fail_on(pol, sev);
-	/* Trust material on the command line replaces the policy's. */
-	if (vo.public_key == NULL && vo.nroots == 0 && vo.trusted_root == NULL) {
-		vo.public_key = mv_policy_trust_key(pol);
-		vo.nroots = mv_policy_trust_roots(pol, &vo.roots);
-		vo.trusted_root = mv_policy_trust_sigstore(pol, &vo.identity, &vo.issuer);
-	}
-	/* A key that cannot be read is an error now, not only once a signature turns up: a
-	 * gate given a wrong path would otherwise pass every unsigned package in silence. */
-	if (vo.public_key) {
-		char ktype[32], hint[65];
-
-		if (mv_key_fingerprint(ctx, vo.public_key, NULL, 0, ktype, hint) != MV_OK) {
-			rc = cli_error("%s", mv_ctx_error(ctx));
-			goto done;
-		}
-	}
-	for (size_t i = 0; i < vo.nroots + (vo.trusted_root != NULL); i++) {
-		const char *f = i < vo.nroots ? vo.roots[i] : vo.trusted_root;
-
-		if (access(f, R_OK) != 0) {
-			rc = cli_error("%s: %s", f, strerror(errno));
-			goto done;
-		}
-	}
-	mv_ctx_set_flags(ctx, flags | MV_RUN_ANALYSE);
+	so.signature = vo.signature;
+	so.public_key = vo.public_key;
+	so.roots = vo.roots;
+	so.nroots = vo.nroots;
+	so.trusted_root = vo.trusted_root;
+	so.identity = vo.identity;
+	so.issuer = vo.issuer;
+	mv_ctx_set_flags(ctx, flags);
 	if (cli_out_open(&out, output) != 0)
 		goto done;
 	cli_progress_attach(ctx, progress);
-	if (mv_run(ctx, (const char *const *)argv + optind, (size_t)(argc - optind), &res) !=
-	    MV_OK) {
+	if (mv_scan(ctx, pol, (const char *const *)argv + optind, ninputs, &so, &j) != MV_OK) {
 		cli_progress_done();
 		rc = cli_error("%s", mv_ctx_error(ctx));
 		cli_out_close(&out, 0);
 		goto done;
 	}
 	cli_progress_done();
-	if (check_empty(res) != 0) {
-		cli_out_close(&out, 0);
-		goto done;
-	}
-	if (check_signatures(ctx, &vo, res, sums, reps, &nsums) != 0) {
-		cli_out_close(&out, 0);
-		goto done;
-	}
-	if (mv_judge(ctx, rules, pol, res, sums, nsums, &j) != MV_OK) {
-		rc = cli_error("%s", mv_ctx_error(ctx));
-		cli_out_close(&out, 0);
-		goto done;
-	}
 	if (fmt == MV_REPORT_TEXT && cli_color(color, out.fp == stdout ? stdout : NULL))
 		rflags |= MV_REPORT_COLOR;
 	if (mv_report_write(ctx, fmt, j, rflags, out.fp) != MV_OK) {
@@ -358,11 +238,6 @@ cmd_scan(int argc, char **argv)
 		rc = EXIT_ERROR;
 done:
 	mv_judgement_free(j);
-	for (size_t i = 0; i < nsums; i++)
-		mv_verify_report_free(reps[i]);
-	free(reps);
-	free(sums);
-	mv_result_free(res);
 	mv_policy_free(pol);
 	mv_rules_free(rules);
 	free(opts);

@@ -297,3 +297,16 @@ mv_pyname_valid(const char *s, size_t n)
 	}
 	return 1;
 }
+
+const char *
+mv_base_name(const char *path)
+{
+	size_t n = strlen(path);
+	const char *p;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (p = path + n; p > path && p[-1] != '/'; p--)
+		;
+	return p;
+}

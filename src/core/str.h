@@ -24,6 +24,8 @@ char *mv_asprintf(const char *fmt, ...) MV_PRINTF(1, 2);
 /* True when s is exactly len lowercase hexadecimal digits (a digest as content-addressed
  * stores name files). */
 int mv_is_lower_hex(const char *s, size_t len);
+/* The last part of a path, trailing slashes ignored (a pointer into path). */
+const char *mv_base_name(const char *path);
 char *mv_vasprintf(const char *fmt, va_list ap) MV_PRINTF(1, 0);
 /* Is s[0..n) a module or attribute path: identifier characters and dots, no empty part? */
 int mv_pyname_valid(const char *s, size_t n);

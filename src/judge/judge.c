@@ -338,5 +338,6 @@ mv_judgement_free(struct mv_judgement *j)
 	free(j->sig);
 	free(j->f);
 	mv_findings_free(&j->own);
+	mv_result_free(j->owned);
 	free(j);
 }

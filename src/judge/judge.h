@@ -73,6 +73,7 @@ struct mv_judgement {
 	const struct mv_rules *rules;
 	const struct mv_policy *pol;
 	const struct mv_result *res;
+	struct mv_result *owned;               /* res, when the judgement keeps it (mv_scan) */
 	struct mv_findings own;                /* the policy's findings */
 	struct mv_judged *f;
 	size_t nf;

@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/codec.h"
 #include "core/cursor.h"
 #include "scan/arrowmeta.h"
 #include "scan/formats.h"
 #include "scan/tail.h"
 #include "scan/thrift.h"
-#include "sign/sign.h"
 
 #define MAGIC "PAR1"
 #define MAGIC_ENCRYPTED "PARE"

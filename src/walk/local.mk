@@ -8,9 +8,9 @@ libmavis_internal_la_SOURCES += \
 	src/walk/hdrguard.c \
 	src/walk/hfcache.c \
 	src/walk/hflocal.c \
+	src/walk/input.c \
 	src/walk/name.c \
 	src/walk/oci.c \
-	src/walk/run.c \
 	src/walk/source.c \
 	src/walk/task.c \
 	src/walk/zipidx.c

@@ -141,9 +141,9 @@ int mv_walk_top(struct mv_task *t, struct mv_blocks *in, const struct mv_rsrc *r
 /* Walk the members of the top-level archive t->item (format t->item->fmt) read from src. */
 void mv_walk_archive(struct mv_task *t, const struct mv_rsrc *src);
 
-/* Walk bytes in memory as one input called name, as mv_run walks a file (fuzzing). */
-mv_status mv_run_memory(struct mv_ctx *ctx, const char *name, const void *p, size_t n,
-    struct mv_result **out);
+/* Add the top-level items of one input (a file, a folder walked in order, standard input
+ * when is_stdin); MV_ERR_NOTFOUND and others with the reason on run->ctx. */
+mv_status mv_walk_input(struct mv_run *run, const char *input, int is_stdin);
 
 /* Directory walk: calls add for each non-directory entry below root, in sorted order. */
 struct mv_dirwalk {

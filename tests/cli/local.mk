@@ -54,3 +54,11 @@ EXTRA_DIST += tests/cli/cli.sh tests/cli/certs.sh tests/cli/prompt.sh
 TESTS += tests/cli/install.sh tests/cli/libapi.sh tests/cli/spdx.sh
 EXTRA_DIST += tests/cli/install.sh tests/cli/libapi.sh tests/cli/spdx.sh tests/cli/scan-folder.c
 ## clicompat: end
+
+# mv_scan() through the public header and the installed library's exports, on fixture
+# packages, against mavis scan -f json of the same packages.
+check_PROGRAMS += tests/cli/scanapi
+TESTS += tests/cli/scanapi
+tests_cli_scanapi_SOURCES = tests/cli/scanapi.c
+tests_cli_scanapi_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_cli_scanapi_LDADD = libmavis.la $(JANSSON_LIBS)

@@ -9,6 +9,7 @@
 
 #include "mavis.h"
 #include "core/str.h"
+#include "run/run.h"
 #include "walk/walk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

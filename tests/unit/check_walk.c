@@ -20,6 +20,7 @@
 #include "core/sniff.h"
 #include "core/str.h"
 #include "walk/name.h"
+#include "run/run.h"
 #include "walk/walk.h"
 #include "fixture.h"
 

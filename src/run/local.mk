@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: Apache-2.0
+# The pipeline: walk -> hash and analyse -> verify -> judge (mv_run, mv_scan).
+libmavis_internal_la_SOURCES += \
+	src/run/run.c \
+	src/run/scan.c
+noinst_HEADERS += src/run/run.h

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* input.c: the walk's side of a run: the inputs turned into top-level items (a file, standard
+ * input or a pipe, every file of a folder, with its expected digest and download records), and
+ * the entry and byte budgets every walker counts against. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/ctx.h"
+#include "core/str.h"
+#include "walk/walk.h"
+
+struct mv_item *
+mv_item_new(const char *input, const char *path, const char *name, const char *fspath)
+{
+	struct mv_item *item = calloc(1, sizeof(*item));
+
+	if (item == NULL)
+		return NULL;
+	item->top.input = input;
+	item->top.path = mv_strdup(path);
+	item->top.name = mv_strdup(name);
+	item->fspath = fspath ? mv_strdup(fspath) : NULL;
+	if (item->top.path == NULL || item->top.name == NULL || (fspath && item->fspath == NULL)) {
+		mv_item_free(item);
+		return NULL;
+	}
+	return item;
+}
+
+void
+mv_item_free(struct mv_item *item)
+{
+	if (item == NULL)
+		return;
+	mv_entry_clear(&item->top);
+	free(item->fspath);
+	mv_expect_free(item->expect);
+	free(item->expect);
+	mv_findings_free(&item->walk);
+	mv_findings_free(&item->raw);
+	mv_findings_free(&item->sub);
+	mv_recs_free(&item->members);
+	free(item);
+}
+
+mv_status
+mv_run_add_item(struct mv_run *run, struct mv_item *item)
+{
+	if (!mv_run_count_entry(run, item->top.path)) {
+		mv_item_free(item);
+		return MV_OK;
+	}
+	if (run->nitems == run->itemcap) {
+		size_t ncap = run->itemcap ? run->itemcap * 2 : 64;
+		struct mv_item **v = realloc(run->items, ncap * sizeof(*v));
+
+		if (v == NULL) {
+			mv_item_free(item);
+			return MV_ERR_NOMEM;
+		}
+		run->items = v;
+		run->itemcap = ncap;
+	}
+	item->run = run;
+	if (item->top.type == MV_ENTRY_FILE)
+		run->bytes_total += item->top.size;
+	run->items[run->nitems++] = item;
+	return MV_OK;
+}
+
+static void
+run_finding(struct mv_run *run, enum mv_rule r, const char *path, const char *msg)
+{
+	pthread_mutex_lock(run->run_lock);
+	mv_findings_add(&run->run_findings, r, path, -1, "%s", msg);
+	pthread_mutex_unlock(run->run_lock);
+}
+
+int
+mv_run_count_entry(struct mv_run *run, const char *path)
+{
+	uint64_t n = atomic_fetch_add(&run->entries, 1) + 1;
+
+	if (n <= run->limit[MV_LIMIT_ENTRIES])
+		return 1;
+	if (atomic_exchange(&run->entries_flagged, 1) == 0) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "more than %llu entries (--max-entries); the rest is not "
+		    "examined", (unsigned long long)run->limit[MV_LIMIT_ENTRIES]);
+		run_finding(run, MV_R_LIMIT_ENTRIES_EXCEEDED, path, msg);
+	}
+	/* No new entries from here on; those counted already are still read to the end. */
+	return 0;
+}
+
+int
+mv_run_count_bytes(struct mv_run *run, uint64_t n, const char *path)
+{
+	uint64_t total = atomic_fetch_add(&run->bytes_out, n) + n;
+
+	if (total <= run->limit[MV_LIMIT_BYTES])
+		return 1;
+	if (atomic_exchange(&run->bytes_flagged, 1) == 0) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "streams and archives gave more than %llu bytes "
+		    "(--max-bytes); the rest is not examined",
+		    (unsigned long long)run->limit[MV_LIMIT_BYTES]);
+		run_finding(run, MV_R_LIMIT_BYTES_EXCEEDED, path, msg);
+	}
+	atomic_store(&run->stop, 1);
+	return 0;
+}
+
+/* A folder: walked in order. A Hugging Face cache snapshot, or a folder in one, is a tree of
+ * symlinks into <repo>/blobs: links are followed within the repository folder, and a whole
+ * snapshot gets the repository's own checks. A folder hf download --local-dir wrote has its
+ * files checked against their download records. */
+static mv_status
+add_dir(struct mv_run *run, const char *input)
+{
+	struct mv_dirwalk w = {.run = run, .input = input, .root = input};
+	struct mv_hfloc loc;
+	size_t first = run->nitems;
+	int hf = 0;
+	mv_status rc;
+
+	memset(&loc, 0, sizeof(loc));
+	if ((w.root_real = realpath(input, NULL)) == NULL)
+		return mv_ctx_fail(run->ctx, MV_ERR_IO, "%s: %s", input, strerror(errno));
+	if ((hf = mv_hf_locate(w.root_real, &loc)) < 0) {
+		rc = MV_ERR_NOMEM;
+		goto done;
+	}
+	if (hf) {
+		w.link_root = mv_strdup(loc.repo_dir);
+		w.blobs_real = mv_path_join(loc.repo_dir, "blobs");
+		if (w.blobs_real == NULL) {
+			rc = MV_ERR_NOMEM;
+			goto done;
+		}
+	} else {
+		w.link_root = mv_strdup(w.root_real);
+	}
+	w.follow = (run->flags & MV_RUN_FOLLOW_SYMLINKS) || hf;
+	if (w.link_root == NULL) {
+		rc = MV_ERR_NOMEM;
+		goto done;
+	}
+	if (!hf && (rc = mv_hflocal_load(w.root_real, input, &w.hflocal)) != MV_OK)
+		goto done;
+	rc = mv_dir_walk(&w);
+	if (rc == MV_OK)
+		rc = mv_oci_check(run, input, first);
+	if (rc == MV_OK && hf && loc.sub[0] == '\0')
+		rc = mv_hf_repo_check(run, &loc, input, first, &run->run_findings);
+	if (w.hflocal) {
+		mv_status r2 = mv_hflocal_finish(w.hflocal, &run->run_findings);
+
+		if (rc == MV_OK)
+			rc = r2;
+	}
+done:
+	mv_hf_loc_free(&loc);
+	free(w.root_real);
+	free(w.link_root);
+	free(w.blobs_real);
+	if (rc != MV_OK)
+		return mv_ctx_fail(run->ctx, rc, "%s: %s", input, mv_strerror(rc));
+	return MV_OK;
+}
+
+mv_status
+mv_walk_input(struct mv_run *run, const char *input, int is_stdin)
+{
+	struct stat st;
+	struct mv_item *item;
+
+	/* Standard input is "-", or the name mv_ctx_set_stdin_name gave it. */
+	if (is_stdin) {
+		if ((item = mv_item_new(input, input, mv_base_name(input), NULL)) == NULL)
+			return MV_ERR_NOMEM;
+		item->top.type = MV_ENTRY_FILE;
+		item->stream = 1;
+		return mv_run_add_item(run, item);
+	}
+	if (stat(input, &st) != 0)
+		return mv_ctx_fail(run->ctx, errno == ENOENT ? MV_ERR_NOTFOUND : MV_ERR_IO, "%s: %s",
+		    input, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return add_dir(run, input);
+	if ((item = mv_item_new(input, input, mv_base_name(input), input)) == NULL)
+		return MV_ERR_NOMEM;
+	item->top.type = MV_ENTRY_FILE;
+	if (S_ISREG(st.st_mode)) {
+		char *real = realpath(input, NULL);
+		struct mv_expect e = {0};
+		int r = 0;
+
+		item->top.size = (uint64_t)st.st_size;
+		/* The input itself was named by the user, so a symlink to it is followed; a blob
+		 * it leads to (a file of a cache snapshot) is checked against its name. */
+		if (real) {
+			free(item->fspath);
+			item->fspath = real;
+			r = mv_expect_from_blob(real, &e);
+		}
+		if (r > 0 && (item->expect = malloc(sizeof(*item->expect))) != NULL)
+			*item->expect = e;
+		else if (r > 0)
+			mv_expect_free(&e);
+		if (r >= 0 && real && mv_hf_file_check(item, input, real) != MV_OK)
+			r = -1;
+		if (r < 0 || (r > 0 && item->expect == NULL)) {
+			mv_item_free(item);
+			return MV_ERR_NOMEM;
+		}
+	} else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+		/* Process substitution and devices: read as a stream. */
+		item->stream = 1;
+	} else {
+		mv_item_free(item);
+		return mv_ctx_fail(run->ctx, MV_ERR_UNSUPPORTED, "%s: not a file or folder", input);
+	}
+	return mv_run_add_item(run, item);
+}
