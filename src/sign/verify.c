@@ -755,7 +755,10 @@ mv_status
 mv_verify(struct mv_ctx *ctx, const struct mv_verify_opts *o, const char *model,
     struct mv_verify_report **out)
 {
-	return verdict(ctx, verify_impl(ctx, o, model, NULL, 0, 0, out), model, *out);
+	/* The report is read after it is made: an argument list has no order. */
+	mv_status st = verify_impl(ctx, o, model, NULL, 0, 0, out);
+
+	return verdict(ctx, st, model, *out);
 }
 
 mv_status
@@ -763,11 +766,13 @@ mv_verify_result(struct mv_ctx *ctx, const struct mv_verify_opts *o,
     const struct mv_result *res, size_t input, struct mv_verify_report **out)
 {
 	const char *in = mv_result_input(res, input);
+	mv_status st;
 
 	*out = NULL;
 	if (in == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "no input %zu in the run", input);
-	return verdict(ctx, verify_impl(ctx, o, in, res, input, 0, out), in, *out);
+	st = verify_impl(ctx, o, in, res, input, 0, out);
+	return verdict(ctx, st, in, *out);
 }
 
 mv_status
