@@ -43,8 +43,8 @@ mv_b64_encode(const void *p, size_t n)
 }
 
 /* Both alphabets: DSSE verifiers must accept URL-safe base64 as well. */
-static int
-val(unsigned char c)
+int
+mv_b64_value(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -79,7 +79,7 @@ mv_b64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen)
 	if ((buf = malloc(n / 4 * 3 + 3)) == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		int v = val((unsigned char)s[i]);
+		int v = mv_b64_value((unsigned char)s[i]);
 
 		if (v < 0) {
 			free(buf);

@@ -6,6 +6,11 @@
 
 #include <stddef.h>
 
+/* The value of one hex digit (either case), or -1. */
+int mv_hex_value(unsigned char c);
+/* The value of one base64 digit of either alphabet (standard or URL-safe), or -1. */
+int mv_b64_value(unsigned char c);
+
 /* Parse lowercase or uppercase hex of exactly len bytes. */
 int mv_hex_decode(const char *hex, unsigned char *out, size_t len);
 

@@ -17,8 +17,8 @@ mv_digest_hex(const struct mv_digest *d, char *out)
 	out[2 * (d->len < MV_DIGEST_MAX ? d->len : MV_DIGEST_MAX)] = '\0';
 }
 
-static int
-hexval(char c)
+int
+mv_hex_value(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -33,9 +33,9 @@ int
 mv_hex_decode(const char *hex, unsigned char *out, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		int hi = hexval(hex[2 * i]), lo;
+		int hi = mv_hex_value((unsigned char)hex[2 * i]), lo;
 
-		if (hi < 0 || (lo = hexval(hex[2 * i + 1])) < 0)
+		if (hi < 0 || (lo = mv_hex_value((unsigned char)hex[2 * i + 1])) < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}

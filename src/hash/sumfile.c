@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "core/codec.h"
 #include "core/buf.h"
 #include "core/ctx.h"
 #include "core/str.h"
@@ -152,17 +153,11 @@ hexval(const char *s, size_t n, unsigned *v)
 {
 	*v = 0;
 	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
+		int d = mv_hex_value((unsigned char)s[i]);
 
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (unsigned)(c - 'A' + 10);
-		else
+		if (d < 0)
 			return -1;
+		*v = *v << 4 | (unsigned)d;
 	}
 	return 0;
 }

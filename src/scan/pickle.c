@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/codec.h"
 #include "core/cursor.h"
 #include "scan/pickle_int.h"
 
@@ -375,34 +376,6 @@ joblib_start(struct mv_pickle *m)
 
 /* ---- pickles nested in strings ---- */
 
-static int
-b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-static int
-hexv(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode base64 or hex text; white space is skipped, anything else ends the data. Returns
  * the bytes written to out (at most cap); acc and bits carry partial groups across calls. */
 static size_t
@@ -416,7 +389,7 @@ decode(int enc, const unsigned char *p, size_t n, unsigned char *out, size_t cap
 
 		if (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t')
 			continue;
-		if ((v = enc == 1 ? b64val(p[i]) : hexv(p[i])) < 0) {
+		if ((v = enc == 1 ? mv_b64_value(p[i]) : mv_hex_value(p[i])) < 0) {
 			*stop = 1;
 			break;
 		}

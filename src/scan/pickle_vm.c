@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/codec.h"
 #include "core/cursor.h"
 #include "scan/pickle_int.h"
 
@@ -429,18 +430,6 @@ parse_dec(const unsigned char *s, size_t n, int64_t *v, int *big)
 	return 0;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static size_t
 put_utf8(unsigned char *o, uint32_t cp)
 {
@@ -489,8 +478,8 @@ unescape_string(const unsigned char *s, size_t n, unsigned char *o)
 		case '\\': case '\'': case '"': o[k++] = s[i]; break;
 		case '\n': break;
 		case 'x':
-			if (i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-				o[k++] = (unsigned char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			if (i + 2 < n && mv_hex_value(s[i + 1]) >= 0 && mv_hex_value(s[i + 2]) >= 0) {
+				o[k++] = (unsigned char)(mv_hex_value(s[i + 1]) * 16 + mv_hex_value(s[i + 2]));
 				i += 2;
 			} else {
 				o[k++] = '\\';
@@ -533,8 +522,8 @@ unescape_unicode(const unsigned char *s, size_t n, unsigned char *o, size_t cap)
 		if (digits && i + 1 + digits < n) {
 			size_t j;
 
-			for (j = 0; j < digits && hexval(s[i + 2 + j]) >= 0; j++)
-				cp = cp * 16 + (uint32_t)hexval(s[i + 2 + j]);
+			for (j = 0; j < digits && mv_hex_value(s[i + 2 + j]) >= 0; j++)
+				cp = cp * 16 + (uint32_t)mv_hex_value(s[i + 2 + j]);
 			if (j == digits && cp <= 0x10ffff) {
 				k += put_utf8(o + k, cp);
 				i += 1 + digits;

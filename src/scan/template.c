@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "core/codec.h"
 #include "core/buf.h"
 #include "core/jsonutil.h"
 #include "core/sha256.h"
@@ -69,16 +70,6 @@ find_dunder(const unsigned char *s, size_t n)
 	return NULL;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 static mv_status
 put_utf8(struct mv_buf *b, uint32_t cp)
 {
@@ -136,8 +127,8 @@ decode_literal(const unsigned char *s, size_t n, struct mv_buf *b, int *escaped)
 				st = mv_buf_addc(b, c);
 			continue;
 		}
-		for (digits = 0; digits < want && i < n && hexval(s[i]) >= 0; digits++)
-			cp = cp * 16 + (uint32_t)hexval(s[i++]);
+		for (digits = 0; digits < want && i < n && mv_hex_value(s[i]) >= 0; digits++)
+			cp = cp * 16 + (uint32_t)mv_hex_value(s[i++]);
 		if (cp < 0x80 && cp >= 0x20)
 			*escaped = 1;
 		st = put_utf8(b, cp);
