@@ -6,6 +6,7 @@ libmavis_internal_la_SOURCES += \
 	src/core/file.c \
 	src/core/finding.c \
 	src/core/format.c \
+	src/core/hdrguard.c \
 	src/core/hex.c \
 	src/core/jsonutil.c \
 	src/core/pool.c \
@@ -23,6 +24,7 @@ noinst_HEADERS += \
 	src/core/cursor.h \
 	src/core/file.h \
 	src/core/finding.h \
+	src/core/hdrguard.h \
 	src/core/format.h \
 	src/core/jsonutil.h \
 	src/core/pool.h \

@@ -16,7 +16,7 @@
 #include "core/ctx.h"
 #include "core/str.h"
 #include "sign/sign.h"
-#include "walk/hdrguard.h"
+#include "core/hdrguard.h"
 
 char *
 mv_sig_default_for(const char *model, int is_dir)

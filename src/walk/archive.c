@@ -16,7 +16,7 @@
 
 #include "core/ctx.h"
 #include "core/str.h"
-#include "walk/hdrguard.h"
+#include "core/hdrguard.h"
 #include "walk/name.h"
 #include "walk/walk.h"
 #include "walk/zipidx.h"

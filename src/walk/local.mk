@@ -5,7 +5,6 @@ libmavis_internal_la_SOURCES += \
 	src/walk/dir.c \
 	src/walk/expect.c \
 	src/walk/feed.c \
-	src/walk/hdrguard.c \
 	src/walk/hfcache.c \
 	src/walk/hflocal.c \
 	src/walk/input.c \
@@ -16,7 +15,6 @@ libmavis_internal_la_SOURCES += \
 	src/walk/zipidx.c
 noinst_HEADERS += \
 	src/walk/ahead.h \
-	src/walk/hdrguard.h \
 	src/walk/hf.h \
 	src/walk/name.h \
 	src/walk/source.h \

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "walk/hdrguard.h"
+#include "core/hdrguard.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -288,7 +288,7 @@ tests_fuzz_lf_keyless_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_keyless_LDADD = $(FUZZ_LIBS)
 endif
 
-# The cpio and ar header guard (walk/hdrguard.c): the same verdict whatever the blocks; seeds:
+# The cpio and ar header guard (core/hdrguard.c): the same verdict whatever the blocks; seeds:
 # testdata/hdrguard/gen-seeds.py.
 check_PROGRAMS += tests/fuzz/fuzz_hdrguard
 TESTS += tests/fuzz/fuzz_hdrguard

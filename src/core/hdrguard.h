@@ -2,8 +2,8 @@
 /* hdrguard.h: the header fields of cpio and ar archives that make libarchive reserve as much
  * memory as they declare (a member name, a symbolic link's target, an ar name table), checked
  * in the bytes of an archive before libarchive is handed them. */
-#ifndef MV_WALK_HDRGUARD_H
-#define MV_WALK_HDRGUARD_H
+#ifndef MV_CORE_HDRGUARD_H
+#define MV_CORE_HDRGUARD_H
 
 #include <stddef.h>
 #include <stdint.h>

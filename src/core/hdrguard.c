@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "walk/hdrguard.h"
+#include "core/hdrguard.h"
 
 enum {
 	M_UNKNOWN = 0,
