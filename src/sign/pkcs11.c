@@ -130,7 +130,9 @@ module_load(struct mv_ctx *ctx, const struct mv_p11_uri *u, const struct mv_pkcs
 		    "FILE or module-path in the URI");
 	snprintf(p->label, sizeof(p->label), "?");
 	/* RTLD_LOCAL: the module's own symbols stay out of the way of OpenSSL's. */
-	if ((p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL)
+	/* RTLD_NODELETE: a module that registered handlers or left threads behind must not be
+	 * unmapped under them, and its own leaks stay attributable to it. */
+	if ((p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)) == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_IO, "%s: cannot load the PKCS#11 module: %s", path,
 		    dlerror());
 	*(void **)(&get) = dlsym(p->dl, "C_GetFunctionList");

@@ -68,8 +68,9 @@ fi
 [ "$(pkg-config --modversion mavis)" = "$("$mavis" --version | sed -n '1s/^mavis //p')" ] &&
 	ok "mavis.pc has the version" || ko "mavis.pc version differs"
 # shellcheck disable=SC2086
-if "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$work/scan-folder" \
-    "$top_srcdir/tests/cli/scan-folder.c" $flags 2>"$work/err"; then
+# A sanitizer build's library needs its runtime in the program too (MV_SAN_* from make).
+if "${CC:-cc}" -std=c11 -Wall -Wextra -Werror ${MV_SAN_CFLAGS:-} -o "$work/scan-folder" \
+    "$top_srcdir/tests/cli/scan-folder.c" $flags ${MV_SAN_LDFLAGS:-} 2>"$work/err"; then
 	ok "a program built with pkg-config"
 else
 	ko "building scan-folder.c"
