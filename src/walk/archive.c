@@ -528,6 +528,11 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 				    mv_sniff_zip_tail(tail, n);
 			}
 			free(tail);
+		} else {
+			/* A zip appended is not ruled out. */
+			rec->flags |= MV_ENTRY_INCOMPLETE;
+			mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, path, -1,
+			    "out of memory: the end of the file was not read for a zip");
 		}
 		if (zip) {
 			walk = MV_FMT_ZIP;
@@ -1196,7 +1201,7 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 	/* Set up even when the caller's set is used, so that no path reads it unset. */
 	mv_names_init(&own);
 	names = in->names ? in->names : &own;
-	if (a == NULL || ae == NULL) {
+	if (a == NULL || ae == NULL || (in->zidx && seen == NULL)) {
 		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, apath, -1,
 		    "cannot set up a %s reader", mv_format_name(fmt));
 		goto done;

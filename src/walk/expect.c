@@ -177,8 +177,12 @@ mv_tee_new(struct mv_task *t, struct mv_blocks *in, struct mv_tee **out)
 	const struct mv_expect *e = t->item->expect;
 
 	*out = NULL;
-	if (tee == NULL)
+	if (tee == NULL) {
+		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, t->item->top.path, -1,
+		    "out of memory: neither a Git LFS pointer nor the digest a name or "
+		    "download record promises is checked");
 		return in;
+	}
 	tee->b.next = tee_next;
 	tee->b.arg = tee;
 	tee->in = in;

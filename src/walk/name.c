@@ -290,8 +290,24 @@ check_parents(struct mv_names *nm, struct mv_findings *fl, const char *path, con
 	return st;
 }
 
+static mv_status names_check(struct mv_names *nm, struct mv_findings *fl, const char *path,
+    const char *name, size_t len, enum mv_entry_type type, const char *link, size_t max_name);
+
 mv_status
 mv_names_check(struct mv_names *nm, struct mv_findings *fl, const char *path, const char *name,
+    size_t len, enum mv_entry_type type, const char *link, size_t max_name)
+{
+	mv_status st = names_check(nm, fl, path, name, len, type, link, max_name);
+
+	/* A duplicate or a write through a link cannot be ruled out: the walk is incomplete. */
+	if (st == MV_ERR_NOMEM)
+		mv_findings_add(fl, MV_R_ANALYSIS_INCOMPLETE, path, -1, "out of memory: the "
+		    "member's name was not compared with the others'");
+	return st;
+}
+
+static mv_status
+names_check(struct mv_names *nm, struct mv_findings *fl, const char *path, const char *name,
     size_t len, enum mv_entry_type type, const char *link, size_t max_name)
 {
 	mv_status st = MV_OK;

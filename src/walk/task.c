@@ -25,8 +25,24 @@ struct fdblocks {
 	int count_done;                 /* add to the run's progress counter */
 	struct mv_ahead *ahead;         /* or a thread reads ahead */
 	int64_t whole;                  /* a size fstat gave that one read takes, else -1 */
+	int64_t size;                   /* a regular file's size from fstat, else -1 */
+	uint64_t got;                   /* bytes read so far */
 	int at_end;
 };
+
+/* The end of a regular file: where fstat said it is, or the file changed under the read
+ * (cut short, or grown) and what was read is not the file that was asked about. */
+static int
+fd_end(struct fdblocks *f)
+{
+	if (f->size >= 0 && f->got != (uint64_t)f->size) {
+		snprintf(f->b.err, sizeof(f->b.err), "the file changed size while it was read "
+		    "(%llu bytes read, %lld expected)", (unsigned long long)f->got,
+		    (long long)f->size);
+		return -1;
+	}
+	return 0;
+}
 
 static int
 fd_next(void *arg, const unsigned char **p, size_t *n)
@@ -41,10 +57,12 @@ fd_next(void *arg, const unsigned char **p, size_t *n)
 			snprintf(f->b.err, sizeof(f->b.err), "%s", strerror(e));
 		if (rc > 0 && f->count_done)
 			atomic_fetch_add(&f->run->bytes_done, (uint64_t)*n);
-		return rc;
+		if (rc > 0)
+			f->got += *n;
+		return rc == 0 ? fd_end(f) : rc;
 	}
 	if (f->at_end)
-		return 0;
+		return fd_end(f);
 	do
 		r = read(f->fd, f->buf, MV_READ_BUF);
 	while (r < 0 && errno == EINTR);
@@ -53,7 +71,7 @@ fd_next(void *arg, const unsigned char **p, size_t *n)
 		return -1;
 	}
 	if (r == 0)
-		return 0;
+		return fd_end(f);
 	/* A pipe or a device can be endless (/dev/zero): what it gives counts against the
 	 * run's byte budget, as decompressed bytes do. */
 	if (f->path && !mv_run_count_bytes(f->run, (uint64_t)r, f->path)) {
@@ -66,6 +84,7 @@ fd_next(void *arg, const unsigned char **p, size_t *n)
 		f->at_end = 1;
 	if (f->count_done)
 		atomic_fetch_add(&f->run->bytes_done, (uint64_t)r);
+	f->got += (uint64_t)r;
 	*p = f->buf;
 	*n = (size_t)r;
 	return 1;
@@ -82,6 +101,7 @@ fdblocks_init(struct fdblocks *f, struct mv_task *t, int fd, int count_done)
 	f->run = t->run;
 	f->count_done = count_done;
 	f->whole = -1;
+	f->size = -1;
 }
 
 /* Files this large are read by a thread of their own one block ahead of the hashing, when
@@ -92,6 +112,8 @@ fdblocks_init(struct fdblocks *f, struct mv_task *t, int fd, int count_done)
 static void
 fdblocks_file(struct fdblocks *f, const struct stat *st)
 {
+	/* Only a regular file has a size to hold its reader to (a FIFO says 0). */
+	f->size = S_ISREG(st->st_mode) ? (int64_t)st->st_size : -1;
 	if (st->st_size < MV_READ_BUF)
 		f->whole = (int64_t)st->st_size;
 	else if (st->st_size >= AHEAD_MIN && f->run->jobs > 1 &&

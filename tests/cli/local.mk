@@ -15,6 +15,9 @@ EXTRA_DIST += tests/cli/hostile.sh
 check_PROGRAMS += tests/cli/peakrss
 TESTS += tests/cli/memory.sh
 EXTRA_DIST += tests/cli/memory.sh
+# Reads that fail: a broken member, a file cut short while it is read.
+TESTS += tests/cli/faults.sh
+EXTRA_DIST += tests/cli/faults.sh
 # Bytes that merely begin like an archive are data; real truncated streams are findings.
 TESTS += tests/cli/weakmagic.sh
 EXTRA_DIST += tests/cli/weakmagic.sh testdata/weakmagic/gen.py

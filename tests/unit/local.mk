@@ -147,3 +147,11 @@ tests_unit_check_hdf5_LDADD = $(UNIT_LIBS)
 # names the generators it cannot compare, and why).
 TESTS += tests/unit/regen.sh
 EXTRA_DIST += tests/unit/regen.sh
+
+# Out of memory at every allocation site of mavis's own code that the walker and the pickle
+# machine reach (testdata/oom/gen.py writes the inputs); skipped under AddressSanitizer.
+check_PROGRAMS += tests/unit/check_oom
+TESTS += tests/unit/check_oom
+tests_unit_check_oom_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_oom_LDADD = libmavis_internal.la
+EXTRA_DIST += testdata/oom/gen.py testdata/oom/pkg.tar.gz testdata/oom/state.pkl
