@@ -19,6 +19,7 @@
 
 #include "mavis.h"
 #include "core/file.h"
+#include "run/run.h"
 #include "walk/walk.h"
 
 #if defined(__SANITIZE_ADDRESS__)
