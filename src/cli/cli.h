@@ -36,6 +36,9 @@ int cli_error(const char *fmt, ...) MV_PRINTF(1, 2);
 void cli_warn(const char *fmt, ...) MV_PRINTF(1, 2);
 /* "Try 'mavis CMD --help'." after a usage error; returns EXIT_ERROR. */
 int cli_try_help(void);
+/* The commands that take one MODEL (sign, verify, digest): 0 when argv[first] is the only
+ * operand, else the error said and its exit status. */
+int cli_one_model(int argc, int first);
 
 /* Build long options: the command's own (ending with a zero entry), then the walk options
  * and one per limit, each also spelled with '_' for '-' (as model_signing takes them).

@@ -93,11 +93,9 @@ cmd_digest(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (optind != argc - 1) {
-		rc = cli_error("%s", optind >= argc ? "no MODEL given (try 'mavis digest --help')" :
-		    "one MODEL at a time");
+	if ((rc = cli_one_model(argc, optind)) != 0)
 		goto done;
-	}
+	rc = EXIT_ERROR;
 	if ((rel = cli_model_rels(argv[optind], ign, nign)) == NULL)
 		goto done;
 	so.ignore = (const char *const *)rel;

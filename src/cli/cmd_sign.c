@@ -201,11 +201,9 @@ cmd_sign(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (optind != argc - 1) {
-		rc = cli_error("%s", optind >= argc ? "no MODEL given (try 'mavis sign --help')" :
-		    "one MODEL at a time");
+	if ((rc = cli_one_model(argc, optind)) != 0)
 		goto done;
-	}
+	rc = EXIT_ERROR;
 	so.chain = chain;
 	so.nchain = nchain;
 	if (check_method(method, &so) != 0)

@@ -236,11 +236,9 @@ cmd_verify(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (optind != argc - 1) {
-		rc = cli_error("%s", optind >= argc ? "no MODEL given (try 'mavis verify --help')" :
-		    "one MODEL at a time");
+	if ((rc = cli_one_model(argc, optind)) != 0)
 		goto done;
-	}
+	rc = EXIT_ERROR;
 	vo.nroots = nroots;
 	if (check_method(method, &vo) != 0 || cli_trust_check(&vo, 1) != 0)
 		goto done;

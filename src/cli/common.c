@@ -47,6 +47,16 @@ cli_try_help(void)
 	return EXIT_ERROR;
 }
 
+int
+cli_one_model(int argc, int first)
+{
+	if (first == argc - 1)
+		return 0;
+	if (first >= argc)
+		return cli_error("no MODEL given (try 'mavis %s --help')", cli_cmd ? cli_cmd : "");
+	return cli_error("one MODEL at a time");
+}
+
 static const struct option walk_opts[] = {
 	{"jobs", required_argument, NULL, OPT_JOBS},
 	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
