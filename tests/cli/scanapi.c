@@ -34,16 +34,22 @@ same_str(const char *pkg, const char *what, const char *lib, json_t *cli)
 }
 
 static void
-same_int(const char *pkg, const char *what, long long lib, json_t *cli)
+same_num(const char *pkg, const char *what, long long lib, long long cli)
 {
 	char a[32], b[32];
 
-	if (json_is_integer(cli) && json_integer_value(cli) == lib)
+	if (cli == lib)
 		return;
 	snprintf(a, sizeof(a), "%lld", lib);
-	snprintf(b, sizeof(b), "%lld", json_is_integer(cli) ? (long long)json_integer_value(cli) :
-	    -1LL);
+	snprintf(b, sizeof(b), "%lld", cli);
 	fail(pkg, what, a, b);
+}
+
+/* A JSON integer; anything else is -1, which no count or offset of the library is. */
+static void
+same_int(const char *pkg, const char *what, long long lib, json_t *cli)
+{
+	same_num(pkg, what, lib, json_is_integer(cli) ? (long long)json_integer_value(cli) : -1LL);
 }
 
 /* The command's report of pkg, parsed. */
@@ -102,11 +108,10 @@ compare(struct mv_ctx *ctx, const struct mv_policy *pol, const char *mavis, cons
 	if (json_is_true(json_object_get(verdict, "incomplete")) !=
 	    (mv_result_incomplete(mv_judgement_result(j)) != 0))
 		fail(pkg, "incomplete", "", "");
-	same_int(pkg, "entries", (long long)mv_result_entry_count(mv_judgement_result(j)),
-	    json_integer((json_int_t)json_array_size(json_object_get(doc, "entries"))));
+	same_num(pkg, "entries", (long long)mv_result_entry_count(mv_judgement_result(j)),
+	    (long long)json_array_size(json_object_get(doc, "entries")));
 	n = mv_judgement_count(j);
-	same_int(pkg, "number of findings", (long long)n,
-	    json_integer((json_int_t)json_array_size(fs)));
+	same_num(pkg, "number of findings", (long long)n, (long long)json_array_size(fs));
 	for (size_t i = 0; i < n && i < json_array_size(fs); i++) {
 		const struct mv_judged *d = mv_judgement_get(j, i);
 		json_t *f = json_array_get(fs, i), *off = json_object_get(f, "offset");
@@ -119,8 +124,8 @@ compare(struct mv_ctx *ctx, const struct mv_policy *pol, const char *mavis, cons
 		same_str(pkg, "path", d->path, json_object_get(f, "path"));
 		same_str(pkg, "evidence", d->evidence, json_object_get(f, "evidence"));
 		same_str(pkg, "suppressed", d->suppressed, json_object_get(f, "suppressed"));
-		same_int(pkg, "offset", d->offset < 0 ? -1 : (long long)d->offset,
-		    off ? off : json_integer(-1));
+		same_num(pkg, "offset", d->offset < 0 ? -1 : (long long)d->offset,
+		    json_is_integer(off) ? (long long)json_integer_value(off) : -1LL);
 	}
 	printf("%s: %s, %zu findings, as mavis scan -f json\n", pkg,
 	    mv_outcome_name(mv_judgement_outcome(j)), n);
