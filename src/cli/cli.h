@@ -32,6 +32,11 @@ extern const char *cli_prog;
 extern const char *cli_cmd;
 
 /* "mavis: CMD: <message>" on stderr; returns EXIT_ERROR. */
+/* The whole command: what main() runs, and the option fuzzer drives in-process. */
+int cli_main(int argc, char **argv);
+/* Before a command parses its options: forget any earlier parse, even one left inside a
+ * group of short options. */
+void cli_getopt_reset(void);
 int cli_error(const char *fmt, ...) MV_PRINTF(1, 2);
 void cli_warn(const char *fmt, ...) MV_PRINTF(1, 2);
 /* "Try 'mavis CMD --help'." after a usage error; returns EXIT_ERROR. */

@@ -66,7 +66,7 @@ cmd_digest(int argc, char **argv)
 		rc = cli_error("out of memory");
 		goto done;
 	}
-	optind = 1;
+	cli_getopt_reset();
 	while ((opt = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
 		int r;
 

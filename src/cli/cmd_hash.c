@@ -258,7 +258,7 @@ cmd_hash(int argc, char **argv)
 		rc = cli_error("out of memory");
 		goto done;
 	}
-	optind = 1;
+	cli_getopt_reset();
 	while ((opt = getopt_long(argc, argv, "a:c:f:o:qh", opts, NULL)) != -1) {
 		int r;
 

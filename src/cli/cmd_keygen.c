@@ -75,7 +75,7 @@ cmd_keygen(int argc, char **argv)
 		rc = cli_error("out of memory");
 		goto done;
 	}
-	optind = 1;
+	cli_getopt_reset();
 	while ((opt = getopt_long(argc, argv, "t:o:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_TYPE:

@@ -26,7 +26,7 @@ run(int argc, char **argv, const char *name, int principles)
 
 	if (ctx == NULL)
 		return cli_error("out of memory");
-	optind = 1;
+	cli_getopt_reset();
 	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':

@@ -118,7 +118,7 @@ cmd_scan(int argc, char **argv)
 		rc = cli_error("out of memory");
 		goto done;
 	}
-	optind = 1;
+	cli_getopt_reset();
 	while ((opt = getopt_long(argc, argv, "f:o:k:qvh", opts, NULL)) != -1) {
 		int r;
 

@@ -154,7 +154,7 @@ cmd_sign(int argc, char **argv)
 	}
 	if (cli_sig_method(&argc, &argv, 1, &method) != 0)
 		goto done;
-	optind = 1;
+	cli_getopt_reset();
 	while ((opt = getopt_long(argc, argv, "k:s:h", opts, NULL)) != -1) {
 		int r;
 

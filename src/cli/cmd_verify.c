@@ -182,7 +182,7 @@ cmd_verify(int argc, char **argv)
 	}
 	if (cli_sig_method(&argc, &argv, 0, &method) != 0)
 		goto done;
-	optind = 1;
+	cli_getopt_reset();
 	while ((opt = getopt_long(argc, argv, "k:s:qh", opts, NULL)) != -1) {
 		int r;
 

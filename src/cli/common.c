@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,20 @@ cli_warn(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void
+cli_getopt_reset(void)
+{
+	/* getopt keeps its place inside a group of short options ("-qv") apart from optind: a
+	 * command that returned in the middle of one would have the next parse read the old
+	 * argv. glibc starts afresh on optind 0, the BSDs on optreset. */
+#if defined(__GLIBC__)
+	optind = 0;
+#else
+	optreset = 1;
+	optind = 1;
+#endif
 }
 
 int

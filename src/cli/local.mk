@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-mavis_SOURCES = \
+# The command line without main(), shared with the option fuzzer (tests/fuzz/fuzz_cli).
+CLI_SOURCES = \
 	src/cli/cmd_digest.c \
 	src/cli/cmd_hash.c \
 	src/cli/cmd_keygen.c \
@@ -10,6 +11,7 @@ mavis_SOURCES = \
 	src/cli/common.c \
 	src/cli/main.c \
 	src/cli/sigopts.c
+mavis_SOURCES = $(CLI_SOURCES) src/cli/mavis.c
 noinst_HEADERS += src/cli/cli.h
 mavis_CFLAGS = $(AM_CFLAGS)
 mavis_LDADD = libmavis.la

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* main.c: the mavis command: global options and dispatch to a subcommand. */
+/* main.c: the mavis command: global options and dispatch to a subcommand (cli_main). */
 #include "config.h"
 
 #include <errno.h>
@@ -90,7 +90,7 @@ find(const char *name, size_t *i)
 }
 
 int
-main(int argc, char **argv)
+cli_main(int argc, char **argv)
 {
 	size_t i;
 

@@ -303,3 +303,22 @@ tests_fuzz_lf_hdrguard_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_hdrguard_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_hdrguard_LDADD = $(FUZZ_LIBS)
 endif
+
+# The command line, in-process (cli_main): the input is the argument list, NUL-separated, run
+# in a scratch folder; seeds: tests/fuzz/seeds-cli.sh.
+check_PROGRAMS += tests/fuzz/fuzz_cli
+TESTS += tests/fuzz/fuzz_cli
+FUZZ_CLI_CPPFLAGS = $(AM_CPPFLAGS) -DMV_FUZZ_SIGNATURES='"$(abs_top_srcdir)/signatures"'
+tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c tests/fuzz/replay.c $(CLI_SOURCES)
+tests_fuzz_fuzz_cli_CPPFLAGS = $(FUZZ_CLI_CPPFLAGS)
+tests_fuzz_fuzz_cli_CFLAGS = $(AM_CFLAGS)
+tests_fuzz_fuzz_cli_LDADD = libmavis.la
+EXTRA_DIST += tests/fuzz/seeds-cli.sh
+if LIBFUZZER
+noinst_PROGRAMS += tests/fuzz/lf_cli
+tests_fuzz_lf_cli_SOURCES = tests/fuzz/fuzz_cli.c $(CLI_SOURCES)
+tests_fuzz_lf_cli_CPPFLAGS = $(FUZZ_CLI_CPPFLAGS)
+tests_fuzz_lf_cli_CFLAGS = $(AM_CFLAGS)
+tests_fuzz_lf_cli_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_cli_LDADD = libmavis.la
+endif
