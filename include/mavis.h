@@ -190,6 +190,12 @@ MV_EXPORT void mv_ctx_set_progress(struct mv_ctx *ctx, mv_progress_fn fn, void *
 MV_EXPORT MV_CHECK mv_status mv_ctx_set_signatures(struct mv_ctx *ctx, const char *dir);
 /* The signatures folder in use; valid until the next mv_ctx_set_signatures or the free. */
 MV_EXPORT const char *mv_ctx_signatures(const struct mv_ctx *ctx);
+/* The detection lists of the signatures folders (pickle, Keras, NeMo and TensorFlow allow and
+ * deny lists) are read once and shared by every run of the process. After a reload, runs
+ * that start read them again from disk; runs in flight keep what they have, which is freed
+ * when the last of them ends. A service calls it when the folder changed (on SIGHUP, say).
+ * rules.tsv and principles.tsv are read by each mv_rules_load and need no reload. */
+MV_EXPORT void mv_signatures_reload(void);
 /* What reports call standard input ("-" among the inputs of mv_run): an upload's name, as
  * a registry hook knows it; NULL for "-". Its members read NAME!/MEMBER. */
 MV_EXPORT MV_CHECK mv_status mv_ctx_set_stdin_name(struct mv_ctx *ctx, const char *name);

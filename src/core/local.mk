@@ -12,6 +12,7 @@ libmavis_internal_la_SOURCES += \
 	src/core/pool.c \
 	src/core/result.c \
 	src/core/sha256.c \
+	src/core/sigcache.c \
 	src/core/sigfile.c \
 	src/core/sniff.c \
 	src/core/strset.c \
@@ -30,6 +31,7 @@ noinst_HEADERS += \
 	src/core/pool.h \
 	src/core/result.h \
 	src/core/sha256.h \
+	src/core/sigcache.h \
 	src/core/sigfile.h \
 	src/core/sniff.h \
 	src/core/str.h \

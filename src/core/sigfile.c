@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* sigfile.c: reading the name lists of the signatures folder, once per process. */
+/* sigfile.c: reading the name lists of the signatures folder, once per process and
+ * generation (core/sigcache.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/sigcache.h"
 #include "core/sigfile.h"
 #include "core/str.h"
 
@@ -17,6 +19,7 @@
 #define MAX_LINE 4096
 
 struct mv_siglist {
+	struct mv_sigcache_node node;   /* first: the node is the list */
 	char *path;
 	char **v;
 	size_t *len;
@@ -146,6 +149,12 @@ done:
 	return st;
 }
 
+static void
+node_free(struct mv_sigcache_node *n)
+{
+	list_free((struct mv_siglist *)(void *)n);
+}
+
 static mv_status
 load(const char *path, struct mv_siglist **out, char *err, size_t errlen)
 {
@@ -197,6 +206,7 @@ mv_siglist_get(const char *dir, const char *name, const struct mv_siglist **out,
 {
 	char *path;
 	struct mv_siglist *l;
+	unsigned long gen;
 	mv_status st = MV_OK;
 
 	*out = NULL;
@@ -210,12 +220,22 @@ mv_siglist_get(const char *dir, const char *name, const struct mv_siglist **out,
 		return MV_ERR_NOMEM;
 	}
 	/* Loading under the lock keeps two threads from reading the same file twice; it happens
-	 * once per list and process. */
+	 * once per list and generation. */
 	pthread_mutex_lock(&cache_lock);
-	for (l = cache; l; l = l->next)
-		if (strcmp(l->path, path) == 0)
+	gen = mv_sigcache_generation();
+	for (struct mv_siglist **pl = &cache; (l = *pl) != NULL; pl = &l->next) {
+		if (strcmp(l->path, path) != 0)
+			continue;
+		if (l->node.generation == gen)
 			break;
+		*pl = l->next;          /* read before a reload: read it again */
+		mv_sigcache_retire(&l->node);
+		l = NULL;
+		break;
+	}
 	if (l == NULL && (st = load(path, &l, err, errlen)) == MV_OK) {
+		l->node.generation = gen;
+		l->node.free = node_free;
 		l->next = cache;
 		cache = l;
 	}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sigfile.h: name lists from the signatures folder (allow and deny lists), read once per
- * process and shared by every thread. */
+ * process and generation (core/sigcache.h) and shared by every thread. */
 #ifndef MV_CORE_SIGFILE_H
 #define MV_CORE_SIGFILE_H
 
@@ -15,9 +15,9 @@
 struct mv_siglist;
 
 /* The list in file name of folder dir (NULL: the default of mv_ctx_signatures), read on the
- * first call and cached for the life of the process; the list is never changed after that,
- * so it may be used from any thread without a lock. On failure err holds a one-line reason
- * naming the file. */
+ * first call and cached until mv_signatures_reload; the list is never changed, so it may be
+ * used from any thread without a lock, and it stays valid until the run that got it ends
+ * (mv_sigcache_leave). On failure err holds a one-line reason naming the file. */
 MV_CHECK mv_status mv_siglist_get(const char *dir, const char *name,
     const struct mv_siglist **out, char *err, size_t errlen);
 size_t mv_siglist_count(const struct mv_siglist *l);

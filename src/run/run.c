@@ -16,6 +16,7 @@
 
 #include "core/ctx.h"
 #include "core/result.h"
+#include "core/sigcache.h"
 #include "core/str.h"
 #include "hash/blake3.h"
 #include "run/run.h"
@@ -495,7 +496,7 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 	struct mv_result *res = NULL;
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	unsigned jobs = ctx->jobs ? ctx->jobs : mv_cpu_count();
-	int nstdin = 0;
+	int nstdin = 0, entered = 0;
 	mv_status st;
 
 	*out = NULL;
@@ -574,6 +575,10 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 	if (run.flags & MV_RUN_ANALYSE) {
 		char err[512];
 
+		/* The lists the analysers get stay valid until this run ends, whatever reloads. */
+		mv_sigcache_enter();
+		entered = 1;
+
 		/* Never analyse without the lists that say what is safe: fail the run instead. */
 		if ((st = mv_analysis_prepare(mv_ctx_signatures(ctx), err, sizeof(err))) != MV_OK) {
 			st = mv_ctx_fail(ctx, st, "cannot read the signatures: %s", err);
@@ -605,6 +610,8 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 	res = NULL;
 done:
 	mv_pool_free(run.pool);
+	if (entered)
+		mv_sigcache_leave();
 	for (size_t i = 0; i < run.nitems; i++)
 		mv_item_free(run.items[i]);
 	free(run.items);

@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/ctx.h"
+#include "core/sigcache.h"
 #include "core/str.h"
 #include "scan/pypolicy.h"
 
@@ -49,6 +50,7 @@ struct listfile {
 };
 
 struct mv_pypolicy {
+	struct mv_sigcache_node node;   /* first: the node is the policy */
 	char *dir;
 	struct listfile file[3];
 	struct table allow, deny, modalias, namealias;
@@ -447,15 +449,22 @@ done:
 	return st;
 }
 
-/* ---- the cache: one policy per folder and process ---- */
+/* ---- the cache: one policy per folder and generation (core/sigcache.h) ---- */
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mv_pypolicy *cache;
+
+static void
+node_free(struct mv_sigcache_node *n)
+{
+	mv_pypolicy_free((struct mv_pypolicy *)(void *)n);
+}
 
 mv_status
 mv_pypolicy_get(const char *dir, const struct mv_pypolicy **out, char *err, size_t errlen)
 {
 	struct mv_pypolicy *p;
+	unsigned long gen;
 	mv_status st = MV_OK;
 
 	*out = NULL;
@@ -463,10 +472,20 @@ mv_pypolicy_get(const char *dir, const struct mv_pypolicy **out, char *err, size
 		dir = mv_sigdir_default();
 	/* Loading under the lock keeps two workers from reading the lists twice. */
 	pthread_mutex_lock(&cache_lock);
-	for (p = cache; p; p = p->next)
-		if (strcmp(p->dir, dir) == 0)
+	gen = mv_sigcache_generation();
+	for (struct mv_pypolicy **pp = &cache; (p = *pp) != NULL; pp = &p->next) {
+		if (strcmp(p->dir, dir) != 0)
+			continue;
+		if (p->node.generation == gen)
 			break;
+		*pp = p->next;          /* read before a reload: read it again */
+		mv_sigcache_retire(&p->node);
+		p = NULL;
+		break;
+	}
 	if (p == NULL && (st = mv_pypolicy_load(dir, &p, err, errlen)) == MV_OK) {
+		p->node.generation = gen;
+		p->node.free = node_free;
 		p->next = cache;
 		cache = p;
 	}

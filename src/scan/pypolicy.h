@@ -34,9 +34,10 @@ struct mv_pyjudgement {
 
 /*
  * The policy of folder dir (NULL: $MAVIS_SIGNATURES, else the installed folder), read and
- * checked on the first call and kept for the life of the process: later calls with the same
- * folder return the same policy, which is never changed and may be used from any thread. On
- * failure err holds one line naming the file (and line) at fault.
+ * checked on the first call and kept until mv_signatures_reload: later calls with the same
+ * folder return the same policy, which is never changed, may be used from any thread, and
+ * stays valid until the run that got it ends (core/sigcache.h). On failure err holds one
+ * line naming the file (and line) at fault.
  */
 MV_CHECK mv_status mv_pypolicy_get(const char *dir, const struct mv_pypolicy **out, char *err,
     size_t errlen);

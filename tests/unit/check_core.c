@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* check_core.c: capped buffers, string helpers (escaping, UTF-8, sizes) and the worker pool. */
+/* check_core.c: capped buffers, string helpers (escaping, UTF-8, sizes), the worker pool and
+ * reloading the signatures lists. */
 #include "config.h"
 
 #include <check.h>
@@ -13,6 +14,8 @@
 #include "core/buf.h"
 #include "core/finding.h"
 #include "core/pool.h"
+#include "core/sigcache.h"
+#include "core/sigfile.h"
 #include "core/str.h"
 
 /* ---- buf ---- */
@@ -355,6 +358,53 @@ START_TEST(test_findings_lost)
 }
 END_TEST
 
+/* ---- sigcache ---- */
+
+static void
+write_list(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_ge(fputs(text, fp), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+/* A list read once stays as read until a reload; after it a run reads the file again, and the
+ * list a run in flight holds stays whole until that run ends. */
+START_TEST(test_siglist_reload)
+{
+	char dir[] = "/tmp/mavis-check-sigcache.XXXXXX", path[64], err[256];
+	const struct mv_siglist *first, *again, *after;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x-deny.txt", dir);
+	write_list(path, "os.system\n");
+	ck_assert_int_eq(mv_siglist_get(dir, "x-deny.txt", &first, err, sizeof(err)), MV_OK);
+	ck_assert(mv_siglist_has(first, "os.system", 9));
+	write_list(path, "posix.system\nnt.system\n");
+	ck_assert_int_eq(mv_siglist_get(dir, "x-deny.txt", &again, err, sizeof(err)), MV_OK);
+	ck_assert_ptr_eq(again, first);
+	ck_assert_uint_eq(mv_siglist_count(again), 1);
+
+	mv_sigcache_enter();            /* a run holding first */
+	mv_signatures_reload();
+	ck_assert_int_eq(mv_siglist_get(dir, "x-deny.txt", &after, err, sizeof(err)), MV_OK);
+	ck_assert_ptr_ne(after, first);
+	ck_assert_uint_eq(mv_siglist_count(after), 2);
+	ck_assert(mv_siglist_has(after, "nt.system", 9));
+	ck_assert(!mv_siglist_has(after, "os.system", 9));
+	/* Still readable (the sanitizer build would catch a freed one). */
+	ck_assert(mv_siglist_has(first, "os.system", 9));
+	mv_sigcache_leave();            /* the last run ends: first is freed */
+
+	ck_assert_int_eq(mv_siglist_get(dir, "x-deny.txt", &again, err, sizeof(err)), MV_OK);
+	ck_assert_ptr_eq(again, after);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -377,6 +427,9 @@ suite(void)
 	tcase_add_loop_test(tc, test_pool_many, 0, sizeof(threads) / sizeof(threads[0]));
 	tcase_add_loop_test(tc, test_pool_nested, 0, sizeof(threads) / sizeof(threads[0]));
 	tcase_add_test(tc, test_pool_tick_and_free);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sigcache");
+	tcase_add_test(tc, test_siglist_reload);
 	suite_add_tcase(s, tc);
 	return s;
 }
