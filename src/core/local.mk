@@ -9,6 +9,7 @@ libmavis_internal_la_SOURCES += \
 	src/core/hdrguard.c \
 	src/core/hex.c \
 	src/core/jsonutil.c \
+	src/core/lafilter.c \
 	src/core/pool.c \
 	src/core/result.c \
 	src/core/sha256.c \
@@ -28,6 +29,7 @@ noinst_HEADERS += \
 	src/core/hdrguard.h \
 	src/core/format.h \
 	src/core/jsonutil.h \
+	src/core/lafilter.h \
 	src/core/pool.h \
 	src/core/result.h \
 	src/core/sha256.h \

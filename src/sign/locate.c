@@ -17,6 +17,7 @@
 #include "core/str.h"
 #include "sign/sign.h"
 #include "core/hdrguard.h"
+#include "core/lafilter.h"
 
 char *
 mv_sig_default_for(const char *model, int is_dir)
@@ -112,8 +113,54 @@ gfile_close(struct archive *a, void *arg)
 	return ARCHIVE_OK;
 }
 
+/* The decompressed bytes of a compressed archive under the archive reader: a first reader
+ * (format raw) undoes the compression, and the guard sees what the second one is handed, as
+ * it does for an archive stored plain. */
+struct gstream {
+	struct archive *outer;
+	uint64_t pos;
+	struct mv_hdrguard guard;
+};
+
+static la_ssize_t
+gstream_read(struct archive *a, void *arg, const void **out)
+{
+	struct gstream *s = arg;
+	const void *p;
+	size_t n;
+	la_int64_t off;
+	int r = archive_read_data_block(s->outer, &p, &n, &off);
+
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r != ARCHIVE_OK) {
+		archive_set_error(a, EIO, "%s", archive_error_string(s->outer) ?
+		    archive_error_string(s->outer) : "read error");
+		return -1;
+	}
+	if (mv_hdrguard_block(&s->guard, s->pos, p, n) != 0) {
+		archive_set_error(a, EFBIG, "%s", s->guard.why);
+		return -1;
+	}
+	s->pos += (uint64_t)n;
+	*out = p;
+	return (la_ssize_t)n;
+}
+
+static int
+gstream_close(struct archive *a, void *arg)
+{
+	struct gstream *s = arg;
+
+	(void)a;
+	archive_read_free(s->outer);
+	free(s);
+	return ARCHIVE_OK;
+}
+
+/* path under a new reader with the given formats; raw: the compressions, format raw only. */
 static struct archive *
-open_archive(const char *path)
+open_file(const char *path, int raw)
 {
 	struct archive *a = archive_read_new();
 	struct gfile *f = malloc(sizeof(*f));
@@ -125,7 +172,7 @@ open_archive(const char *path)
 		return NULL;
 	}
 	f->pos = 0;
-	mv_hdrguard_init(&f->guard, MV_HDRGUARD_AUTO);
+	mv_hdrguard_init(&f->guard, raw ? MV_HDRGUARD_NONE : MV_HDRGUARD_AUTO);
 	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0 ||
 	    fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		if (f->fd >= 0)
@@ -135,12 +182,46 @@ open_archive(const char *path)
 		return NULL;
 	}
 	f->size = (uint64_t)st.st_size;
-	/* No raw format: a compressed single file (model.pkl.gz) is not an archive here. */
-	archive_read_support_filter_all(a);
-	archive_read_support_format_all(a);
-	archive_read_set_seek_callback(a, gfile_seek);
+	if (raw) {
+		mv_lafilter_enable(a);
+		archive_read_support_format_raw(a);
+	} else {
+		archive_read_support_format_all(a);
+		archive_read_set_seek_callback(a, gfile_seek);
+	}
 	/* libarchive calls gfile_close (which frees f) whether or not the open succeeds. */
 	if (archive_read_open2(a, f, NULL, gfile_read, gfile_skip, gfile_close) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* An archive model, compressed or not. A compressed single file (model.pkl.gz) is not an
+ * archive here: the inner reader has no raw format. */
+static struct archive *
+open_archive(const char *path)
+{
+	struct archive *outer = open_file(path, 1), *a;
+	struct archive_entry *ae;
+	struct gstream *s;
+
+	if (outer == NULL || archive_read_next_header(outer, &ae) != ARCHIVE_OK ||
+	    archive_filter_count(outer) < 2) {
+		/* Stored plain (the only filter is "none"): read it directly, seekable. */
+		archive_read_free(outer);
+		return open_file(path, 0);
+	}
+	if ((a = archive_read_new()) == NULL || (s = calloc(1, sizeof(*s))) == NULL) {
+		archive_read_free(a);
+		archive_read_free(outer);
+		return NULL;
+	}
+	s->outer = outer;
+	mv_hdrguard_init(&s->guard, MV_HDRGUARD_AUTO);
+	archive_read_support_format_all(a);
+	/* libarchive calls gstream_close (which frees outer) whether or not the open succeeds. */
+	if (archive_read_open(a, s, NULL, gstream_read, gstream_close) != ARCHIVE_OK) {
 		archive_read_free(a);
 		return NULL;
 	}

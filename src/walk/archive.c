@@ -17,6 +17,7 @@
 #include "core/ctx.h"
 #include "core/str.h"
 #include "core/hdrguard.h"
+#include "core/lafilter.h"
 #include "walk/name.h"
 #include "walk/walk.h"
 #include "walk/zipidx.h"
@@ -709,14 +710,7 @@ archive_new(enum mv_format fmt)
 	default:
 		if (!is_stream(fmt))
 			break;
-		archive_read_support_filter_gzip(a);
-		archive_read_support_filter_bzip2(a);
-		archive_read_support_filter_xz(a);
-		archive_read_support_filter_lzma(a);
-		archive_read_support_filter_lzip(a);
-		archive_read_support_filter_zstd(a);
-		archive_read_support_filter_lz4(a);
-		archive_read_support_filter_compress(a);
+		mv_lafilter_enable(a);
 		/* An empty stream is one empty member, not an unreadable one. */
 		if ((r = archive_read_support_format_raw(a)) == ARCHIVE_OK)
 			r = archive_read_support_format_empty(a);
