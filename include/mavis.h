@@ -336,6 +336,8 @@ struct mv_pkcs11_opts {
 };
 
 struct mv_sign_opts {
+	size_t size;                    /* sizeof(struct mv_sign_opts), as the caller built it:
+	                                 * start from MV_SIGN_OPTS_INIT (see mv_scan_opts) */
 	const char *key;                /* PEM private key (PKCS#8, optionally encrypted), or a
 	                                 * PKCS#11 URI ("pkcs11:token=...;object=...") */
 	struct mv_pkcs11_opts pkcs11;   /* for a PKCS#11 key */
@@ -369,8 +371,11 @@ struct mv_sign_opts {
 	int staging;                    /* keyless without signing_config: Sigstore's staging
 	                                 * instance */
 };
+#define MV_SIGN_OPTS_INIT {.size = sizeof(struct mv_sign_opts)}
 
 struct mv_verify_opts {
+	size_t size;                    /* sizeof(struct mv_verify_opts), as the caller built it:
+	                                 * start from MV_VERIFY_OPTS_INIT (see mv_scan_opts) */
 	const char *signature;          /* NULL: model.sig in a folder, the member model.sig of an
 	                                 * archive, else MODEL.sig beside a file or archive */
 	const char *public_key;         /* PEM public key: key method */
@@ -387,6 +392,7 @@ struct mv_verify_opts {
 	const char *identity;           /* keyless: the certificate's e-mail or URI SAN (needed) */
 	const char *issuer;             /* keyless: the OIDC issuer it records (needed) */
 };
+#define MV_VERIFY_OPTS_INIT {.size = sizeof(struct mv_verify_opts)}
 
 enum mv_verify_status {
 	MV_VERIFY_VALID = 0,            /* the signature verifies and every file matches it */

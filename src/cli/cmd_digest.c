@@ -62,6 +62,7 @@ cmd_digest(int argc, char **argv)
 	int progress = 1, opt, rc = EXIT_ERROR;
 
 	memset(&so, 0, sizeof(so));
+	so.size = sizeof(so);
 	if (ctx == NULL || opts == NULL) {
 		rc = cli_error("out of memory");
 		goto done;

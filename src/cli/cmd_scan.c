@@ -104,7 +104,7 @@ cmd_scan(int argc, char **argv)
 	struct mv_policy *pol = NULL;
 	struct mv_judgement *j = NULL;
 	struct cli_out out = {0};
-	struct mv_verify_opts vo = {0};
+	struct mv_verify_opts vo = MV_VERIFY_OPTS_INIT;
 	struct mv_scan_opts so = MV_SCAN_OPTS_INIT;
 	const char *roots[MAX_ROOTS];
 	size_t ninputs;

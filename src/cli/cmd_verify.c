@@ -176,6 +176,7 @@ cmd_verify(int argc, char **argv)
 	int progress = 1, quiet = 0, opt, rc = EXIT_ERROR;
 
 	memset(&vo, 0, sizeof(vo));
+	vo.size = sizeof(vo);
 	if (ctx == NULL || opts == NULL) {
 		rc = cli_error("out of memory");
 		goto done;

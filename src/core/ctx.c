@@ -316,3 +316,22 @@ mv_ctx_signatures(const struct mv_ctx *ctx)
 {
 	return ctx->sigdir ? ctx->sigdir : mv_sigdir_default();
 }
+
+mv_status
+mv_opts_read(struct mv_ctx *ctx, const void *src, void *dst, size_t dstsize, const char *fn,
+    const char *init)
+{
+	size_t n;
+
+	memset(dst, 0, dstsize);
+	memcpy(dst, &dstsize, sizeof(dstsize));
+	if (src == NULL)
+		return MV_OK;
+	memcpy(&n, src, sizeof(n));
+	if (n < sizeof(n))
+		return mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: opts->size is not set (start from %s)",
+		    fn, init);
+	memcpy(dst, src, n < dstsize ? n : dstsize);
+	memcpy(dst, &dstsize, sizeof(dstsize));
+	return MV_OK;
+}

@@ -26,6 +26,13 @@ struct mv_ctx {
  * "return mv_ctx_fail(ctx, MV_ERR_IO, "%s: %s", path, strerror(errno));". */
 mv_status mv_ctx_fail(struct mv_ctx *ctx, mv_status st, const char *fmt, ...) MV_PRINTF(3, 4);
 
+/* The options structs of the public API begin with their size as the caller built them.
+ * Copy into dst (ours, dstsize bytes) what the caller's version holds and zero the rest, so
+ * that a program built against an older, shorter struct keeps working; src NULL is all
+ * zero. A size not set is a usage error naming fn and the initialiser (init) to start from. */
+mv_status mv_opts_read(struct mv_ctx *ctx, const void *src, void *dst, size_t dstsize,
+    const char *fn, const char *init);
+
 /* Defaults of every limit. */
 uint64_t mv_limit_default(enum mv_limit lim);
 /* True when the limit is a byte count (accepts size suffixes on the command line). */

@@ -26,23 +26,6 @@ sigstate(enum mv_verify_status s)
 	return MV_SIGSTATE_INVALID;
 }
 
-/* The caller's options, as far as its struct goes (it may be older and shorter than ours);
- * the rest stays zero. */
-static mv_status
-read_opts(struct mv_ctx *ctx, const struct mv_scan_opts *in, struct mv_scan_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->size = sizeof(*o);
-	if (in == NULL)
-		return MV_OK;
-	if (in->size < sizeof(in->size))
-		return mv_ctx_fail(ctx, MV_ERR_USAGE, "mv_scan: opts->size is not set "
-		    "(MV_SCAN_OPTS_INIT)");
-	memcpy(o, in, in->size < sizeof(*o) ? in->size : sizeof(*o));
-	o->size = sizeof(*o);
-	return MV_OK;
-}
-
 /* Trust material given replaces the policy's. A key that cannot be read is an error now, not
  * only once a signature turns up: a gate given a wrong path would otherwise pass every
  * unsigned package in silence. */
@@ -51,6 +34,7 @@ trust_material(struct mv_ctx *ctx, const struct mv_policy *pol, const struct mv_
     struct mv_verify_opts *vo)
 {
 	memset(vo, 0, sizeof(*vo));
+	vo->size = sizeof(*vo);
 	vo->signature = o->signature;
 	vo->public_key = o->public_key;
 	vo->roots = o->roots;
@@ -168,7 +152,7 @@ mv_scan(struct mv_ctx *ctx, const struct mv_policy *pol, const char *const *inpu
 	mv_status st;
 
 	*out = NULL;
-	if ((st = read_opts(ctx, opts, &o)) != MV_OK)
+	if ((st = mv_opts_read(ctx, opts, &o, sizeof(o), "mv_scan", "MV_SCAN_OPTS_INIT")) != MV_OK)
 		return st;
 	if (pol == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "mv_scan: no policy (mv_policy_new)");

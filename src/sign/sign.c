@@ -205,9 +205,10 @@ sig_path(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 }
 
 mv_status
-mv_sign_digest(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
+mv_sign_digest(struct mv_ctx *ctx, const struct mv_sign_opts *opts, const char *model,
     unsigned char root[32], size_t *nresources)
 {
+	struct mv_sign_opts oo, *o = &oo;
 	struct mv_model md;
 	struct mv_manifest m;
 	char *sigpath = NULL;
@@ -217,6 +218,9 @@ mv_sign_digest(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *mod
 	mv_manifest_init(&m);
 	if (nresources)
 		*nresources = 0;
+	if ((st = mv_opts_read(ctx, opts, o, sizeof(*o), "mv_sign_digest",
+	    "MV_SIGN_OPTS_INIT")) != MV_OK)
+		goto done;
 	if ((st = check_hash(ctx, o)) != MV_OK || (st = model_open(ctx, o, model, &md)) != MV_OK)
 		goto done;
 	if ((st = sig_path(ctx, o, model, &md, &sigpath)) != MV_OK ||
@@ -285,9 +289,10 @@ done:
 }
 
 mv_status
-mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
+mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *opts, const char *model,
     size_t *nresources)
 {
+	struct mv_sign_opts oo, *o = &oo;
 	struct mv_model md;
 	struct mv_manifest m;
 	struct mv_buf payload, pae, bundle;
@@ -306,6 +311,9 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 	mv_buf_init(&bundle, MV_SIG_MAX_BYTES);
 	if (nresources)
 		*nresources = 0;
+	if ((st = mv_opts_read(ctx, opts, o, sizeof(*o), "mv_sign", "MV_SIGN_OPTS_INIT")) !=
+	    MV_OK)
+		goto done;
 	if (o->keyless) {
 		st = sign_keyless(ctx, o, model, nresources);
 		goto done;

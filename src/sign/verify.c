@@ -661,9 +661,10 @@ done:
 }
 
 static mv_status
-verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *o, const char *model,
+verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *opts, const char *model,
     const struct mv_result *reuse, size_t input, int scanning, struct mv_verify_report **out)
 {
+	struct mv_verify_opts oo, *o = &oo;
 	struct mv_verify_report *rep = NULL;
 	struct mv_model md;
 	struct sigsrc src;
@@ -673,6 +674,9 @@ verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *o, const char *mode
 	*out = NULL;
 	memset(&src, 0, sizeof(src));
 	memset(&md, 0, sizeof(md));
+	if ((st = mv_opts_read(ctx, opts, o, sizeof(*o), scanning ? "mv_signature_check" :
+	    "mv_verify", "MV_VERIFY_OPTS_INIT")) != MV_OK)
+		return st;
 	if (mv_report_new(&rep) != MV_OK)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	if ((st = mv_report_set(&rep->model, model)) != MV_OK)

@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "mavis.h"
 #include "core/buf.h"
+#include "core/ctx.h"
 #include "core/finding.h"
 #include "core/pool.h"
 #include "core/sigcache.h"
@@ -358,6 +360,36 @@ START_TEST(test_findings_lost)
 }
 END_TEST
 
+/* ---- options structs ---- */
+
+/* A caller built against an older, shorter struct: the fields it has are read, the rest are
+ * zero; a size not set is refused. */
+START_TEST(test_opts_read)
+{
+	struct v2 {
+		size_t size;
+		const char *a;
+		const char *b;          /* added in "version 2" */
+	} in = {sizeof(in), "a", "b"}, out;
+	struct mv_ctx *ctx = mv_ctx_new();
+
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_int_eq(mv_opts_read(ctx, &in, &out, sizeof(out), "f", "INIT"), MV_OK);
+	ck_assert_str_eq(out.b, "b");
+	in.size = offsetof(struct v2, b);       /* the caller's struct ends before b */
+	ck_assert_int_eq(mv_opts_read(ctx, &in, &out, sizeof(out), "f", "INIT"), MV_OK);
+	ck_assert_str_eq(out.a, "a");
+	ck_assert_ptr_null(out.b);
+	ck_assert_uint_eq(out.size, sizeof(out));
+	ck_assert_int_eq(mv_opts_read(ctx, NULL, &out, sizeof(out), "f", "INIT"), MV_OK);
+	ck_assert_ptr_null(out.a);
+	in.size = 0;
+	ck_assert_int_eq(mv_opts_read(ctx, &in, &out, sizeof(out), "f", "INIT"), MV_ERR_USAGE);
+	ck_assert_str_eq(mv_ctx_error(ctx), "f: opts->size is not set (start from INIT)");
+	mv_ctx_free(ctx);
+}
+END_TEST
+
 /* ---- sigcache ---- */
 
 static void
@@ -421,6 +453,7 @@ suite(void)
 	tcase_add_loop_test(tc, test_parse_size, 0, sizeof(sizes) / sizeof(sizes[0]));
 	tcase_add_test(tc, test_path_join);
 	tcase_add_test(tc, test_findings_lost);
+	tcase_add_test(tc, test_opts_read);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pool");
 	tcase_set_timeout(tc, 60);

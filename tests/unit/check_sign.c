@@ -170,6 +170,7 @@ verify(const char *model, const char *sig, const char *key, const char *root,
 	mv_status st;
 
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.signature = sig;
 	o.public_key = key;
 	o.roots = root ? roots : NULL;
@@ -926,6 +927,7 @@ START_TEST(test_vector)
 
 			unlink(model);
 			memset(&o, 0, sizeof(o));
+			o.size = sizeof(o);
 			o.signature = sig;
 			o.public_key = pub;
 			ck_assert_int_ne(mv_verify(ctx, &o, model, &rep), MV_OK);
@@ -1028,6 +1030,7 @@ START_TEST(test_vector_cert_options)
 	const char *roots[2] = {ca, intca};
 
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.roots = roots;
 	o.nroots = 2;
 	o.cert_time = MV_CERT_TIME_ISSUED;
@@ -1143,6 +1146,7 @@ START_TEST(test_keyless)
 
 	copy_flat(src, t);
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.trusted_root = trusted_root;
 	o.identity = "stefanb@us.ibm.com";
 	o.issuer = "https://sigstore.verify.ibm.com/oauth2";
@@ -1285,6 +1289,7 @@ START_TEST(test_sign_with_vector_certificate)
 	puts_file(t, "signme-1", "signme-1");
 	puts_file(t, "signme-2", "signme-2");
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = key;
 	o.cert = cert;
 	o.chain = chain;
@@ -1352,6 +1357,7 @@ START_TEST(test_round_trip)
 	puts_file(m, "tokenizer/vocab.txt", "a\nb\n");
 	puts_file(m, ".git/HEAD", "ref");
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = k;
 	o.shard_size = trips[_i].shard;
 	o.hash = trips[_i].hash;
@@ -1392,6 +1398,7 @@ START_TEST(test_round_trip_many_files)
 		puts_file(m, name, text);
 	}
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = k;
 	ck_assert_int_eq(sign_with(m, &o, &n, NULL, 0), MV_OK);
 	ck_assert_uint_eq(n, 3000);
@@ -1437,6 +1444,7 @@ START_TEST(test_round_trip_sparse)
 	ck_assert_int_eq(pwrite(fd, "end", 3, ((off_t)3 << 30) - 3), 3);
 	close(fd);
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = k;
 	o.shard_size = (uint64_t)1 << 30;
 	ck_assert_int_eq(sign_with(m, &o, &n, NULL, 0), MV_OK);
@@ -1475,6 +1483,7 @@ START_TEST(test_archive)
 	puts_file(m, "a.bin", "aaaa");
 	puts_file(m, "sub/b.bin", "bbbb");
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = k;
 	sign_ok(m, &o);
 	cmd = mv_asprintf("cd '%s' && tar czf model.tar.gz model && tar cf flat.tar -C model . "
@@ -1558,6 +1567,7 @@ START_TEST(test_symlinks)
 	ck_assert_int_eq(symlink("a", l1), 0);
 	ck_assert_int_eq(symlink("sub", l2), 0);
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = k;
 	ck_assert_int_eq(sign_with(m, &o, NULL, err, sizeof(err)), MV_ERR_UNSUPPORTED);
 	ck_assert_msg(strstr(err, "symlink") != NULL, "%s", err);
@@ -1601,6 +1611,7 @@ START_TEST(test_scope)
 	puts_file(m, ".github/workflow", "y");
 	puts_file(m, "sub/.git/config", "z");   /* only the root's .git is ignored */
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = k;
 	o.ignore = ign;
 	o.nignore = 1;
@@ -1617,6 +1628,7 @@ START_TEST(test_scope)
 	ck_assert(has_diff(r, MV_DIFF_EXTRA, "notes.txt"));
 	mv_verify_report_free(r);
 	memset(&vo, 0, sizeof(vo));
+	vo.size = sizeof(vo);
 	vo.public_key = p;
 	vo.ignore_unsigned = 1;
 	ck_assert_int_eq(mv_verify(ctx, &vo, m, &r), MV_OK);
@@ -1674,6 +1686,7 @@ START_TEST(test_keys)
 	ck_assert_str_eq(hint, hint2);
 	puts_file(m, "a", "a");
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = k;
 	ck_assert_int_eq(sign_with(m, &o, NULL, err, sizeof(err)), MV_ERR_USAGE);
 	ck_assert_msg(strstr(err, "encrypted") != NULL, "%s", err);
@@ -1727,6 +1740,7 @@ START_TEST(test_signature_check)
 	keygen(t, "k", MV_KEY_P256);
 	puts_file(m, "w.bin", "weights");
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = k;
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		int found = 0;
@@ -1736,6 +1750,7 @@ START_TEST(test_signature_check)
 		if (cases[c].tamper)
 			puts_file(m, "w.bin", "weightz");
 		memset(&vo, 0, sizeof(vo));
+		vo.size = sizeof(vo);
 		vo.public_key = cases[c].trust ? p : NULL;
 		ck_assert_int_eq(mv_run(ctx, in, 1, &res), MV_OK);
 		ck_assert_msg(mv_signature_check(ctx, &vo, res, 0, NULL) == MV_OK, "%s",
@@ -1772,10 +1787,12 @@ START_TEST(test_truncated_walk)
 		puts_file(m, name, name);
 	}
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = k;
 	sign_ok(m, &o);
 	ck_assert_int_eq(mv_ctx_set_limit(ctx, MV_LIMIT_ENTRIES, 4), MV_OK);
 	memset(&vo, 0, sizeof(vo));
+	vo.size = sizeof(vo);
 	vo.public_key = p;
 	ck_assert_int_eq(mv_verify(ctx, &vo, m, &r), MV_ERR_VERIFY);
 	ck_assert_int_eq(mv_verify_report_status(r), MV_VERIFY_INCOMPLETE);
@@ -1804,6 +1821,7 @@ START_TEST(test_unreadable)
 	keygen(t, "k", MV_KEY_P256);
 	puts_file(m, "w.bin", "w");
 	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
 	o.key = k;
 	sign_ok(m, &o);
 	ck_assert_int_eq(chmod(f, 0), 0);
