@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/finding.h"
 #include "core/str.h"
 
@@ -46,16 +47,9 @@ mv_findings_vadd(struct mv_findings *fl, enum mv_rule r, const char *path, int64
 	struct mv_finding *f;
 	char *raw = NULL, *ev = NULL, *p = NULL;
 
-	if (fl->n == fl->cap) {
-		size_t ncap = fl->cap ? fl->cap * 2 : 8;
-		struct mv_finding *v = realloc(fl->v, ncap * sizeof(*v));
-
-		if (v == NULL) {
-			fl->lost++;
-			return MV_ERR_NOMEM;
-		}
-		fl->v = v;
-		fl->cap = ncap;
+	if (MV_ARRAY_RESERVE(fl->v, fl->cap, fl->n + 1, SIZE_MAX) != 0) {
+		fl->lost++;
+		return MV_ERR_NOMEM;
 	}
 	raw = mv_vasprintf(fmt, ap);
 	if (raw)
@@ -97,17 +91,10 @@ mv_findings_move(struct mv_findings *dst, struct mv_findings *src)
 	src->lost = 0;
 	if (src->n == 0)
 		return MV_OK;
-	if (dst->n + src->n > dst->cap) {
-		size_t ncap = dst->n + src->n;
-		struct mv_finding *v = realloc(dst->v, ncap * sizeof(*v));
-
-		if (v == NULL) {
-			dst->lost += src->n;
-			mv_findings_free(src);
-			return MV_ERR_NOMEM;
-		}
-		dst->v = v;
-		dst->cap = ncap;
+	if (MV_ARRAY_RESERVE(dst->v, dst->cap, dst->n + src->n, SIZE_MAX) != 0) {
+		dst->lost += src->n;
+		mv_findings_free(src);
+		return MV_ERR_NOMEM;
 	}
 	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
 	dst->n += src->n;

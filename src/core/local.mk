@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 libmavis_internal_la_SOURCES += \
+	src/core/array.c \
 	src/core/b64.c \
 	src/core/buf.c \
 	src/core/ctx.c \
@@ -20,6 +21,7 @@ libmavis_internal_la_SOURCES += \
 	src/core/str.c \
 	src/core/version.c
 noinst_HEADERS += \
+	src/core/array.h \
 	src/core/buf.h \
 	src/core/codec.h \
 	src/core/ctx.h \

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/result.h"
 #include "core/str.h"
 
@@ -43,15 +44,8 @@ mv_source_free(struct mv_source *s)
 mv_status
 mv_recs_push(struct mv_recs *r, const struct mv_entry *e)
 {
-	if (r->n == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 16;
-		struct mv_entry *v = realloc(r->v, ncap * sizeof(*v));
-
-		if (v == NULL)
-			return MV_ERR_NOMEM;
-		r->v = v;
-		r->cap = ncap;
-	}
+	if (MV_ARRAY_RESERVE(r->v, r->cap, r->n + 1, SIZE_MAX) != 0)
+		return MV_ERR_NOMEM;
 	r->v[r->n++] = *e;
 	return MV_OK;
 }

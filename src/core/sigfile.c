@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/sigcache.h"
 #include "core/sigfile.h"
@@ -106,16 +107,9 @@ parse(struct mv_siglist *l, const char *text, size_t len, char *err, size_t errl
 			st = MV_ERR_FORMAT;
 			goto done;
 		}
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct item *v = realloc(items, ncap * sizeof(*v));
-
-			if (v == NULL) {
-				st = MV_ERR_NOMEM;
-				goto done;
-			}
-			items = v;
-			cap = ncap;
+		if (MV_ARRAY_RESERVE(items, cap, n + 1, SIZE_MAX) != 0) {
+			st = MV_ERR_NOMEM;
+			goto done;
 		}
 		if ((items[n].s = mv_strndup(s, (size_t)(e - s))) == NULL) {
 			st = MV_ERR_NOMEM;

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "core/array.h"
 #include "core/codec.h"
 #include "core/buf.h"
 #include "core/ctx.h"
@@ -130,17 +131,10 @@ mv_check_name(enum mv_check c)
 static mv_status
 push(struct mv_sums *s, const struct expect *e)
 {
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 64;
-		struct expect *v;
-
-		if (ncap > MAX_LINES)
-			return MV_ERR_LIMIT;
-		if ((v = realloc(s->v, ncap * sizeof(*v))) == NULL)
-			return MV_ERR_NOMEM;
-		s->v = v;
-		s->cap = ncap;
-	}
+	if (s->n >= MAX_LINES)
+		return MV_ERR_LIMIT;
+	if (MV_ARRAY_RESERVE(s->v, s->cap, s->n + 1, MAX_LINES) != 0)
+		return MV_ERR_NOMEM;
 	s->v[s->n] = *e;
 	s->v[s->n].order = s->n;
 	s->n++;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/ctx.h"
 #include "core/str.h"
@@ -50,16 +51,9 @@ mv_judge_keep(struct mv_judgement *j, char *s)
 {
 	if (s == NULL)
 		return NULL;
-	if (j->nstrings == j->capstrings) {
-		size_t ncap = j->capstrings ? j->capstrings * 2 : 16;
-		char **v = realloc(j->strings, ncap * sizeof(*v));
-
-		if (v == NULL) {
-			free(s);
-			return NULL;
-		}
-		j->strings = v;
-		j->capstrings = ncap;
+	if (MV_ARRAY_RESERVE(j->strings, j->capstrings, j->nstrings + 1, SIZE_MAX) != 0) {
+		free(s);
+		return NULL;
 	}
 	j->strings[j->nstrings++] = s;
 	return s;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/ctx.h"
 #include "core/sha256.h"
@@ -347,16 +348,8 @@ load_rules(struct mv_ctx *ctx, struct mv_rules *r, const char *path)
 		if (!valid_rule_id(f[0]))
 			return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s:%zu: '%s' is not a rule id "
 			    "(lowercase dotted words)", path, t->line, f[0]);
-		if (r->nrule == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct mv_rule_info *v = realloc(r->rule, ncap * sizeof(*v));
-
-			if (v == NULL)
-				return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-			memset(v + cap, 0, (ncap - cap) * sizeof(*v));
-			r->rule = v;
-			cap = ncap;
-		}
+		if (MV_ARRAY_RESERVE(r->rule, cap, r->nrule + 1, SIZE_MAX) != 0)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		ri = &r->rule[r->nrule++];
 		ri->id = f[0];
 		if (mv_severity_parse(f[1], &ri->severity) != MV_OK)

@@ -9,6 +9,7 @@
 
 #include <yaml.h>
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/sigfile.h"
 #include "core/str.h"
@@ -186,15 +187,8 @@ level_clear(struct level *l)
 static int
 push(struct nemo *s, int mapping)
 {
-	if (s->depth == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 16;
-		struct level *v = realloc(s->lv, ncap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		s->lv = v;
-		s->cap = ncap;
-	}
+	if (MV_ARRAY_RESERVE(s->lv, s->cap, s->depth + 1, SIZE_MAX) != 0)
+		return -1;
 	memset(&s->lv[s->depth], 0, sizeof(s->lv[0]));
 	s->lv[s->depth].mapping = mapping;
 	s->depth++;

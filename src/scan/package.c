@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/str.h"
 #include "core/strset.h"
@@ -86,16 +87,8 @@ add_ref(struct mv_pkg *pkg, const struct mv_pkgref_rules *rules, const char *fro
 		st = MV_ERR_NOMEM;
 	} else if (pkg->n >= MAX_REFS) {
 		st = MV_ERR_LIMIT;
-	} else if (pkg->n == pkg->cap) {
-		size_t ncap = pkg->cap ? pkg->cap * 2 : 16;
-		struct ref *v = realloc(pkg->v, ncap * sizeof(*v));
-
-		if (v == NULL) {
-			st = MV_ERR_NOMEM;
-		} else {
-			pkg->v = v;
-			pkg->cap = ncap;
-		}
+	} else if (MV_ARRAY_RESERVE(pkg->v, pkg->cap, pkg->n + 1, MAX_REFS) != 0) {
+		st = MV_ERR_NOMEM;
 	}
 	if (st == MV_OK) {
 		pkg->v[pkg->n++] = r;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/str.h"
 #include "scan/pickle_int.h"
 
@@ -81,17 +82,10 @@ touch(struct mv_pickle *m, uint32_t idx, uint64_t off)
 	r->stream = m->stream;
 	r->state = 1;
 	r->off = off;
-	if (m->ntouched == m->tcap) {
-		size_t ncap = m->tcap ? m->tcap * 2 : 32;
-		uint32_t *v = realloc(m->touched, ncap * sizeof(*v));
-
-		if (v == NULL) {
-			/* Report it now rather than lose it. */
-			r->state = 2;
-			return;
-		}
-		m->touched = v;
-		m->tcap = ncap;
+	if (MV_ARRAY_RESERVE(m->touched, m->tcap, m->ntouched + 1, SIZE_MAX) != 0) {
+		/* Report it now rather than lose it. */
+		r->state = 2;
+		return;
 	}
 	m->touched[m->ntouched++] = idx;
 }
@@ -118,15 +112,8 @@ mv_pk_import(struct mv_pickle *m, uint64_t off, const char *mod, size_t mlen, in
 		    "rest of the entry is not analysed", IMP_MAX);
 		return 0;
 	}
-	if (m->nimp == m->impcap) {
-		size_t ncap = m->impcap ? m->impcap * 2 : 16;
-		struct imp *v = realloc(m->imps, ncap * sizeof(*v));
-
-		if (v == NULL)
-			goto nomem;
-		m->imps = v;
-		m->impcap = ncap;
-	}
+	if (MV_ARRAY_RESERVE(m->imps, m->impcap, m->nimp + 1, IMP_MAX) != 0)
+		goto nomem;
 	if (m->nimp * 2 >= m->ihcap && rehash(m, m->ihcap ? m->ihcap * 2 : 64) != 0)
 		goto nomem;
 	r = &m->imps[m->nimp];

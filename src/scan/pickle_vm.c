@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/codec.h"
 #include "core/cursor.h"
 #include "scan/pickle_int.h"
@@ -98,54 +99,6 @@ mv_pk_sim_free(struct sim *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Grow *v (of *cap items of size sz) to hold need items, never past max. */
-static int
-grow(void **v, size_t *cap, size_t need, size_t sz, uint64_t max)
-{
-	size_t ncap;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	if (need > max)
-		return -1;
-	ncap = *cap ? *cap : 256;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > max)
-		ncap = (size_t)max;
-	if ((nv = realloc(*v, ncap * sz)) == NULL)
-		return -1;
-	if (*cap < ncap)
-		memset((char *)nv + *cap * sz, 0, (ncap - *cap) * sz);
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
-/* grow without clearing the new part. */
-static int
-grow_raw(void **v, size_t *cap, size_t need, size_t sz, uint64_t max)
-{
-	size_t ncap;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	if (need > max)
-		return -1;
-	ncap = *cap ? *cap : 256;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > max)
-		ncap = (size_t)max;
-	if ((nv = realloc(*v, ncap * sz)) == NULL)
-		return -1;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
 static void
 note_memory(struct mv_pickle *m, uint64_t off)
 {
@@ -164,7 +117,7 @@ push(struct mv_pickle *m, const struct cell *c)
 {
 	struct sim *s = &m->s;
 
-	if (s->sp == s->scap && grow((void **)&s->stack, &s->scap, s->sp + 1, sizeof(*s->stack),
+	if (s->sp == s->scap && MV_ARRAY_RESERVE(s->stack, s->scap, s->sp + 1,
 	    m->o.limit[MV_LIMIT_PICKLE_STACK]) != 0) {
 		mv_pk_stop(m, MV_R_PICKLE_LIMIT_STACK, m->op_off, "the stack grows past %llu "
 		    "values (--max-pickle-stack); the rest of the entry is not analysed",
@@ -335,8 +288,8 @@ note_dunder(struct mv_pickle *m, const struct cell *d, const struct cell *items,
 		;
 	if (i + 1 >= n || dict_dunder(s, d))
 		return;
-	if (s->ndunder == DUNDER_MAX || grow_raw((void **)&s->dunder, &s->dcap, s->ndunder + 1,
-	    sizeof(*s->dunder), DUNDER_MAX) != 0) {
+	if (s->ndunder == DUNDER_MAX || mv_array_reserve((void **)&s->dunder, &s->dcap,
+	    s->ndunder + 1, sizeof(*s->dunder), DUNDER_MAX, 0) != 0) {
 		s->dunder_over = 1;
 		return;
 	}
@@ -743,8 +696,8 @@ persid(struct mv_pickle *m, uint64_t off, const struct cell *pid, struct cell *o
 
 		if (elem == 0 || (o->v[2].fl & CF_TRUNC))
 			return;
-		if (m->nlkeys == m->lkcap && grow((void **)&m->lkeys, &m->lkcap, m->nlkeys + 1,
-		    sizeof(*m->lkeys), PERSID_MAX) != 0)
+		if (m->nlkeys == m->lkcap && MV_ARRAY_RESERVE(m->lkeys, m->lkcap, m->nlkeys + 1,
+		    PERSID_MAX) != 0)
 			return;
 		if ((k = mv_pk_alloc(&m->keyarena, o->v[2].len ? o->v[2].len : 1)) == NULL)
 			return;
@@ -961,8 +914,8 @@ memo_put(struct sim *s, uint64_t idx, const struct cell *c, uint64_t max)
 	struct mslot *sl;
 
 	if (idx < s->memocap || (idx < 4096 + 4 * (uint64_t)s->memolen && idx < max &&
-	    grow_raw((void **)&s->memo, &s->memocap, (size_t)idx + 1, sizeof(*s->memo),
-	    max) == 0)) {
+	    mv_array_reserve((void **)&s->memo, &s->memocap, (size_t)idx + 1, sizeof(*s->memo),
+	    max, 0) == 0)) {
 		/* Slots past the high-water mark were never written: clear them on first use
 		 * rather than when the array grows. */
 		if (idx >= s->memohw) {
@@ -1044,8 +997,8 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 	memset(&c, 0, sizeof(c));
 	switch (op) {
 	case '(':
-		if (s->nmarks == s->mkcap && grow((void **)&s->marks, &s->mkcap, s->nmarks + 1,
-		    sizeof(*s->marks), m->o.limit[MV_LIMIT_PICKLE_STACK]) != 0) {
+		if (s->nmarks == s->mkcap && MV_ARRAY_RESERVE(s->marks, s->mkcap, s->nmarks + 1,
+		    m->o.limit[MV_LIMIT_PICKLE_STACK]) != 0) {
 			mv_pk_stop(m, MV_R_PICKLE_LIMIT_STACK, off, "more than %llu MARKs open "
 			    "(--max-pickle-stack); the rest of the entry is not analysed",
 			    (unsigned long long)m->o.limit[MV_LIMIT_PICKLE_STACK]);

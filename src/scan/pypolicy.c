@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/ctx.h"
 #include "core/sigcache.h"
@@ -233,15 +234,8 @@ done:
 static mv_status
 push(struct table *t, size_t *cap, const struct entry *e)
 {
-	if (t->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-		struct entry *v = realloc(t->e, ncap * sizeof(*v));
-
-		if (v == NULL)
-			return MV_ERR_NOMEM;
-		t->e = v;
-		*cap = ncap;
-	}
+	if (MV_ARRAY_RESERVE(t->e, *cap, t->n + 1, SIZE_MAX) != 0)
+		return MV_ERR_NOMEM;
 	t->e[t->n++] = *e;
 	return MV_OK;
 }

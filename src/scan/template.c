@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "core/array.h"
 #include "core/codec.h"
 #include "core/buf.h"
 #include "core/jsonutil.h"
@@ -21,6 +22,8 @@
 #define BIG_TEMPLATE (128u * 1024)
 /* Base64 runs this long are data, not prose. */
 #define BLOB_RUN 100
+/* Tokens lexed from one template: some megabytes of code. */
+#define MAX_TOKENS (1u << 22)
 
 /* Attribute names that walk from any object to Python's internals. */
 static const char *const dunders[] = {
@@ -151,17 +154,10 @@ is_name_char(unsigned char c)
 static mv_status
 blk_push(struct blk *b, const struct tok *t)
 {
-	if (b->n == b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 64;
-		struct tok *v;
-
-		if (ncap > (1u << 22))
-			return MV_ERR_LIMIT;
-		if ((v = realloc(b->v, ncap * sizeof(*v))) == NULL)
-			return MV_ERR_NOMEM;
-		b->v = v;
-		b->cap = ncap;
-	}
+	if (b->n >= MAX_TOKENS)
+		return MV_ERR_LIMIT;
+	if (MV_ARRAY_RESERVE(b->v, b->cap, b->n + 1, MAX_TOKENS) != 0)
+		return MV_ERR_NOMEM;
 	b->v[b->n++] = *t;
 	return MV_OK;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/array.h"
 #include "core/ctx.h"
 #include "core/sha256.h"
 #include "core/str.h"
@@ -52,15 +53,8 @@ mv_manifest_add(struct mv_manifest *m, const char *path, uint64_t start, uint64_
 
 	if (len > MV_DIGEST_MAX)
 		return MV_ERR_INTERNAL;
-	if (m->n == m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 64;
-		struct mv_resource *v = realloc(m->r, ncap * sizeof(*v));
-
-		if (v == NULL)
-			return MV_ERR_NOMEM;
-		m->r = v;
-		m->cap = ncap;
-	}
+	if (MV_ARRAY_RESERVE(m->r, m->cap, m->n + 1, SIZE_MAX) != 0)
+		return MV_ERR_NOMEM;
 	r = &m->r[m->n];
 	memset(r, 0, sizeof(*r));
 	r->path = mv_strdup(path);
@@ -217,15 +211,8 @@ mv_scope_issue_add(struct mv_scope_issues *is, enum mv_sig_diff_kind kind, const
 	struct mv_scope_issue *x;
 	va_list ap;
 
-	if (is->n == is->cap) {
-		size_t ncap = is->cap ? is->cap * 2 : 8;
-		struct mv_scope_issue *v = realloc(is->v, ncap * sizeof(*v));
-
-		if (v == NULL)
-			return MV_ERR_NOMEM;
-		is->v = v;
-		is->cap = ncap;
-	}
+	if (MV_ARRAY_RESERVE(is->v, is->cap, is->n + 1, SIZE_MAX) != 0)
+		return MV_ERR_NOMEM;
 	x = &is->v[is->n];
 	x->kind = kind;
 	x->name = mv_strdup(name);
@@ -383,16 +370,9 @@ struct build {
 static mv_status
 cand_push(struct build *b, const struct mv_entry *e, char *name)
 {
-	if (b->nc == b->capc) {
-		size_t ncap = b->capc ? b->capc * 2 : 64;
-		struct cand *v = realloc(b->c, ncap * sizeof(*v));
-
-		if (v == NULL) {
-			free(name);
-			return MV_ERR_NOMEM;
-		}
-		b->c = v;
-		b->capc = ncap;
+	if (MV_ARRAY_RESERVE(b->c, b->capc, b->nc + 1, SIZE_MAX) != 0) {
+		free(name);
+		return MV_ERR_NOMEM;
 	}
 	b->c[b->nc].e = e;
 	b->c[b->nc].name = name;

@@ -6,12 +6,14 @@
 #include <check.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "mavis.h"
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/ctx.h"
 #include "core/finding.h"
@@ -360,6 +362,44 @@ START_TEST(test_findings_lost)
 }
 END_TEST
 
+/* ---- array ---- */
+
+/* Doubling (few reallocations for many appends), zeroed growth, the cap, and sizes that would
+ * wrap: refused with the array untouched. */
+START_TEST(test_array_reserve)
+{
+	uint32_t *v = NULL;
+	size_t cap = 0, grows = 0, last = 0;
+	void *keep;
+
+	for (size_t n = 1; n <= 100000; n++) {
+		ck_assert_int_eq(MV_ARRAY_RESERVE(v, cap, n, SIZE_MAX), 0);
+		ck_assert_uint_ge(cap, n);
+		ck_assert_uint_eq(v[n - 1], 0);
+		v[n - 1] = (uint32_t)n;
+		if (cap != last) {
+			grows++;
+			last = cap;
+		}
+	}
+	ck_assert_uint_le(grows, 14);
+	ck_assert_uint_eq(v[99999], 100000);
+	keep = v;
+	ck_assert_int_eq(mv_array_reserve((void **)&v, &cap, SIZE_MAX / 2, sizeof(*v), SIZE_MAX,
+	    MV_ARRAY_ZERO), -1);
+	ck_assert_ptr_eq(v, keep);
+	ck_assert_uint_eq(cap, last);
+	ck_assert_int_eq(MV_ARRAY_RESERVE(v, cap, cap + 1, cap), -1);
+	ck_assert_ptr_eq(v, keep);
+	free(v);
+	v = NULL;
+	cap = 0;
+	ck_assert_int_eq(MV_ARRAY_RESERVE(v, cap, 20, 20), 0);
+	ck_assert_uint_eq(cap, 20);             /* doubling stops at the cap */
+	free(v);
+}
+END_TEST
+
 /* ---- options structs ---- */
 
 /* A caller built against an older, shorter struct: the fields it has are read, the rest are
@@ -445,6 +485,7 @@ suite(void)
 
 	tcase_add_test(tc, test_buf_cap);
 	tcase_add_test(tc, test_buf_grow_and_steal);
+	tcase_add_test(tc, test_array_reserve);
 	tcase_add_test(tc, test_version);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("str");
