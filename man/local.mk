@@ -6,7 +6,8 @@ dist_man_MANS += \
 	man/mavis-policy.5 \
 	man/mavis-rules.1 \
 	man/mavis-rules.5 \
-	man/mavis-scan.1
+	man/mavis-scan.1 \
+	man/mavis-serve.8
 
 ## sign: begin
 dist_man_MANS += man/mavis-keygen.1 man/mavis-sign.1 man/mavis-verify.1

@@ -154,6 +154,7 @@ int cli_trust_check(const struct mv_verify_opts *vo, int required);
 /* An --ignore-paths value relative to the model root (new string, NULL without memory). */
 char *cli_model_rel(const char *model, const char *p);
 int cmd_scan(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_principles(int argc, char **argv);
 

@@ -6,6 +6,7 @@ CLI_SOURCES = \
 	src/cli/cmd_keygen.c \
 	src/cli/cmd_rules.c \
 	src/cli/cmd_scan.c \
+	src/cli/cmd_serve.c \
 	src/cli/cmd_sign.c \
 	src/cli/cmd_verify.c \
 	src/cli/common.c \
@@ -14,4 +15,4 @@ CLI_SOURCES = \
 mavis_SOURCES = $(CLI_SOURCES) src/cli/mavis.c
 noinst_HEADERS += src/cli/cli.h
 mavis_CFLAGS = $(AM_CFLAGS)
-mavis_LDADD = libmavis.la
+mavis_LDADD = $(SERVE_LIBS) libmavis.la

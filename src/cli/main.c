@@ -25,6 +25,7 @@ static const struct {
 	{"digest", cmd_digest, "the root digest a signature of a model signs"},
 	{"keygen", cmd_keygen, "make a signing key pair"},
 	{"rules", cmd_rules, "the rules mavis reports and what they map to"},
+	{"serve", cmd_serve, "the Harbor scanner adapter: scans over HTTP for a registry"},
 	{"principles", cmd_principles, "the 72 provisions of ETSI TS 104 223 and what a scan shows"},
 };
 

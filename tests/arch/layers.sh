@@ -8,7 +8,8 @@
 #   sign judge report    report also over judge (it writes a judgement); no other stage
 #                        sees another
 #   run                  the pipeline, over every stage
-#   cli                  the command, over the public header mavis.h and its own cli.h
+#   cli                  the command, over the public header mavis.h and its own cli.h,
+#                        and the service it starts (serve/serve.h)
 #   net serve            (planned in design.md) clients of remote sources over core; the
 #                        service over the pipeline and what it reports with
 #
@@ -25,7 +26,7 @@ allowed() {
 	report) echo "report core judge" ;;
 	run) echo "run core walk hash scan sign judge report" ;;
 	serve) echo "serve core run walk hash scan sign judge report net" ;;
-	cli) echo "cli" ;;
+	cli) echo "cli serve" ;;
 	*) return 1 ;;
 	esac
 }

@@ -46,5 +46,12 @@ for opt in $("$mavis" scan --help | sed '/^walking:/,$d' | grep -o -- '--[a-z][a
 	    "$top_srcdir/man/mavis-scan.1" || fail "mavis-scan(1) does not describe $opt"
 done
 
+# Every option of mavis serve is in mavis-serve(8).
+for opt in $("$mavis" serve --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+	name=${opt#--}
+	grep -q "^\.It Fl Fl $name\( \|$\)" "$top_srcdir/man/mavis-serve.8" ||
+	    fail "mavis-serve(8) does not describe $opt"
+done
+
 [ "$fails" -eq 0 ] || exit 1
 echo "man.sh: mavis.1, mavis-hash.1 and mavis-scan.1 are clean and complete"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# manlint.sh: the manual pages of mavis scan, rules and their file formats are clean under
+# manlint.sh: the manual pages of mavis scan, rules, serve and their file formats are clean under
 # mandoc -Tlint (warnings and worse).
 set -u
 : "${top_srcdir:?}"
@@ -12,7 +12,8 @@ if ! command -v "$MANDOC" >/dev/null 2>&1; then
 fi
 pass=0
 fail=0
-for page in mavis-scan.1 mavis-rules.1 mavis-json.5 mavis-policy.5 mavis-rules.5; do
+for page in mavis-scan.1 mavis-rules.1 mavis-json.5 mavis-policy.5 mavis-rules.5 \
+    mavis-serve.8; do
 	if out=$("$MANDOC" -Tlint -Wwarning "$top_srcdir/man/$page" 2>&1) && [ -z "$out" ]; then
 		pass=$((pass + 1))
 	else

@@ -272,6 +272,21 @@ tests_fuzz_lf_p11uri_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_p11uri_LDADD = $(FUZZ_LIBS)
 endif
 
+# mavis serve: scan request bodies and Accept headers; seeds: tests/fuzz/seeds-serve.py.
+check_PROGRAMS += tests/fuzz/fuzz_serve
+TESTS += tests/fuzz/fuzz_serve
+tests_fuzz_fuzz_serve_SOURCES = tests/fuzz/fuzz_serve.c tests/fuzz/replay.c
+tests_fuzz_fuzz_serve_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_serve_LDADD = $(SERVE_LIBS) $(FUZZ_LIBS)
+EXTRA_DIST += tests/fuzz/seeds-serve.py
+if LIBFUZZER
+noinst_PROGRAMS += tests/fuzz/lf_serve
+tests_fuzz_lf_serve_SOURCES = tests/fuzz/fuzz_serve.c
+tests_fuzz_lf_serve_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_serve_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_serve_LDADD = $(SERVE_LIBS) $(FUZZ_LIBS)
+endif
+
 # What keyless signing reads from outside: signing_config.json, OIDC token claims, Fulcio and
 # Rekor replies (mavis sign sigstore); seeds: tests/fuzz/seeds-keyless.py.
 check_PROGRAMS += tests/fuzz/fuzz_keyless
@@ -312,7 +327,7 @@ FUZZ_CLI_CPPFLAGS = $(AM_CPPFLAGS) -DMV_FUZZ_SIGNATURES='"$(abs_top_srcdir)/sign
 tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c tests/fuzz/replay.c $(CLI_SOURCES)
 tests_fuzz_fuzz_cli_CPPFLAGS = $(FUZZ_CLI_CPPFLAGS)
 tests_fuzz_fuzz_cli_CFLAGS = $(AM_CFLAGS)
-tests_fuzz_fuzz_cli_LDADD = libmavis.la
+tests_fuzz_fuzz_cli_LDADD = $(SERVE_LIBS) libmavis.la
 EXTRA_DIST += tests/fuzz/seeds-cli.sh
 if LIBFUZZER
 noinst_PROGRAMS += tests/fuzz/lf_cli
@@ -320,5 +335,5 @@ tests_fuzz_lf_cli_SOURCES = tests/fuzz/fuzz_cli.c $(CLI_SOURCES)
 tests_fuzz_lf_cli_CPPFLAGS = $(FUZZ_CLI_CPPFLAGS)
 tests_fuzz_lf_cli_CFLAGS = $(AM_CFLAGS)
 tests_fuzz_lf_cli_LDFLAGS = $(LIBFUZZER_LINK)
-tests_fuzz_lf_cli_LDADD = libmavis.la
+tests_fuzz_lf_cli_LDADD = $(SERVE_LIBS) libmavis.la
 endif
