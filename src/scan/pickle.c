@@ -435,7 +435,7 @@ nest_decide(struct mv_pickle *m, int final)
 
 	m->nest_state = 3;
 	if (mv_pk_plausible(m->nhead, m->nnhead, final) == 1 || (m->nnhead >= 3 &&
-	    m->nhead[0] == 0x80 && m->nhead[1] >= 2 && m->nhead[1] <= 5 &&
+	    m->nhead[0] == OP_PROTO && m->nhead[1] >= 2 && m->nhead[1] <= 5 &&
 	    mv_pk_plausible(m->nhead, m->nnhead, 0) != 0)) {
 		enc = 0;
 	} else {
@@ -445,7 +445,7 @@ nest_decide(struct mv_pickle *m, int final)
 			int bits = 0, stop = 0;
 			size_t k = decode(e, m->nhead, m->nnhead, dec, sizeof(dec), &acc, &bits, &stop);
 
-			if (k >= 8 && (mv_pk_plausible(dec, k, final && !stop) == 1 || (dec[0] == 0x80 &&
+			if (k >= 8 && (mv_pk_plausible(dec, k, final && !stop) == 1 || (dec[0] == OP_PROTO &&
 			    dec[1] >= 2 && dec[1] <= 5 && mv_pk_plausible(dec, k, 0) != 0)))
 				enc = e;
 		}
@@ -558,7 +558,7 @@ finish(struct mv_pickle *m, const unsigned char *a, size_t alen, uint64_t full,
 		    (unsigned long long)(end - m->frame_end));
 		m->frame_end = 0;
 	}
-	if (op == 0x95 && a != NULL) {
+	if (op == OP_FRAME && a != NULL) {
 		uint64_t len = mv_le64(a);
 
 		if (m->frame_end)
@@ -582,7 +582,7 @@ payload_len(struct mv_pickle *m, uint8_t op, const unsigned char *h, uint64_t *l
 	const struct opinfo *oi = &mv_pickle_ops[op];
 
 	*len = oi->size == 1 ? h[0] : oi->size == 4 ? mv_le32(h) : mv_le64(h);
-	if (op == 0x8b && (int32_t)mv_le32(h) < 0) {
+	if (op == OP_LONG4 && (int32_t)mv_le32(h) < 0) {
 		mv_pk_parse_error(m, m->op_off, "LONG4 with a negative length");
 		return -1;
 	}
@@ -597,8 +597,8 @@ payload_len(struct mv_pickle *m, uint8_t op, const unsigned char *h, uint64_t *l
 static int
 nestable(uint8_t op)
 {
-	return op == 'T' || op == 'X' || op == 0x8d || op == 'B' || op == 0x8e || op == 0x96 ||
-	    op == 'U' || op == 'C' || op == 0x8c;
+	return op == 'T' || op == 'X' || op == OP_BINUNICODE8 || op == 'B' || op == OP_BINBYTES8 ||
+	    op == OP_BYTEARRAY8 || op == 'U' || op == 'C' || op == OP_SHORT_BINUNICODE;
 }
 
 static void
@@ -628,7 +628,7 @@ run_ops(struct mv_pickle *m, const unsigned char *p, size_t n)
 			uint64_t off = base + i;
 			struct pk_arg x;
 
-			if (need == 0 && mv_pickle_ops[op].arg == A_LEN && op != 0x8b &&
+			if (need == 0 && mv_pickle_ops[op].arg == A_LEN && op != OP_LONG4 &&
 			    mv_pickle_ops[op].size <= 4 && n - i > mv_pickle_ops[op].size) {
 				/* A short string: too short to hold a nested pickle. */
 				size_t sz = mv_pickle_ops[op].size;
@@ -639,7 +639,7 @@ run_ops(struct mv_pickle *m, const unsigned char *p, size_t n)
 					need = hdr + len;
 				}
 			}
-			if (need == 0 || need > n - i || op == 0x95 || m->s.ops >= m->ops_limit)
+			if (need == 0 || need > n - i || op == OP_FRAME || m->s.ops >= m->ops_limit)
 				break;
 			if (m->frame_end) {
 				if (off >= m->frame_end)
@@ -662,7 +662,7 @@ run_ops(struct mv_pickle *m, const unsigned char *p, size_t n)
 						break;
 					continue;
 				}
-			} else if (op == 0x94) {
+			} else if (op == OP_MEMOIZE) {
 				struct sim *s = &m->s;
 				size_t idx = s->memolen;
 
@@ -861,10 +861,10 @@ run_ops(struct mv_pickle *m, const unsigned char *p, size_t n)
 static int
 candidate(unsigned char c)
 {
-	return c == 0x80 || c == '(' || c == ']' || c == '}' || c == ')' || c == 'c' ||
+	return c == OP_PROTO || c == '(' || c == ']' || c == '}' || c == ')' || c == 'c' ||
 	    c == 'i' || c == 'N' || c == 'I' || c == 'L' || c == 'F' || c == 'S' || c == 'V' ||
 	    c == 'X' || c == 'U' || c == 'T' || c == 'K' || c == 'J' || c == 'M' || c == 'G' ||
-	    c == 0x8c || c == 'l' || c == 'd' || c == 'B' || c == 'C';
+	    c == OP_SHORT_BINUNICODE || c == 'l' || c == 'd' || c == 'B' || c == 'C';
 }
 
 static void

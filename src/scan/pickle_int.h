@@ -27,6 +27,17 @@ enum argkind {
 #define OPF_STRUCT 0x2   /* structure (counts towards "looks like a pickle") */
 #define OPF_BYTES 0x4    /* a length-prefixed payload that is bytes, not text */
 
+/* The opcodes of protocol 2 and later, which are not printable characters; the older ones
+ * are written as the characters they are ('(', 'c', 'R', ...). */
+enum pk_op {
+	OP_PROTO = 0x80, OP_NEWOBJ = 0x81, OP_EXT1 = 0x82, OP_EXT2 = 0x83, OP_EXT4 = 0x84,
+	OP_TUPLE1 = 0x85, OP_TUPLE2 = 0x86, OP_TUPLE3 = 0x87, OP_NEWTRUE = 0x88,
+	OP_NEWFALSE = 0x89, OP_LONG1 = 0x8a, OP_LONG4 = 0x8b, OP_SHORT_BINUNICODE = 0x8c,
+	OP_BINUNICODE8 = 0x8d, OP_BINBYTES8 = 0x8e, OP_EMPTY_SET = 0x8f, OP_ADDITEMS = 0x90,
+	OP_FROZENSET = 0x91, OP_NEWOBJ_EX = 0x92, OP_STACK_GLOBAL = 0x93, OP_MEMOIZE = 0x94,
+	OP_FRAME = 0x95, OP_BYTEARRAY8 = 0x96, OP_NEXT_BUFFER = 0x97, OP_READONLY_BUFFER = 0x98
+};
+
 struct opinfo {
 	const char *name;
 	uint8_t arg;         /* enum argkind */

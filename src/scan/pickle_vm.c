@@ -1079,8 +1079,8 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 		c.u.i = mv_le16(x->p);
 		push(m, &c);
 		return;
-	case 0x8a:
-	case 0x8b: {
+	case OP_LONG1:
+	case OP_LONG4: {
 		static const unsigned char magic[10] = {0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a,
 		    0xa8, 0x50, 0x19};
 
@@ -1110,21 +1110,21 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 		c.t = C_NONE;
 		push(m, &c);
 		return;
-	case 0x88:
-	case 0x89:
+	case OP_NEWTRUE:
+	case OP_NEWFALSE:
 		c.t = C_BOOL;
-		c.u.i = op == 0x88;
+		c.u.i = op == OP_NEWTRUE;
 		push(m, &c);
 		return;
 	case 'S':
 	case 'V':
 		text_string(m, op, off, x->p, x->n, x->full);
 		return;
-	case 'T': case 'U': case 'X': case 0x8c: case 0x8d:
+	case 'T': case 'U': case 'X': case OP_SHORT_BINUNICODE: case OP_BINUNICODE8:
 		make_str(m, &c, 0, x->p, x->n, x->full);
 		push(m, &c);
 		return;
-	case 'B': case 'C': case 0x8e: case 0x96:
+	case 'B': case 'C': case OP_BINBYTES8: case OP_BYTEARRAY8:
 		make_str(m, &c, 1, x->p, x->n, x->full);
 		push(m, &c);
 		return;
@@ -1192,22 +1192,22 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 		s->sp = start;
 		push(m, &c);
 		return;
-	case 0x81:
-	case 0x92: {
+	case OP_NEWOBJ:
+	case OP_NEWOBJ_EX: {
 		const struct cell *items;
 		int n;
 
-		if (op == 0x92 && pop(m, op, off, &d) != 0)
+		if (op == OP_NEWOBJ_EX && pop(m, op, off, &d) != 0)
 			return;
 		if (pop(m, op, off, &b) != 0 || pop(m, op, off, &a) != 0)
 			return;
 		tuple_items(&b, &items, &n);
-		mv_pk_call(m, off, op == 0x81 ? "NEWOBJ" : "NEWOBJ_EX", &a, items, n);
+		mv_pk_call(m, off, op == OP_NEWOBJ ? "NEWOBJ" : "NEWOBJ_EX", &a, items, n);
 		call_result(m, &a, items, n, &c);
 		push(m, &c);
 		return;
 	}
-	case 0x93:
+	case OP_STACK_GLOBAL:
 		if (pop(m, op, off, &b) != 0 || pop(m, op, off, &a) != 0)
 			return;
 		if (a.t == C_STR && b.t == C_STR && !(a.fl & (CF_OPAQUE)) &&
@@ -1226,10 +1226,10 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 			push(m, &c);
 		}
 		return;
-	case 0x82:
-	case 0x83:
-	case 0x84:
-		v = op == 0x82 ? x->p[0] : op == 0x83 ? mv_le16(x->p) : (int32_t)mv_le32(x->p);
+	case OP_EXT1:
+	case OP_EXT2:
+	case OP_EXT4:
+		v = op == OP_EXT1 ? x->p[0] : op == OP_EXT2 ? mv_le16(x->p) : (int32_t)mv_le32(x->p);
 		mv_pk_emit(m, MV_R_PICKLE_OPCODE_EXT, off, "%s %lld loads a callable from the "
 		    "copyreg extension registry, which the pickle or an earlier import can fill",
 		    mv_pickle_ops[op].name, (long long)v);
@@ -1249,7 +1249,7 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 	}
 	case 'e':
 	case 'u':
-	case 0x90: {
+	case OP_ADDITEMS: {
 		struct cell *t;
 
 		if (pop_mark(m, op, off, &start) != 0)
@@ -1266,7 +1266,7 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 		}
 		torch_target(m, op, off, t);
 		if ((op == 'e' && t->t == C_LIST) || (op == 'u' && t->t == C_DICT) ||
-		    (op == 0x90 && t->t == C_SET))
+		    (op == OP_ADDITEMS && t->t == C_SET))
 			container_add(m, t, at(s, start), s->sp - start);
 		s->sp = start;
 		return;
@@ -1286,14 +1286,14 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 	case 'd':
 	case 'l':
 	case 't':
-	case 0x91:
+	case OP_FROZENSET:
 		if (pop_mark(m, op, off, &start) != 0)
 			return;
 		if (op == 'd' && (s->sp - start) % 2) {
 			mv_pk_parse_error(m, off, "DICT with an odd number of items");
 			return;
 		}
-		if (op == 't' || op == 0x91) {
+		if (op == 't' || op == OP_FROZENSET) {
 			make_tuple(m, &c, op == 't' ? C_TUPLE : C_FROZENSET, at(s, start),
 			    s->sp - start);
 		} else {
@@ -1310,15 +1310,15 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 		push(m, &c);
 		return;
 	case ')':
-	case 0x8f:
+	case OP_EMPTY_SET:
 		make_obj(&c, op == ')' ? C_TUPLE : C_SET, NULL);
 		c.fl = op == ')' ? 0 : CF_OPAQUE;
 		push(m, &c);
 		return;
-	case 0x85:
-	case 0x86:
-	case 0x87: {
-		size_t n = (size_t)(op - 0x84);
+	case OP_TUPLE1:
+	case OP_TUPLE2:
+	case OP_TUPLE3: {
+		size_t n = (size_t)(op - OP_TUPLE1) + 1;
 
 		if (s->sp < fence(s) + n) {
 			mv_pk_parse_error(m, off, "%s with fewer than %zu values on the stack",
@@ -1333,7 +1333,7 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 	case 'p':
 	case 'q':
 	case 'r':
-	case 0x94: {
+	case OP_MEMOIZE: {
 		uint64_t idx;
 		struct cell *t = top(m, op, off);
 
@@ -1383,7 +1383,7 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 		push(m, &c);
 		return;
 	}
-	case 0x80:
+	case OP_PROTO:
 		if (x->p[0] > 5) {
 			mv_pk_parse_error(m, off, "unsupported protocol %u", x->p[0]);
 			return;
@@ -1401,13 +1401,13 @@ mv_pk_exec(struct mv_pickle *m, uint8_t op, uint64_t off, const struct pk_arg *x
 			    "writes 2", x->p[0]);
 		}
 		return;
-	case 0x95:
+	case OP_FRAME:
 		return;
-	case 0x97:
+	case OP_NEXT_BUFFER:
 		c.t = C_BYTES;
 		push(m, &c);
 		return;
-	case 0x98:
+	case OP_READONLY_BUFFER:
 		top(m, op, off);
 		return;
 	default:

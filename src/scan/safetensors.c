@@ -15,6 +15,7 @@
 #include "core/str.h"
 #include "core/strset.h"
 #include "scan/formats.h"
+#include "scan/pickle_int.h"
 
 /* The reference reader's MAX_HEADER_SIZE. */
 #define ST_MAX_HEADER 100000000u
@@ -82,43 +83,19 @@ enum { P_LEN = 0, P_HEADER, P_DATA, P_COUNT };
 
 /* ---- pickle skim ---- */
 
+/* How the skim reads an opcode's argument, from the pickle machine's own table. */
 static int
 op_kind(unsigned char op, unsigned *fix)
 {
-	*fix = 0;
-	switch (op) {
-	case '(': case '.': case '0': case '1': case '2': case 'N': case 'R': case 'a':
-	case 'b': case 'd': case '}': case 'e': case 'l': case ']': case 'o': case 's':
-	case 't': case ')': case 'u': case 0x81: case 0x85: case 0x86: case 0x87: case 0x88:
-	case 0x89: case 'Q': case 0x8f: case 0x90: case 0x91: case 0x92: case 0x93: case 0x94:
-	case 0x97: case 0x98:
-		return K_OP;
-	case 'K': case 'h': case 'q': case 0x80: case 0x82:
-		*fix = 1;
-		return K_FIX;
-	case 'M': case 0x83:
-		*fix = 2;
-		return K_FIX;
-	case 'J': case 'j': case 'r': case 0x84:
-		*fix = 4;
-		return K_FIX;
-	case 'G': case 0x95:
-		*fix = 8;
-		return K_FIX;
-	case 'I': case 'L': case 'F': case 'S': case 'V': case 'P': case 'g': case 'p':
-	case 'c': case 'i':
-		return K_LINE;
-	case 'U': case 0x8c: case 'C': case 0x8a:
-		*fix = 1;
-		return K_LEN;
-	case 'T': case 'X': case 'B': case 0x8b:
-		*fix = 4;
-		return K_LEN;
-	case 0x8d: case 0x8e: case 0x96:
-		*fix = 8;
-		return K_LEN;
-	default:
-		return -1;
+	const struct opinfo *oi = &mv_pickle_ops[op];
+
+	*fix = oi->size;
+	switch (oi->arg) {
+	case A_NONE: return K_OP;
+	case A_FIXED: return K_FIX;
+	case A_LEN: return K_LEN;
+	case A_LINE: case A_LINE2: return K_LINE;
+	default: return -1;
 	}
 }
 
@@ -162,18 +139,19 @@ skim_apply(struct skim *k)
 		if (pop_to_mark(k, &base) != 0)
 			return -1;
 		break;
-	case '2': case 0x85: case 'Q': case 0x98: case 'p': case 'q': case 'r': case 0x94:
+	case '2': case OP_TUPLE1: case 'Q': case OP_READONLY_BUFFER: case 'p': case 'q': case 'r':
+	case OP_MEMOIZE:
 		if (above < 1)
 			return -1;
 		if (op == '2')
 			k->depth++;
 		break;
-	case 'R': case 'b': case 0x81: case 'a': case 0x86:
+	case 'R': case 'b': case OP_NEWOBJ: case 'a': case OP_TUPLE2:
 		if (above < 2)
 			return -1;
 		k->depth--;
 		break;
-	case 0x93:
+	case OP_STACK_GLOBAL:
 		if (above < 2)
 			return -1;
 		if (k->strings >= 2) {
@@ -182,17 +160,17 @@ skim_apply(struct skim *k)
 		}
 		k->depth--;
 		break;
-	case 0x92: case 's': case 0x87:
+	case OP_NEWOBJ_EX: case 's': case OP_TUPLE3:
 		if (above < 3)
 			return -1;
 		k->depth -= 2;
 		break;
-	case 'e': case 'u': case 0x90:
+	case 'e': case 'u': case OP_ADDITEMS:
 		if (pop_to_mark(k, &base) != 0 || base == 0 ||
 		    (k->nmark && k->marks[k->nmark - 1] >= base))
 			return -1;
 		break;
-	case 't': case 'l': case 'd': case 0x91:
+	case 't': case 'l': case 'd': case OP_FROZENSET:
 		if (pop_to_mark(k, &base) != 0)
 			return -1;
 		k->depth++;
@@ -206,15 +184,15 @@ skim_apply(struct skim *k)
 		/* Two lines that look like a module and a name: an import. */
 		k->verdict = SK_IMPORT;
 		return 0;
-	case 0x80:
+	case OP_PROTO:
 		break;
-	case 0x95:
+	case OP_FRAME:
 		break;
-	case 'h': case 'j': case 'g': case 0x82: case 0x83: case 0x84:
+	case 'h': case 'j': case 'g': case OP_EXT1: case OP_EXT2: case OP_EXT4:
 		/* Memo or registry look-ups fail on a fresh unpickler unless something was put. */
 		return -1;
-	case 'U': case 0x8c: case 'C': case 'T': case 'X': case 'B': case 0x8d: case 0x8e:
-	case 0x96: case 'S': case 'V':
+	case 'U': case OP_SHORT_BINUNICODE: case 'C': case 'T': case 'X': case 'B':
+	case OP_BINUNICODE8: case OP_BINBYTES8: case OP_BYTEARRAY8: case 'S': case 'V':
 		was_string = 1;
 		k->depth++;
 		break;
@@ -257,7 +235,7 @@ skim_feed(struct skim *k, const unsigned char *p, size_t n)
 				k->lenwant = fix;
 				k->state = K_LEN;
 			} else {
-				k->lines = (c == 'c' || c == 'i') ? 2 : 1;
+				k->lines = mv_pickle_ops[c].arg == A_LINE2 ? 2 : 1;
 				k->linelen = 0;
 				k->line_ok = 1;
 				k->state = K_LINE;
@@ -268,7 +246,7 @@ skim_feed(struct skim *k, const unsigned char *p, size_t n)
 
 			if (take > k->need)
 				take = (size_t)k->need;
-			if (k->op == 0x80 && take > 0 && p[i] > 5)
+			if (k->op == OP_PROTO && take > 0 && p[i] > 5)
 				k->verdict = SK_NO;
 			i += take;
 			k->pos += take;
