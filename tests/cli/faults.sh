@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # faults.sh: reads that fail (issue class "faults"): a member whose compressed data is broken,
-# and a file cut short while mavis reads it, give exit 2 and a named finding, never a pass.
+# a file cut short while mavis reads it, and files and folders mavis may not read give exit 2
+# and a named finding or error, never a pass.
 # Out of memory at every allocation site is tests/unit/check_oom.
 set -u
 
@@ -53,6 +54,44 @@ if kill -0 "$pid" 2>/dev/null; then
 else
 	wait "$pid"
 	echo "ok - # SKIP the scan ended before the file was cut"
+fi
+
+# ---- what mavis may not read: a file and a folder of mode 000 ----
+# Root reads them anyway; as root, mavis runs without the two capabilities that let it
+# (setpriv, util-linux), which is what any other user meets.
+unpriv=
+if [ "$(id -u)" = 0 ]; then
+	if command -v setpriv >/dev/null 2>&1; then
+		unpriv="setpriv --bounding-set=-dac_override,-dac_read_search"
+	else
+		echo "ok - # SKIP running as root without setpriv: mode 000 is readable"
+	fi
+fi
+if [ "$(id -u)" != 0 ] || [ -n "$unpriv" ]; then
+	mkdir -p "$work/m/sub" "$work/m/locked"
+	printf 'weights' >"$work/m/w.bin"
+	printf '{"a": 1}' >"$work/m/sub/config.json"
+	printf 'x' >"$work/m/locked/inside.bin"
+	"$mavis" keygen --out "$work/k" >/dev/null 2>&1 || exit 99
+	"$mavis" sign --key "$work/k.key" "$work/m" >/dev/null 2>&1 || exit 99
+	chmod 000 "$work/m/w.bin"
+	$unpriv "$mavis" scan --no-progress "$work/m" >"$work/out" 2>&1
+	check "scan: a file that may not be read" 2 $? "walk.read.error"
+	grep -q "w.bin" "$work/out" || fail "scan: the unreadable file is not named"
+	$unpriv "$mavis" hash --no-progress "$work/m" >"$work/out" 2>&1
+	check "hash: a file that may not be read" 2 $? "w.bin.*Permission denied|Permission denied.*w.bin"
+	$unpriv "$mavis" verify --key "$work/k.pub" "$work/m" >"$work/out" 2>&1
+	check "verify: a signed file that may not be read" 2 $? "w.bin"
+	rm -f "$work/m/model.sig"
+	$unpriv "$mavis" sign --key "$work/k.key" "$work/m" >"$work/out" 2>&1
+	check "sign: a file that may not be read" 2 $? "w.bin"
+	[ ! -e "$work/m/model.sig" ] || fail "sign: a signature was written without w.bin"
+	chmod 644 "$work/m/w.bin"
+	chmod 000 "$work/m/locked"
+	$unpriv "$mavis" scan --no-progress "$work/m" >"$work/out" 2>&1
+	check "scan: a folder that may not be listed" 2 $? "walk.read.error|walk.*locked"
+	grep -q "locked" "$work/out" || fail "scan: the unreadable folder is not named"
+	chmod 755 "$work/m/locked"
 fi
 
 [ "$fails" -eq 0 ] || exit 1
