@@ -24,6 +24,7 @@ static const struct option opts[] = {
 	{"listen", required_argument, NULL, OPT_LISTEN},
 	{"api-key-file", required_argument, NULL, OPT_KEYFILE},
 	{"jobs", required_argument, NULL, OPT_SERVE_JOBS},
+	{"redis", required_argument, NULL, OPT_REDIS},
 	{"queue", required_argument, NULL, OPT_QUEUE},
 	{"max-body", required_argument, NULL, OPT_BODY},
 	{"max-header", required_argument, NULL, OPT_HEADER},
@@ -42,7 +43,8 @@ static const struct option opts[] = {
 static void
 usage(void)
 {
-	printf("usage: mavis serve --listen ADDR:PORT --api-key-file FILE [--jobs N]\n"
+	printf("usage: mavis serve --listen ADDR:PORT --api-key-file FILE [--jobs N] "
+	    "[--redis URL]\n"
 	    "                   [--queue N] [--max-body SIZE] [--max-header SIZE] "
 	    "[--connections N]\n"
 	    "                   [--timeout SECONDS] [--scan-timeout SECONDS] "
@@ -52,8 +54,8 @@ usage(void)
 	    "The Harbor pluggable scanner adapter (API v1.2): Harbor posts a scan request naming an\n"
 	    "artifact in a registry, mavis scans it and keeps the report for Harbor to fetch.\n"
 	    "The API key is read from FILE, or from $%s; Harbor sends it as\n"
-	    "X-ScannerAdapter-API-Key or Authorization: Bearer. One JSON line per request on\n"
-	    "stderr; "
+	    "X-ScannerAdapter-API-Key or Authorization: Bearer. With --redis, any number of\n"
+	    "replicas share one queue and report store. One JSON line per request on stderr;\n"
 	    "SIGTERM or SIGINT stops it after the scans running end.\n", KEY_ENV);
 }
 
@@ -132,6 +134,7 @@ cmd_serve(int argc, char **argv)
 		switch (opt) {
 		case OPT_LISTEN: conf.listen = optarg; break;
 		case OPT_KEYFILE: keyfile = optarg; break;
+		case OPT_REDIS: conf.redis_url = optarg; break;
 		case OPT_POLICY: conf.policy = optarg; break;
 		case OPT_SERVE_SIGS: conf.signatures = optarg; break;
 		case OPT_SERVE_JOBS:
@@ -187,8 +190,9 @@ cmd_serve(int argc, char **argv)
 		return cli_error("takes no PATH (try 'mavis serve --help')");
 	if (conf.listen == NULL)
 		return cli_error("--listen ADDR:PORT is needed");
-	if (conf.jobs == 0)
-		return cli_error("--jobs 0: a service that would never scan");
+	if (conf.jobs == 0 && conf.redis_url == NULL)
+		return cli_error("--jobs 0 (a replica that only answers) needs --redis: alone it "
+		    "would never scan");
 	if (read_key(keyfile, key, &conf.api_key_len) != 0)
 		return EXIT_ERROR;
 	conf.api_key = key;

@@ -9,6 +9,7 @@ libmavis_serve_la_SOURCES = \
 	src/serve/media.c \
 	src/serve/metrics.c \
 	src/serve/qmem.c \
+	src/serve/qredis.c \
 	src/serve/report.c \
 	src/serve/request.c \
 	src/serve/runner.c \

@@ -27,7 +27,8 @@ mv_serve_run(const struct mv_serve_conf *conf, char *err, size_t errlen)
 	sigaddset(&set, SIGINT);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	q = mv_queue_memory_new(conf, err, errlen);
+	q = conf->redis_url ? mv_queue_redis_new(conf, err, errlen) :
+	    mv_queue_memory_new(conf, err, errlen);
 	if (q == NULL)
 		goto done;
 	if ((runner = mv_runner_start(conf, q, err, errlen)) == NULL)

@@ -8,3 +8,6 @@ tests_serve_reports_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_serve_reports_LDADD = $(SERVE_LIBS) libmavis.la
 TESTS += tests/serve/harbor.sh
 EXTRA_DIST += tests/serve/harbor.sh tests/serve/harbor.py tests/serve/harborclient.py
+# Replicas sharing a queue in a real redis-server (skips without it).
+TESTS += tests/serve/redis.sh
+EXTRA_DIST += tests/serve/redis.sh tests/serve/redis.py
