@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "serve/serve.h"
 
@@ -47,6 +48,10 @@ done:
 	mv_runner_stop(runner);
 	if (q)
 		q->ops->free(q);
+	/* A second stop signal sent while the scans ended is pending: taken here, it does not
+	 * kill the process once the mask is restored. */
+	while (sigtimedwait(&set, NULL, &(struct timespec){0, 0}) > 0)
+		continue;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }

@@ -262,6 +262,34 @@ try:
 finally:
     code = srv.stop()
 check(code == 0, "SIGTERM stops it, exit status 0 (%s)" % code)
+
+# --scan-timeout: a scan stuck past it (its policy read from a FIFO no one writes yet) fails
+# with that reason; once the FIFO is written the worker ends and the service stops cleanly.
+fifo = os.path.join(work, "policy.fifo")
+os.mkfifo(fifo)
+slow = Serve(mavis, key_file, "--jobs", "1", "--scan-timeout", "2", "--policy", fifo)
+try:
+    hs = Harbor(slow.port, KEY)
+    st, _, b = hs.scan("http://127.0.0.1:9", "slow/scan", DIGEST)
+    t0 = time.monotonic()
+    st, _, b, _ = hs.poll(json.loads(b)["id"], limit=20)
+    took = time.monotonic() - t0
+    check(st == 500 and "longer than the limit (2 s)" in json.loads(b)["error"]["message"] and
+          took < 6, "a scan past --scan-timeout fails (%d after %.1f s)" % (st, took))
+    slow.proc.send_signal(15)
+    fd = os.open(fifo, os.O_WRONLY)
+    try:
+        os.write(fd, b"fail-on high\n")
+    except BrokenPipeError:
+        pass    # the reader is gone already: it only had to be let out of open()
+    os.close(fd)
+    code = slow.stop()
+    check(code == 0, "the stuck worker ends and the service stops (%s)" % code)
+    check(any(x.get("event") == "late" for x in slow.log_lines()),
+          "the late result is logged, not stored")
+finally:
+    slow.kill()
+
 lines = srv.log_lines()
 reqs = [x for x in lines if "method" in x]
 check(all({"time", "client", "method", "path", "status", "ms"} <= set(x) for x in reqs),

@@ -4,7 +4,8 @@
 is run by another and its report fetched from a third; jobs queued while no replica runs
 scans survive a Redis restart and are run afterwards; a job left by a replica that stopped
 mid-scan (SIGKILL) is taken again by another after the lease and finished there; a full
-shared queue answers 503. Usage: redis.py MAVIS WORKDIR REDIS_SERVER."""
+shared queue answers 503. The replica "killed mid-scan" is held inside its job by a policy
+read from a FIFO no one writes. Usage: redis.py MAVIS WORKDIR REDIS_SERVER."""
 
 import json
 import os
@@ -134,8 +135,38 @@ try:
     check(m.get("mavis_scans_queued") == 0 and m.get("mavis_scans_running") == 0,
           "metrics read the shared queue (%s queued, %s running)" %
           (m.get("mavis_scans_queued"), m.get("mavis_scans_running")))
+
+    # A replica killed inside a job. Its worker blocks in the job, reading its policy from a
+    # FIFO no one writes, and holds the job's lease, renewed; killed with SIGKILL, it renews
+    # no more, and after the lease (3 s) another replica takes the job and finishes it.
+    for r in (worker1, worker2):
+        r.stop()
+    fifo = os.path.join(work, "policy.fifo")
+    os.mkfifo(fifo)
+    stuck = replica("--jobs", "1", "--policy", fifo)
+    st, _, b = hf.scan("http://127.0.0.1:9", "killed/midscan", DIGEST)
+    sid = json.loads(b)["id"]
+    deadline = time.monotonic() + 20
+    while not started_on(sid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    check(started_on(sid) == [len(replicas) - 1], "the job started on the replica to be killed")
+    rescuer = replica("--jobs", "1")
+    time.sleep(5)
+    st, _, _ = hf.report(sid)
+    check(st == 302 and len(started_on(sid)) == 1,
+          "past the lease, the live replica's renewals keep the job its own (%d)" % st)
+    stuck.proc.send_signal(signal.SIGKILL)
+    stuck.proc.wait()
+    t0 = time.monotonic()
+    st, _, b, _ = hf.poll(sid, limit=30)
+    took = time.monotonic() - t0
+    check(st == 500 and "killed/midscan" in json.loads(b)["error"]["message"],
+          "the job finished on another replica after the kill (%d, %.1f s)" % (st, took))
+    check(len(replicas) - 1 in started_on(sid), "the rescuing replica ran it (%s)" %
+          started_on(sid))
     for r in replicas:
-        check(r.stop() == 0, "replica on port %d stops on SIGTERM" % r.port)
+        if r is not stuck:
+            check(r.stop() == 0, "replica on port %d stops on SIGTERM" % r.port)
 finally:
     for r in replicas:
         r.kill()
