@@ -199,6 +199,18 @@ MV_EXPORT void mv_signatures_reload(void);
 /* What reports call standard input ("-" among the inputs of mv_run): an upload's name, as
  * a registry hook knows it; NULL for "-". Its members read NAME!/MEMBER. */
 MV_EXPORT MV_CHECK mv_status mv_ctx_set_stdin_name(struct mv_ctx *ctx, const char *name);
+/* How oci://HOST[:PORT]/REPO[:TAG|@DIGEST] inputs of mv_run reach their registry: the
+ * Authorization header value sent to it ("Basic ..." or "Bearer ..."; a Basic one is also
+ * what a token service is asked with), NULL for none, and MV_REGISTRY_INSECURE for plain HTTP
+ * to any host (HTTPS otherwise, except to a loopback address). Copied. */
+MV_EXPORT MV_CHECK mv_status mv_ctx_set_registry(struct mv_ctx *ctx, const char *authorization,
+    unsigned flags);
+/* The Authorization header value for the registry of an oci:// reference: "Basic" over
+ * userpass ("USER:PASSWORD") when given, else the "auths" entry for its host in the Docker
+ * configuration ($DOCKER_CONFIG/config.json, else ~/.docker/config.json); *out NULL when
+ * neither has one. *out is the caller's to free(3). */
+MV_EXPORT MV_CHECK mv_status mv_registry_credentials(struct mv_ctx *ctx, const char *ref,
+    const char *userpass, char **out);
 
 MV_EXPORT const char *mv_hash_name(unsigned alg);
 MV_EXPORT MV_CHECK mv_status mv_hash_lookup(const char *name, unsigned *alg);
@@ -715,7 +727,10 @@ struct mv_scan_opts {
 	const char *trusted_root;       /* Sigstore trusted_root.json (keyless, offline), with */
 	const char *identity;           /* the signer's e-mail or URI and */
 	const char *issuer;             /* the OIDC issuer of that identity */
+	const char *registry_authorization;  /* Authorization header value ("Basic ..." or "Bearer ...") sent to the registry of oci:// inputs; NULL: --registry-auth / Docker config lookup by the caller */
+	unsigned registry_flags;             /* MV_REGISTRY_INSECURE: plain HTTP to any host */
 };
+#define MV_REGISTRY_INSECURE 0x1u
 #define MV_SCAN_OPTS_INIT {.size = sizeof(struct mv_scan_opts)}
 
 /*

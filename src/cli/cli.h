@@ -25,6 +25,27 @@ enum {
 	OPT_IGNORE,
 };
 
+/* The registry of oci:// inputs (scan, hash): --registry-auth and --insecure-registry. */
+enum {
+	OPT_REGISTRY_AUTH = 500,
+	OPT_INSECURE_REGISTRY,
+};
+#define CLI_REGISTRY_OPTIONS \
+	{"registry-auth", required_argument, NULL, OPT_REGISTRY_AUTH}, \
+	{"insecure-registry", no_argument, NULL, OPT_INSECURE_REGISTRY}
+struct cli_registry {
+	const char *auth;                /* USER:PASSWORD, or a file holding it */
+	int insecure;
+};
+/* 0 when opt is one of them (kept in r), 1 when it is not. */
+int cli_registry_option(struct cli_registry *r, int opt, const char *arg);
+/* Once the inputs are known: the credentials for the registry of the oci:// inputs (from
+ * --registry-auth, else the Docker config) and the flags, set on ctx. 0, or EXIT_ERROR after
+ * saying why. */
+int cli_registry_setup(struct mv_ctx *ctx, const struct cli_registry *r, char *const *inputs,
+    int n);
+void cli_registry_usage(FILE *out);
+
 /* What every message on stderr starts with: "mavis", then "mavis: CMD" once a command runs
  * (getopt's own messages take it from argv[0], which main sets to the same). */
 extern const char *cli_prog;

@@ -30,6 +30,7 @@ static const struct option own[] = {
 	{"tag", no_argument, NULL, OPT_TAG},
 	{"shard-size", required_argument, NULL, OPT_SHARD},
 	{"members", no_argument, NULL, OPT_MEMBERS},
+	CLI_REGISTRY_OPTIONS,
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -56,6 +57,7 @@ usage(FILE *out, const struct mv_ctx *ctx)
 	    "  -c, --check LIST      hash again and report changed, missing and extra files\n"
 	    "  -q, --quiet           with --check, print only differences\n"
 	    "  -o, --output FILE     write there (whole or not at all) instead of stdout\n");
+	cli_registry_usage(out);
 	cli_walk_usage(out, ctx);
 	fprintf(out, "\nExit status: 0 all well, 1 findings or differences, 2 errors.\n");
 }
@@ -249,6 +251,7 @@ cmd_hash(int argc, char **argv)
 	struct option *opts = cli_options(own);
 	struct mv_result *res = NULL;
 	struct cli_out out = {0};
+	struct cli_registry reg = {0};
 	const char *check = NULL, *output = NULL, *format = "text";
 	unsigned algs = 0, flags = 0, sumflags = 0;
 	uint64_t shard = 0;
@@ -288,6 +291,8 @@ cmd_hash(int argc, char **argv)
 			progress = 0;
 			break;
 		default:
+			if (cli_registry_option(&reg, opt, optarg) == 0)
+				break;
 			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
 				break;
 			if (r == 1)
@@ -303,6 +308,8 @@ cmd_hash(int argc, char **argv)
 		rc = cli_error("no PATH given (try 'mavis hash --help')");
 		goto done;
 	}
+	if (cli_registry_setup(ctx, &reg, argv + optind, argc - optind) != 0)
+		goto done;
 	mv_ctx_set_flags(ctx, flags);
 	if (algs == 0)
 		algs = MV_HASH_SHA256;

@@ -51,6 +51,7 @@ static const struct option own[] = {
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"colour", required_argument, NULL, OPT_COLOR},
 	{"name", required_argument, NULL, OPT_NAME},
+	CLI_REGISTRY_OPTIONS,
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -90,6 +91,7 @@ usage(FILE *out, const struct mv_ctx *ctx)
 	    "                        folder or archive, PATH.sig beside a file)\n"
 	    "      --signatures DIR  rules and provision tables (default: $MAVIS_SIGNATURES,\n"
 	    "                        else %s)\n", MV_SIGDIR);
+	cli_registry_usage(out);
 	cli_walk_usage(out, ctx);
 	fprintf(out, "\nExit status: 0 passed, 1 the policy failed, 2 error or incomplete "
 	    "analysis.\n");
@@ -106,6 +108,7 @@ cmd_scan(int argc, char **argv)
 	struct cli_out out = {0};
 	struct mv_verify_opts vo = MV_VERIFY_OPTS_INIT;
 	struct mv_scan_opts so = MV_SCAN_OPTS_INIT;
+	struct cli_registry reg = {0};
 	const char *roots[MAX_ROOTS];
 	size_t ninputs;
 	const char *output = NULL, *policy = NULL, *sigdir = NULL, *fail_on = NULL;
@@ -177,6 +180,8 @@ cmd_scan(int argc, char **argv)
 			progress = 0;
 			break;
 		default:
+			if (cli_registry_option(&reg, opt, optarg) == 0)
+				break;
 			if ((r = cli_walk_option(ctx, opt, optarg, &flags)) == 0)
 				break;
 			if (r == 1)
@@ -193,7 +198,8 @@ cmd_scan(int argc, char **argv)
 		rc = cli_error("--signature names the signature of one PATH, not %zu", ninputs);
 		goto done;
 	}
-	if (cli_trust_check(&vo, 0) != 0)
+	if (cli_trust_check(&vo, 0) != 0 ||
+	    cli_registry_setup(ctx, &reg, argv + optind, argc - optind) != 0)
 		goto done;
 	/* The tables and the policy are read before the walk, so a typo in them costs nothing. */
 	if (mv_ctx_set_signatures(ctx, sigdir) != MV_OK || mv_rules_load(ctx, &rules) != MV_OK ||

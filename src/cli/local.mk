@@ -10,6 +10,7 @@ CLI_SOURCES = \
 	src/cli/cmd_sign.c \
 	src/cli/cmd_verify.c \
 	src/cli/common.c \
+	src/cli/registry.c \
 	src/cli/main.c \
 	src/cli/sigopts.c
 mavis_SOURCES = $(CLI_SOURCES) src/cli/mavis.c

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "core/ctx.h"
 #include "core/str.h"
 
@@ -118,7 +120,31 @@ mv_ctx_free(struct mv_ctx *ctx)
 	free(ctx->ignore);
 	free(ctx->sigdir);
 	free(ctx->stdin_name);
+	if (ctx->registry_auth)
+		OPENSSL_cleanse(ctx->registry_auth, strlen(ctx->registry_auth));
+	free(ctx->registry_auth);
 	free(ctx);
+}
+
+mv_status
+mv_ctx_set_registry(struct mv_ctx *ctx, const char *authorization, unsigned flags)
+{
+	char *copy = NULL;
+
+	if (flags & ~MV_REGISTRY_INSECURE)
+		return mv_ctx_fail(ctx, MV_ERR_USAGE, "unknown registry flags 0x%x", flags);
+	/* A header value with a line break would add headers of the caller's choosing. */
+	if (authorization && strpbrk(authorization, "\r\n") != NULL)
+		return mv_ctx_fail(ctx, MV_ERR_USAGE, "the registry authorization holds a line "
+		    "break");
+	if (authorization && (copy = strdup(authorization)) == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	if (ctx->registry_auth)
+		OPENSSL_cleanse(ctx->registry_auth, strlen(ctx->registry_auth));
+	free(ctx->registry_auth);
+	ctx->registry_auth = copy;
+	ctx->registry_flags = flags;
+	return MV_OK;
 }
 
 mv_status

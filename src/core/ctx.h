@@ -20,6 +20,8 @@ struct mv_ctx {
 	void *progress_arg;
 	char *sigdir;             /* signatures folder override, or NULL */
 	char *stdin_name;         /* what reports call standard input, or NULL ("-") */
+	char *registry_auth;      /* Authorization value for oci:// inputs, or NULL */
+	unsigned registry_flags;  /* MV_REGISTRY_* */
 };
 
 /* Record an error on the context and return st, so callers can write

@@ -4,6 +4,7 @@ libmavis_internal_la_SOURCES += \
 	src/core/b64.c \
 	src/core/buf.c \
 	src/core/ctx.c \
+	src/core/curl.c \
 	src/core/file.c \
 	src/core/finding.c \
 	src/core/format.c \
@@ -11,6 +12,7 @@ libmavis_internal_la_SOURCES += \
 	src/core/hex.c \
 	src/core/jsonutil.c \
 	src/core/lafilter.c \
+	src/core/ocidesc.c \
 	src/core/pool.c \
 	src/core/result.c \
 	src/core/sha256.c \
@@ -25,6 +27,7 @@ noinst_HEADERS += \
 	src/core/buf.h \
 	src/core/codec.h \
 	src/core/ctx.h \
+	src/core/curl.h \
 	src/core/cursor.h \
 	src/core/file.h \
 	src/core/finding.h \
@@ -32,6 +35,8 @@ noinst_HEADERS += \
 	src/core/format.h \
 	src/core/jsonutil.h \
 	src/core/lafilter.h \
+	src/core/ocidesc.h \
+	src/core/remote.h \
 	src/core/pool.h \
 	src/core/result.h \
 	src/core/sha256.h \

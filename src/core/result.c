@@ -139,6 +139,12 @@ mv_result_input_is_stdin(const struct mv_result *res, size_t i)
 	return res->stdin_input == i + 1;
 }
 
+int
+mv_result_input_is_remote(const struct mv_result *res, size_t i)
+{
+	return res->remote && i < res->ninputs && res->remote[i];
+}
+
 struct mv_findings *
 mv_result_findings(struct mv_result *res)
 {
@@ -160,5 +166,6 @@ mv_result_free(struct mv_result *res)
 	for (size_t i = 0; res->sources && i < res->ninputs; i++)
 		mv_source_free(res->sources[i]);
 	free(res->sources);
+	free(res->remote);
 	free(res);
 }

@@ -29,6 +29,7 @@ struct mv_result {
 	struct mv_source **sources;     /* per input, NULL when not known */
 	size_t ninputs;
 	size_t stdin_input;     /* index + 1 of standard input among the inputs, or 0 */
+	unsigned char *remote;  /* per input: 1 when pulled from a registry (oci://) */
 	int incomplete;
 };
 
@@ -36,5 +37,8 @@ struct mv_result {
 struct mv_findings *mv_result_findings(struct mv_result *res);
 
 void mv_source_free(struct mv_source *s);
+
+/* Was input i pulled from a registry (it has no folder for a signature beside it)? */
+int mv_result_input_is_remote(const struct mv_result *res, size_t i);
 
 #endif

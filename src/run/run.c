@@ -19,6 +19,7 @@
 #include "core/sigcache.h"
 #include "core/str.h"
 #include "hash/blake3.h"
+#include "net/registry.h"
 #include "run/run.h"
 #include "walk/source.h"
 #include "walk/walk.h"
@@ -436,6 +437,8 @@ submit_all(struct mv_run *run, unsigned jobs)
 
 		if (item->stream)
 			st = job_add(&q, UINT64_MAX, mv_task_stream, NULL, item);
+		else if (item->remote)
+			st = job_add(&q, item->top.size, mv_task_remote, NULL, item);
 		else if (item->top.type != MV_ENTRY_FILE || (item->fspath == NULL &&
 		    item->mem == NULL))
 			continue;
@@ -494,6 +497,7 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 {
 	struct mv_run run;
 	struct mv_result *res = NULL;
+	struct mv_remote **remotes = NULL;       /* of oci:// inputs, read by the items */
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	unsigned jobs = ctx->jobs ? ctx->jobs : mv_cpu_count();
 	int nstdin = 0, entered = 0;
@@ -516,8 +520,10 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 		return mv_ctx_fail(ctx, st, "MAVIS_BLAKE3_IMPL names a BLAKE3 implementation this "
 		    "CPU or build cannot run (portable, sse41, avx2, avx512)");
 	if ((res = calloc(1, sizeof(*res))) == NULL ||
+	    (remotes = calloc(ninputs, sizeof(*remotes))) == NULL ||
 	    (res->inputs = calloc(ninputs, sizeof(char *))) == NULL ||
-	    (res->sources = calloc(ninputs, sizeof(*res->sources))) == NULL) {
+	    (res->sources = calloc(ninputs, sizeof(*res->sources))) == NULL ||
+	    (res->remote = calloc(ninputs, 1)) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -531,6 +537,21 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 			/* Standard input, under the name mv_ctx_set_stdin_name gave it. */
 			res->stdin_input = i + 1;
 			res->inputs[i] = mv_strdup(ctx->stdin_name ? ctx->stdin_name : "-");
+		} else if (mem == NULL && mv_registry_is_uri(inputs[i])) {
+			/* oci://HOST/REPO[:TAG|@DIGEST]: its manifests fetched now, checked by
+			 * digest; its blobs streamed by the workers. */
+			/* One set of credentials is for one registry, never sent to another. */
+			for (size_t k = 0; k < i && ctx->registry_auth; k++)
+				if (remotes[k] && !mv_registry_same_host(inputs[k], inputs[i])) {
+					st = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: credentials are given "
+					    "for one registry, and %s is another", inputs[i],
+					    remotes[k]->origin);
+					goto done;
+				}
+			if ((st = mv_registry_pull(ctx, inputs[i], &remotes[i])) != MV_OK)
+				goto done;
+			res->remote[i] = 1;
+			res->inputs[i] = mv_strdup(inputs[i]);
 		} else if (mem == NULL && mv_hf_is_uri(inputs[i])) {
 			/* hf://ORG/NAME[@REVISION]: the snapshot it names in the local cache. */
 			if ((st = mv_hf_resolve(ctx, inputs[i], &res->sources[i])) != MV_OK)
@@ -543,7 +564,8 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 			st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 			goto done;
 		}
-		if (mem == NULL && res->sources[i] == NULL && strcmp(inputs[i], "-") != 0)
+		if (mem == NULL && res->sources[i] == NULL && strcmp(inputs[i], "-") != 0 &&
+		    remotes[i] == NULL)
 			res->sources[i] = source_of(inputs[i]);
 	}
 	/* Walk every input first: the totals drive the progress bar, and a missing input stops
@@ -566,7 +588,8 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 		}
 	}
 	for (size_t i = 0; i < ninputs && mem == NULL; i++)
-		if ((st = mv_walk_input(&run, res->inputs[i], res->stdin_input == i + 1)) != MV_OK)
+		if ((st = remotes[i] ? mv_walk_remote(&run, res->inputs[i], remotes[i]) :
+		    mv_walk_input(&run, res->inputs[i], res->stdin_input == i + 1)) != MV_OK)
 			goto done;
 	if ((run.flags & MV_RUN_ANALYSE) && (run.pkg = mv_pkg_new()) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
@@ -618,6 +641,10 @@ done:
 	mv_findings_free(&run.run_findings);
 	mv_pkg_free(run.pkg);
 	mv_result_free(res);
+	for (size_t i = 0; remotes && i < ninputs; i++)
+		if (remotes[i])
+			remotes[i]->free(remotes[i]);
+	free(remotes);
 	return st;
 }
 

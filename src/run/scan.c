@@ -149,6 +149,9 @@ mv_scan(struct mv_ctx *ctx, const struct mv_policy *pol, const char *const *inpu
 	struct mv_verify_report **reps = NULL;
 	struct mv_judgement *j = NULL;
 	size_t nsums = 0;
+	char *saved_auth = NULL;
+	unsigned saved_flags = 0;
+	int registry_set = 0;
 	mv_status st;
 
 	*out = NULL;
@@ -166,6 +169,18 @@ mv_scan(struct mv_ctx *ctx, const struct mv_policy *pol, const char *const *inpu
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
+	/* The registry of oci:// inputs as this call says, else as the context was set. */
+	if (o.registry_authorization || o.registry_flags) {
+		saved_auth = ctx->registry_auth;
+		saved_flags = ctx->registry_flags;
+		ctx->registry_auth = NULL;
+		if ((st = mv_ctx_set_registry(ctx, o.registry_authorization, o.registry_flags)) !=
+		    MV_OK) {
+			ctx->registry_auth = saved_auth;
+			goto done;
+		}
+		registry_set = 1;
+	}
 	mv_ctx_set_flags(ctx, ctx->flags | MV_RUN_ANALYSE);
 	if ((st = mv_run(ctx, inputs, ninputs, &res)) != MV_OK ||
 	    (st = check_empty(ctx, res)) != MV_OK ||
@@ -177,6 +192,13 @@ mv_scan(struct mv_ctx *ctx, const struct mv_policy *pol, const char *const *inpu
 	res = NULL;
 	*out = j;
 done:
+	if (registry_set) {
+		/* The call's credentials go; the context's come back. */
+		if (mv_ctx_set_registry(ctx, NULL, 0) == MV_OK) {
+			ctx->registry_auth = saved_auth;
+			ctx->registry_flags = saved_flags;
+		}
+	}
 	for (size_t i = 0; i < nsums; i++)
 		mv_verify_report_free(reps[i]);
 	free(reps);

@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 
 #include "core/ctx.h"
+#include "core/curl.h"
 #include "core/str.h"
 #include "sign/sign.h"
 
@@ -26,17 +27,6 @@ on_data(char *p, size_t size, size_t n, void *arg)
 
 	/* Returning less than given makes libcurl stop with CURLE_WRITE_ERROR. */
 	return mv_buf_add(b, p, size * n) == MV_OK ? size * n : 0;
-}
-
-static int
-curl_ready(void)
-{
-	static int done;
-
-	/* mavis sign is one thread when it gets here; the flag only spares a second call. */
-	if (!done)
-		done = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : -1;
-	return done == 1;
 }
 
 /* One request; *code the HTTP status (0 when none came). */
@@ -113,7 +103,7 @@ mv_http(struct mv_ctx *ctx, const struct mv_http_req *rq, struct mv_buf *out)
 	CURLcode rc = CURLE_OK;
 	long code = 0;
 
-	if (!curl_ready())
+	if (!mv_curl_ready())
 		return mv_ctx_fail(ctx, MV_ERR_INTERNAL, "%s: cannot start libcurl", rq->what);
 	for (int i = 0; i < ATTEMPTS; i++) {
 		if (i)

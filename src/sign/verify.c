@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "core/ctx.h"
+#include "core/result.h"
 #include "core/str.h"
 #include "core/strset.h"
 #include "hash/digest.h"
@@ -689,6 +690,17 @@ verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *opts, const char *m
 	if (o->trusted_root && (o->identity == NULL || o->issuer == NULL)) {
 		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "keyless verification needs the signer's "
 		    "identity and its OIDC issuer");
+		goto done;
+	}
+	/* An artifact pulled from a registry has no folder for a model.sig; its signatures
+	 * would be OCI referrers, which are not looked up: none is found. */
+	if (reuse && mv_result_input_is_remote(reuse, input)) {
+		if (o->signature || !scanning) {
+			st = mv_ctx_fail(ctx, MV_ERR_UNSUPPORTED, "%s: signatures of oci:// inputs "
+			    "are not verified (neither a detached file nor OCI referrers)", model);
+			goto done;
+		}
+		rep->status = MV_VERIFY_NO_SIGNATURE;
 		goto done;
 	}
 	if ((st = mv_model_open(ctx, model, &md)) != MV_OK)

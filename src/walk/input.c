@@ -177,6 +177,48 @@ done:
 }
 
 mv_status
+mv_walk_remote(struct mv_run *run, const char *input, struct mv_remote *r)
+{
+	size_t first = run->nitems;
+	mv_status st;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct mv_remote_entry *e = &r->v[i];
+		char *path = mv_asprintf("%s/%s", input, e->name);
+		struct mv_item *item = path ? mv_item_new(input, path, e->name, NULL) : NULL;
+		struct mv_expect x;
+		int k;
+
+		free(path);
+		if (item == NULL)
+			return mv_ctx_fail(run->ctx, MV_ERR_NOMEM, "%s: out of memory", input);
+		item->top.type = MV_ENTRY_FILE;
+		item->top.size = e->mem ? e->memlen : e->size;
+		item->mem = e->mem;
+		item->memlen = e->memlen;
+		if (e->mem == NULL) {
+			item->remote = r;
+			item->remote_i = i;
+		}
+		/* A blob is named by its digest, as in a layout on disk: checked on its read. */
+		if ((k = mv_expect_from_blob(e->name, &x)) > 0 &&
+		    (item->expect = malloc(sizeof(*item->expect))) != NULL)
+			*item->expect = x;
+		else if (k > 0)
+			mv_expect_free(&x);
+		if (k < 0 || (k > 0 && item->expect == NULL)) {
+			mv_item_free(item);
+			return mv_ctx_fail(run->ctx, MV_ERR_NOMEM, "%s: out of memory", input);
+		}
+		if ((st = mv_run_add_item(run, item)) != MV_OK)
+			return mv_ctx_fail(run->ctx, st, "%s: %s", input, mv_strerror(st));
+	}
+	if (strcmp(r->layout, "oci") == 0 && (st = mv_oci_check_items(run, first)) != MV_OK)
+		return mv_ctx_fail(run->ctx, st, "%s: %s", input, mv_strerror(st));
+	return MV_OK;
+}
+
+mv_status
 mv_walk_input(struct mv_run *run, const char *input, int is_stdin)
 {
 	struct stat st;

@@ -13,12 +13,9 @@
 #include "core/ctx.h"
 #include "core/file.h"
 #include "core/jsonutil.h"
+#include "core/ocidesc.h"
 #include "core/str.h"
 #include "walk/walk.h"
-
-/* The distribution spec lets registries refuse manifests above 4 MiB; no client reads more,
- * so a larger "manifest" is not one. */
-#define OCI_JSON_MAX (4u << 20)
 
 /* What a descriptor's blob is to the walk of the layout. */
 enum {
@@ -87,21 +84,30 @@ load(struct oci *o, struct mv_item *it, const char *what)
 	int dup = 0;
 	mv_status st;
 
-	if (it->top.type != MV_ENTRY_FILE || it->fspath == NULL) {
+	if (it->remote && it->top.size > MV_OCI_JSON_MAX) {
+		/* A registry's document its descriptor says is too large: not fetched as one. */
+		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is larger than the %u bytes a registry "
+		    "accepts; not read", what, MV_OCI_JSON_MAX);
+		return NULL;
+	}
+	if (it->mem == NULL && (it->top.type != MV_ENTRY_FILE || it->fspath == NULL)) {
 		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not a regular file of the layout; not read",
 		    what);
 		return NULL;
 	}
-	if ((st = mv_file_read(o->ctx, it->fspath, OCI_JSON_MAX, &buf, &len)) != MV_OK) {
+	/* A registry's document was fetched already, no larger than the limit. */
+	if (it->mem == NULL &&
+	    (st = mv_file_read(o->ctx, it->fspath, MV_OCI_JSON_MAX, &buf, &len)) != MV_OK) {
 		if (st == MV_ERR_LIMIT)
 			report(it, MV_R_OCI_LAYOUT_INVALID, "%s is larger than the %u bytes a "
-			    "registry accepts; not read", what, OCI_JSON_MAX);
+			    "registry accepts; not read", what, MV_OCI_JSON_MAX);
 		else
 			report(it, st == MV_ERR_NOMEM ? MV_R_ANALYSIS_INCOMPLETE : MV_R_WALK_READ_ERROR,
 			    "cannot read %s: %s", what, mv_ctx_error(o->ctx));
 		return NULL;
 	}
-	if (mv_json_load(buf, len, o->json_depth, 0, &j, &dup, err, sizeof(err)) != MV_OK) {
+	if (mv_json_load(it->mem ? it->mem : buf, it->mem ? it->memlen : len, o->json_depth, 0,
+	    &j, &dup, err, sizeof(err)) != MV_OK) {
 		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not valid JSON: %s", what, err);
 		goto done;
 	}
@@ -118,29 +124,6 @@ done:
 	return j;
 }
 
-/* The registered algorithms and their encodings (image-spec descriptor.md): lowercase hex of
- * a fixed length. Anything else cannot name a blob here, and a '/' or '..' in it would name a
- * path outside blobs/. */
-static int
-digest_ok(const char *d, char *alg, size_t alglen, const char **hex)
-{
-	const char *colon = strchr(d, ':');
-	size_t want;
-
-	if (colon == NULL || (size_t)(colon - d) >= alglen)
-		return 0;
-	memcpy(alg, d, (size_t)(colon - d));
-	alg[colon - d] = '\0';
-	if (strcmp(alg, "sha256") == 0)
-		want = 64;
-	else if (strcmp(alg, "sha512") == 0)
-		want = 128;
-	else
-		return 0;
-	*hex = colon + 1;
-	return mv_is_lower_hex(*hex, want);
-}
-
 static const char *
 title_of(json_t *desc)
 {
@@ -154,20 +137,6 @@ title_of(json_t *desc)
 			return t;
 	}
 	return NULL;
-}
-
-static int
-is_index(const char *mt)
-{
-	return strcmp(mt, "application/vnd.oci.image.index.v1+json") == 0 ||
-	    strcmp(mt, "application/vnd.docker.distribution.manifest.list.v2+json") == 0;
-}
-
-static int
-is_manifest(const char *mt)
-{
-	return strcmp(mt, "application/vnd.oci.image.manifest.v1+json") == 0 ||
-	    strcmp(mt, "application/vnd.docker.distribution.manifest.v2+json") == 0;
 }
 
 static void open_document(struct oci *o, long i, int index, unsigned depth);
@@ -191,7 +160,7 @@ descriptor(struct oci *o, struct mv_item *from, json_t *d, const char *field, un
 		    "or size", field);
 		return;
 	}
-	if (!digest_ok(digest, alg, sizeof(alg), &hex)) {
+	if (!mv_oci_digest_split(digest, alg, sizeof(alg), &hex)) {
 		report(from, MV_R_OCI_DIGEST_INVALID, "descriptor in %s names '%s': not a sha256 or "
 		    "sha512 digest, so it names no blob of the layout", field, digest);
 		return;
@@ -217,8 +186,8 @@ descriptor(struct oci *o, struct mv_item *from, json_t *d, const char *field, un
 		report(blob, MV_R_OCI_BLOB_SIZE, "%s of %s gives %lld bytes for it; the blob holds "
 		    "%llu", field, from->top.name, (long long)json_integer_value(size),
 		    (unsigned long long)blob->top.size);
-	if (is_index(mt) || is_manifest(mt))
-		open_document(o, i, is_index(mt), depth + 1);
+	if (mv_oci_is_index(mt) || mv_oci_is_manifest(mt))
+		open_document(o, i, mv_oci_is_index(mt), depth + 1);
 }
 
 static void
@@ -286,13 +255,21 @@ has_file(const char *dir, const char *name)
 mv_status
 mv_oci_check(struct mv_run *run, const char *root, size_t first)
 {
+	if (!has_file(root, "oci-layout"))
+		return MV_OK;
+	return mv_oci_check_items(run, first);
+}
+
+mv_status
+mv_oci_check_items(struct mv_run *run, size_t first)
+{
 	struct oci o = {.ctx = run->ctx};
 	json_t *layout;
 	const char *ver;
 	long li, ii;
 	mv_status st = MV_OK;
 
-	if (!has_file(root, "oci-layout") || run->nitems <= first)
+	if (run->nitems <= first)
 		return MV_OK;
 	o.nitems = run->nitems - first;
 	o.max_depth = (unsigned)run->limit[MV_LIMIT_DEPTH];

@@ -334,6 +334,25 @@ mv_task_archive(void *arg)
 	close(fd);
 }
 
+/* An entry of a remote source, walked as it arrives (archives from the stream itself, as for
+ * standard input) and hashed for the digest its name promises on the way. */
+void
+mv_task_remote(void *arg)
+{
+	struct mv_item *item = arg;
+	struct mv_task t = {.run = item->run, .item = item, .findings = &item->raw,
+	    .recs = &item->members};
+	struct mv_blocks *in;
+	char err[256];
+
+	if ((in = item->remote->open(item->remote, item->remote_i, err, sizeof(err))) == NULL) {
+		read_failed(&t, &item->top, err);
+		return;
+	}
+	top_pass(&t, in, NULL);
+	item->remote->close(in);
+}
+
 /* Standard input, a named pipe or a character device given as an input: read in order, with
  * archives walked from the stream itself (zips and 7z through a bounded spool). */
 void

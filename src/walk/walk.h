@@ -11,6 +11,7 @@
 #include "mavis.h"
 #include "core/finding.h"
 #include "core/pool.h"
+#include "core/remote.h"
 #include "core/result.h"
 #include "core/sniff.h"
 #include "hash/digest.h"
@@ -29,6 +30,8 @@ struct mv_item {
 	const unsigned char *mem;       /* or the bytes themselves (mv_run_memory) */
 	size_t memlen;
 	struct mv_expect *expect;       /* the digest its name or download record promises */
+	struct mv_remote *remote;       /* or entry remote_i of a remote source, streamed */
+	size_t remote_i;
 	struct mv_findings walk;        /* from the directory walk (caller's thread) */
 	struct mv_findings raw;         /* from reading the bytes */
 	struct mv_findings sub;         /* from inside, when it is an archive */
@@ -71,14 +74,6 @@ struct mv_task {
 };
 
 #define MV_READ_BUF (256 * 1024)
-
-/* A sequential source of blocks: next returns 1 with a block, 0 at the end, -1 on error (with
- * a message in err). */
-struct mv_blocks {
-	int (*next)(void *arg, const unsigned char **p, size_t *n);
-	void *arg;
-	char err[256];
-};
 
 /* Bytes in memory as blocks, handed out in place. */
 struct mv_memblocks {
@@ -132,6 +127,8 @@ void mv_task_archive(void *arg);
 void mv_task_queue_archive(struct mv_task *t, enum mv_format fmt);
 /* Read standard input or a named pipe in order, archives inside included (task). */
 void mv_task_stream(void *arg);
+/* Read an entry of a remote source as it arrives (task). */
+void mv_task_remote(void *arg);
 
 /* The pass over a top-level entry (t->item->top) from in; with ra (random access to the same
  * bytes) an archive is not walked but its format left in *fmt for mv_walk_archive. Returns 1
@@ -165,6 +162,11 @@ mv_status mv_dir_walk(struct mv_dirwalk *w);
  * first on): descriptors against blobs, titles onto the blobs, blobs nothing names. The
  * findings go on the items; returns MV_ERR_NOMEM only. */
 mv_status mv_oci_check(struct mv_run *run, const char *root, size_t first);
+/* The same over items that are an OCI layout whatever their source (a registry's). */
+mv_status mv_oci_check_items(struct mv_run *run, size_t first);
+/* Add the entries of a remote source as top-level items of input (which must outlive the
+ * run, as r must), then check them as the layout they form. */
+mv_status mv_walk_remote(struct mv_run *run, const char *input, struct mv_remote *r);
 /* Add a top-level item for the file or special at fspath; takes name and display path. */
 mv_status mv_run_add_item(struct mv_run *run, struct mv_item *item);
 struct mv_item *mv_item_new(const char *input, const char *path, const char *name,

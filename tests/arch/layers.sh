@@ -7,7 +7,9 @@
 #   walk hash scan       the stages, over core only; sign also over hash (it signs digests),
 #   sign judge report    report also over judge (it writes a judgement); no other stage
 #                        sees another
-#   run                  the pipeline, over every stage
+#   run                  the pipeline, over every stage and net: it opens the remote
+#                        sources (oci:// inputs) whose entries the walk then reads through
+#                        core/remote.h, so the walk itself never sees a client
 #   cli                  the command, over the public header mavis.h and its own cli.h,
 #                        and the service it starts (serve/serve.h)
 #   net serve            (planned in design.md) clients of remote sources over core; the
@@ -24,7 +26,7 @@ allowed() {
 	walk|hash|scan|judge|net) echo "$1 core" ;;
 	sign) echo "sign core hash" ;;
 	report) echo "report core judge" ;;
-	run) echo "run core walk hash scan sign judge report" ;;
+	run) echo "run core walk hash scan sign judge report net" ;;
 	serve) echo "serve core run walk hash scan sign judge report net" ;;
 	cli) echo "cli serve" ;;
 	*) return 1 ;;

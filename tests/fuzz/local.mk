@@ -31,6 +31,15 @@ tests_fuzz_fuzz_oci_SOURCES = tests/fuzz/fuzz_oci.c tests/fuzz/replay.c
 tests_fuzz_fuzz_oci_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_oci_LDADD = $(FUZZ_LIBS)
 
+# The registry client's parsers: oci:// references, WWW-Authenticate challenges, Docker
+# config.json (seeds: tests/fuzz/seeds-registry.py).
+check_PROGRAMS += tests/fuzz/fuzz_registry
+TESTS += tests/fuzz/fuzz_registry
+tests_fuzz_fuzz_registry_SOURCES = tests/fuzz/fuzz_registry.c tests/fuzz/replay.c
+tests_fuzz_fuzz_registry_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_registry_LDADD = $(FUZZ_LIBS)
+EXTRA_DIST += tests/fuzz/seeds-registry.py
+
 # Hugging Face local-dir download records and Git LFS pointers (seeds: testdata/hf/gen-hf.py
 # seeds).
 check_PROGRAMS += tests/fuzz/fuzz_hfmeta
@@ -147,7 +156,7 @@ noinst_PROGRAMS = tests/fuzz/lf_zipidx tests/fuzz/lf_walk tests/fuzz/lf_oci test
 	tests/fuzz/lf_envelope tests/fuzz/lf_statement tests/fuzz/lf_safetensors tests/fuzz/lf_gguf \
 	tests/fuzz/lf_onnx tests/fuzz/lf_savedmodel tests/fuzz/lf_template tests/fuzz/lf_keras \
 	tests/fuzz/lf_nemo tests/fuzz/lf_pickle tests/fuzz/lf_npy tests/fuzz/lf_hdf5 tests/fuzz/lf_arrow \
-	tests/fuzz/lf_parquet tests/fuzz/lf_hfcode tests/fuzz/lf_mlflow
+	tests/fuzz/lf_parquet tests/fuzz/lf_hfcode tests/fuzz/lf_mlflow tests/fuzz/lf_registry
 LIBFUZZER_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_lf_zipidx_SOURCES = tests/fuzz/fuzz_zipidx.c
 tests_fuzz_lf_walk_SOURCES = tests/fuzz/fuzz_walk.c
@@ -229,6 +238,10 @@ tests_fuzz_lf_mlflow_SOURCES = tests/fuzz/fuzz_mlflow.c
 tests_fuzz_lf_mlflow_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_mlflow_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_mlflow_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_registry_SOURCES = tests/fuzz/fuzz_registry.c
+tests_fuzz_lf_registry_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_registry_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_registry_LDADD = $(FUZZ_LIBS)
 endif
 
 # The libFuzzer program of fuzz_hfmeta.
