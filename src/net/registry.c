@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/codec.h"
 #include "core/ctx.h"
@@ -41,7 +42,8 @@ static const char accept_docs[] = "Accept: application/vnd.oci.image.index.v1+js
 
 struct reg {
 	struct mv_remote r;              /* first: what the walk holds */
-	struct mv_ctx *ctx;              /* during the pull only */
+	struct mv_ctx *ctx;              /* during the pull only, */
+	const char *uri;                 /* with the input, which errors name */
 	struct mv_oci_ref ref;
 	char *base;                      /* SCHEME://HOST/v2/REPO */
 	char *authz;                     /* "Authorization: ..." in use, or NULL */
@@ -182,10 +184,10 @@ get(struct reg *g, const char *url, const char *accept, const char *authz, size_
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rp->code);
 	if (rp->too_big)
-		st = mv_ctx_fail(g->ctx, MV_ERR_LIMIT, "%s: the reply is larger than %zu bytes; "
-		    "not read", url, max);
+		st = mv_ctx_fail(g->ctx, MV_ERR_LIMIT, "%s: %s: the reply is larger than %zu "
+		    "bytes; not read", g->uri, url, max);
 	else if (rc != CURLE_OK)
-		st = mv_ctx_fail(g->ctx, MV_ERR_IO, "%s: %s", url, err[0] ? err :
+		st = mv_ctx_fail(g->ctx, MV_ERR_IO, "%s: %s: %s", g->uri, url, err[0] ? err :
 		    curl_easy_strerror(rc));
 	else if (mv_buf_terminate(&rp->body) != MV_OK)
 		st = mv_ctx_fail(g->ctx, MV_ERR_NOMEM, "out of memory");
@@ -213,7 +215,7 @@ token(struct reg *g, const struct mv_challenge *ch)
 	if (ch->realm == NULL || (strncmp(ch->realm, "https://", 8) != 0 &&
 	    !(g->plain && strncmp(ch->realm, "http://", 7) == 0)) || strchr(ch->realm, '?')) {
 		st = mv_ctx_fail(g->ctx, MV_ERR_VERIFY, "%s: the registry's token realm '%s' is "
-		    "not an https:// URL without a query%s", g->ref.host, ch->realm ? ch->realm : "",
+		    "not an https:// URL without a query%s", g->uri, ch->realm ? ch->realm : "",
 		    g->plain ? " (or http:// for a loopback or --insecure-registry)" : "");
 		goto done;
 	}
@@ -235,7 +237,7 @@ token(struct reg *g, const struct mv_challenge *ch)
 		goto done;
 	if (rp.code != 200) {
 		st = mv_ctx_fail(g->ctx, MV_ERR_VERIFY, "%s: the token service refused %s "
-		    "(HTTP %ld)", g->ref.host, g->basic ? "the credentials" : "an anonymous pull",
+		    "(HTTP %ld)", g->uri, g->basic ? "the credentials" : "an anonymous pull",
 		    rp.code);
 		goto done;
 	}
@@ -244,7 +246,7 @@ token(struct reg *g, const struct mv_challenge *ch)
 	    (tok = json_string_value(json_object_get(j, "access_token"))) == NULL) ||
 	    *tok == '\0' || strpbrk(tok, "\r\n") != NULL) {
 		st = mv_ctx_fail(g->ctx, MV_ERR_FORMAT, "%s: the token service's reply holds no "
-		    "token", g->ref.host);
+		    "token", g->uri);
 		goto done;
 	}
 	free(g->authz);
@@ -278,7 +280,7 @@ fetch(struct reg *g, const char *url, size_t max, struct reply *rp)
 		return st;
 	if (rp->www == NULL || mv_challenge_parse(rp->www, strlen(rp->www), &ch) != MV_OK)
 		return mv_ctx_fail(g->ctx, MV_ERR_VERIFY, "%s: the registry asks for credentials "
-		    "(HTTP 401) with no challenge mavis can read", g->ref.host);
+		    "(HTTP 401) with no challenge mavis can read", g->uri);
 	if (strcasecmp(ch.scheme, "Bearer") == 0) {
 		st = token(g, &ch);
 	} else if (strcasecmp(ch.scheme, "Basic") == 0 && g->basic &&
@@ -288,7 +290,7 @@ fetch(struct reg *g, const char *url, size_t max, struct reply *rp)
 			st = mv_ctx_fail(g->ctx, MV_ERR_NOMEM, "out of memory");
 	} else {
 		st = mv_ctx_fail(g->ctx, MV_ERR_VERIFY, "%s: the registry refused the pull (HTTP "
-		    "401, %s authentication)%s", g->ref.host, ch.scheme, g->basic ? "" :
+		    "401, %s authentication)%s", g->uri, ch.scheme, g->basic ? "" :
 		    "; give credentials with --registry-auth or docker login");
 	}
 	mv_challenge_free(&ch);
@@ -296,7 +298,7 @@ fetch(struct reg *g, const char *url, size_t max, struct reply *rp)
 		st = get(g, url, accept_docs, g->authz, max, rp);
 	if (st == MV_OK && rp->code == 401)
 		st = mv_ctx_fail(g->ctx, MV_ERR_VERIFY, "%s: the registry refused the credentials "
-		    "(HTTP 401)", g->ref.host);
+		    "(HTTP 401)", g->uri);
 	return st;
 }
 
@@ -336,20 +338,9 @@ entry_add(struct reg *g, char *name)
 
 	if (name == NULL)
 		return NULL;
-	if (g->r.n >= g->ctx->limit[MV_LIMIT_ENTRIES]) {
+	if (MV_ARRAY_RESERVE(g->r.v, g->cap, g->r.n + 1, g->ctx->limit[MV_LIMIT_ENTRIES]) != 0) {
 		free(name);
 		return NULL;
-	}
-	if (g->r.n == g->cap) {
-		size_t ncap = g->cap ? g->cap * 2 : 16;
-		struct mv_remote_entry *v = realloc(g->r.v, ncap * sizeof(*v));
-
-		if (v == NULL) {
-			free(name);
-			return NULL;
-		}
-		g->r.v = v;
-		g->cap = ncap;
 	}
 	e = &g->r.v[g->r.n++];
 	memset(e, 0, sizeof(*e));
@@ -387,7 +378,7 @@ descriptor(struct reg *g, json_t *d, unsigned depth)
 		}
 		if ((e = entry_add(g, name)) == NULL)
 			return mv_ctx_fail(g->ctx, MV_ERR_LIMIT, "%s: more than %llu blobs "
-			    "(--max-entries), or out of memory", g->ref.host,
+			    "(--max-entries), or out of memory", g->uri,
 			    (unsigned long long)g->ctx->limit[MV_LIMIT_ENTRIES]);
 		e->size = (uint64_t)json_integer_value(size);
 	}
@@ -439,7 +430,7 @@ document(struct reg *g, const char *digest, json_int_t size, unsigned depth)
 	}
 	if ((e = entry_add(g, name)) == NULL) {
 		st = mv_ctx_fail(g->ctx, MV_ERR_LIMIT, "%s: more than %llu blobs (--max-entries), "
-		    "or out of memory", g->ref.host,
+		    "or out of memory", g->uri,
 		    (unsigned long long)g->ctx->limit[MV_LIMIT_ENTRIES]);
 		goto done;
 	}
@@ -449,7 +440,7 @@ document(struct reg *g, const char *digest, json_int_t size, unsigned depth)
 		goto done;
 	if (g->docs + (uint64_t)size > DOCS_MAX) {
 		st = mv_ctx_fail(g->ctx, MV_ERR_LIMIT, "%s: the manifests of %s hold more than "
-		    "%u bytes together; not read", g->ref.host, g->ref.repo, DOCS_MAX);
+		    "%u bytes together; not read", g->uri, g->ref.repo, DOCS_MAX);
 		goto done;
 	}
 	/* Longer than its descriptor: kept cut at size + 1 bytes, so the layout reader sees a
@@ -465,7 +456,7 @@ document(struct reg *g, const char *digest, json_int_t size, unsigned depth)
 		goto done;
 	} else if (rp.code != 200) {
 		st = mv_ctx_fail(g->ctx, MV_ERR_IO, "%s: the registry answered HTTP %ld for %s",
-		    g->ref.host, rp.code, digest);
+		    g->uri, rp.code, digest);
 		goto done;
 	}
 	g->docs += rp.body.len;
@@ -586,6 +577,13 @@ stream_next(void *arg, const unsigned char **p, size_t *n)
 	if (s->rc != CURLE_OK) {
 		snprintf(s->b.err, sizeof(s->b.err), "%s", s->cerr[0] ? s->cerr :
 		    curl_easy_strerror(s->rc));
+		return -1;
+	}
+	/* A refusal with no body never reached on_blob. */
+	curl_easy_getinfo(s->c, CURLINFO_RESPONSE_CODE, &s->bad_code);
+	if (s->bad_code != 200) {
+		snprintf(s->b.err, sizeof(s->b.err), "the registry answered HTTP %ld%s", s->bad_code,
+		    s->bad_code == 404 ? " (it does not hold the blob)" : "");
 		return -1;
 	}
 	if (s->got != s->size) {
@@ -778,6 +776,7 @@ mv_registry_pull(struct mv_ctx *ctx, const char *uri, struct mv_remote **out)
 	if (g == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	g->ctx = ctx;
+	g->uri = uri;
 	g->r.layout = "oci";
 	g->r.open = stream_open;
 	g->r.close = stream_close;
@@ -817,6 +816,7 @@ mv_registry_pull(struct mv_ctx *ctx, const char *uri, struct mv_remote **out)
 	st = root(g, uri);
 done:
 	g->ctx = NULL;
+	g->uri = NULL;
 	if (st != MV_OK) {
 		reg_free(&g->r);
 		return st;

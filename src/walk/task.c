@@ -334,6 +334,34 @@ mv_task_archive(void *arg)
 	close(fd);
 }
 
+/* A remote entry's blocks as they arrive, counted against the run's byte budget (what a
+ * registry sends, as what a pipe gives, is the input's to decide) and for progress. */
+struct counted {
+	struct mv_blocks b;
+	struct mv_blocks *in;
+	struct mv_run *run;
+	const char *path;
+};
+
+static int
+counted_next(void *arg, const unsigned char **p, size_t *n)
+{
+	struct counted *c = arg;
+	int r = c->in->next(c->in->arg, p, n);
+
+	if (r < 0)
+		snprintf(c->b.err, sizeof(c->b.err), "%s", c->in->err);
+	if (r <= 0)
+		return r;
+	if (!mv_run_count_bytes(c->run, (uint64_t)*n, c->path)) {
+		snprintf(c->b.err, sizeof(c->b.err), "stopped after %llu bytes (--max-bytes)",
+		    (unsigned long long)c->run->limit[MV_LIMIT_BYTES]);
+		return -1;
+	}
+	atomic_fetch_add(&c->run->bytes_done, (uint64_t)*n);
+	return 1;
+}
+
 /* An entry of a remote source, walked as it arrives (archives from the stream itself, as for
  * standard input) and hashed for the digest its name promises on the way. */
 void
@@ -342,15 +370,17 @@ mv_task_remote(void *arg)
 	struct mv_item *item = arg;
 	struct mv_task t = {.run = item->run, .item = item, .findings = &item->raw,
 	    .recs = &item->members};
-	struct mv_blocks *in;
+	struct counted c = {.run = item->run, .path = item->top.path};
 	char err[256];
 
-	if ((in = item->remote->open(item->remote, item->remote_i, err, sizeof(err))) == NULL) {
+	if ((c.in = item->remote->open(item->remote, item->remote_i, err, sizeof(err))) == NULL) {
 		read_failed(&t, &item->top, err);
 		return;
 	}
-	top_pass(&t, in, NULL);
-	item->remote->close(in);
+	c.b.next = counted_next;
+	c.b.arg = &c;
+	top_pass(&t, &c.b, NULL);
+	item->remote->close(c.in);
 }
 
 /* Standard input, a named pipe or a character device given as an input: read in order, with
