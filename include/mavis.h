@@ -518,6 +518,55 @@ MV_EXPORT MV_CHECK mv_status mv_signature_check(struct mv_ctx *ctx,
     const struct mv_verify_opts *opts, struct mv_result *res, size_t input,
     struct mv_verify_report **out);
 
+/*
+ * Provenance shipped with a model: in-toto attestations (a DSSE envelope, or a Sigstore
+ * bundle around one) in files named *.intoto.jsonl, *.intoto.json, *.sigstore.json or
+ * *.sigstore at the top of a folder input or in its attestations/ folder, or beside a file
+ * input (FILE.intoto.jsonl, FILE.sigstore.json). Their signatures are checked with the trust
+ * material of opts, every subject is matched against the files of the run (and against the
+ * model's OMS root digest when sig, the input's verified signature report, gives one), and
+ * SLSA provenance (v1, v0.2) is read for its builder, source and resolved dependencies.
+ */
+enum mv_attest_state {
+	MV_ATTEST_VERIFIED = 0,  /* its signature verified with the trust material given */
+	MV_ATTEST_UNVERIFIED,    /* signed, but no trust material to check it with */
+	MV_ATTEST_UNSIGNED,      /* a DSSE envelope without signatures */
+	MV_ATTEST_INVALID        /* the signature does not verify: its claims are not read */
+};
+/* A resolved dependency of a build (SLSA resolvedDependencies or materials). */
+struct mv_dependency {
+	const char *name;        /* or NULL */
+	const char *uri;         /* or NULL */
+	const char *digest;      /* "ALG:HEX" (sha256 when given), or NULL */
+	const char *kind;        /* "model", "dataset", "source" or "other" */
+};
+/* One attestation of an input. The strings belong to the result. */
+struct mv_provenance {
+	const char *input;
+	const char *file;           /* where it was read (":LINE" for JSON Lines) */
+	enum mv_attest_state state;
+	const char *signer;         /* when verified, or NULL */
+	const char *predicate_type;
+	const char *builder;        /* SLSA builder id, or NULL */
+	const char *build_type;     /* SLSA build type, or NULL */
+	const char *source_repo;    /* the source repository, or NULL */
+	const char *source_commit;  /* its git commit, or NULL */
+	size_t nsubjects;
+	size_t nmatched;            /* subjects found among the files with their digests */
+	size_t ndeps;
+	const struct mv_dependency *deps;
+};
+MV_EXPORT const char *mv_attest_state_name(enum mv_attest_state s);
+MV_EXPORT size_t mv_result_provenance_count(const struct mv_result *res);
+MV_EXPORT const struct mv_provenance *mv_result_provenance(const struct mv_result *res,
+    size_t i);
+/* Read, verify and match the attestations of input i; problems become findings of the run
+ * (rules attestation.*), the attestations provenance records. sig may be NULL. Returns MV_OK
+ * unless out of memory or the trust material cannot be read. */
+MV_EXPORT MV_CHECK mv_status mv_attestation_check(struct mv_ctx *ctx,
+    const struct mv_verify_opts *opts, struct mv_result *res, size_t input,
+    const struct mv_verify_report *sig);
+
 enum mv_key_type {
 	MV_KEY_P256 = 0,
 	MV_KEY_P384,

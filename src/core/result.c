@@ -152,10 +152,58 @@ mv_result_findings(struct mv_result *res)
 }
 
 void
+mv_provenance_clear(struct mv_provenance *p)
+{
+	for (size_t i = 0; i < p->ndeps; i++) {
+		free(mv_unconst(p->deps[i].name));
+		free(mv_unconst(p->deps[i].uri));
+		free(mv_unconst(p->deps[i].digest));
+	}
+	free(mv_unconst(p->deps));
+	free(mv_unconst(p->input));
+	free(mv_unconst(p->file));
+	free(mv_unconst(p->signer));
+	free(mv_unconst(p->predicate_type));
+	free(mv_unconst(p->builder));
+	free(mv_unconst(p->build_type));
+	free(mv_unconst(p->source_repo));
+	free(mv_unconst(p->source_commit));
+	memset(p, 0, sizeof(*p));
+}
+
+mv_status
+mv_result_provenance_add(struct mv_result *res, struct mv_provenance *p)
+{
+	struct mv_provenance *v = realloc(res->prov, (res->nprov + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return MV_ERR_NOMEM;
+	res->prov = v;
+	res->prov[res->nprov++] = *p;
+	memset(p, 0, sizeof(*p));
+	return MV_OK;
+}
+
+size_t
+mv_result_provenance_count(const struct mv_result *res)
+{
+	return res->nprov;
+}
+
+const struct mv_provenance *
+mv_result_provenance(const struct mv_result *res, size_t i)
+{
+	return i < res->nprov ? &res->prov[i] : NULL;
+}
+
+void
 mv_result_free(struct mv_result *res)
 {
 	if (res == NULL)
 		return;
+	for (size_t i = 0; i < res->nprov; i++)
+		mv_provenance_clear(&res->prov[i]);
+	free(res->prov);
 	for (size_t i = 0; i < res->nent; i++)
 		mv_entry_clear(&res->ent[i]);
 	free(res->ent);

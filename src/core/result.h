@@ -31,12 +31,18 @@ struct mv_result {
 	size_t stdin_input;     /* index + 1 of standard input among the inputs, or 0 */
 	unsigned char *remote;  /* per input: 1 when pulled from a registry (oci://) */
 	int incomplete;
+	struct mv_provenance *prov;     /* attestations read after the run (sign/attest.c) */
+	size_t nprov;
 };
 
 /* The findings of a finished run, for stages that add to it afterwards (signatures). */
 struct mv_findings *mv_result_findings(struct mv_result *res);
 
 void mv_source_free(struct mv_source *s);
+/* Keep an attestation's record (its strings move to the result; *p is cleared). */
+mv_status mv_result_provenance_add(struct mv_result *res, struct mv_provenance *p);
+/* Free the strings of a record and clear it. */
+void mv_provenance_clear(struct mv_provenance *p);
 
 /* Was input i pulled from a registry (it has no folder for a signature beside it)? */
 int mv_result_input_is_remote(const struct mv_result *res, size_t i);

@@ -17,6 +17,7 @@
 #include "core/ctx.h"
 #include "core/sha256.h"
 #include "core/str.h"
+#include "hash/digest.h"
 #include "judge/judge.h"
 #include "report/inventory.h"
 #include "report/jsonw.h"
@@ -225,6 +226,153 @@ spdx_id(const char *tag)
 	return NULL;
 }
 
+/* The hashes of an attested dependency ("ALG:HEX") where CycloneDX names the algorithm. */
+static json_t *
+dep_hashes(const char *digest)
+{
+	const char *colon = digest ? strchr(digest, ':') : NULL;
+	const char *alg = NULL;
+	unsigned a;
+	char name[32];
+	size_t n;
+	json_t *hs, *h;
+
+	if (colon == NULL || (size_t)(colon - digest) >= sizeof(name))
+		return NULL;
+	snprintf(name, sizeof(name), "%.*s", (int)(colon - digest), digest);
+	n = strlen(colon + 1);
+	if (mv_hash_lookup(name, &a) == MV_OK)
+		alg = cdx_alg(a);
+	if (alg == NULL || n != 2 * mv_hash_size(a) || strspn(colon + 1,
+	    "0123456789abcdefABCDEF") != n)
+		return NULL;
+	hs = json_array();
+	h = json_object();
+	json_object_set_new(h, "alg", json_string(alg));
+	json_object_set_new(h, "content", json_string(colon + 1));
+	json_array_append_new(hs, h);
+	return hs;
+}
+
+/* What the attestations of an input say: the builder and source as properties and a vcs
+ * reference, base models as the model's pedigree, datasets as data components. Claims of an
+ * attestation whose signature failed are left out. */
+static void
+provenance_bom(struct bom *b, const char *in, json_t *c, json_t *components, size_t *ndata,
+    json_t *props)
+{
+	const struct mv_result *res = b->res;
+
+	for (size_t i = 0; i < mv_result_provenance_count(res); i++) {
+		const struct mv_provenance *p = mv_result_provenance(res, i);
+		char *v;
+
+		if (strcmp(p->input, in) != 0)
+			continue;
+		v = mv_asprintf("%s %s (%s)", mv_attest_state_name(p->state), p->predicate_type,
+		    p->file);
+		if (v)
+			json_array_append_new(props, prop("mavis:provenance", v));
+		free(v);
+		if (p->state == MV_ATTEST_INVALID)
+			continue;
+		if (p->builder)
+			json_array_append_new(props, prop("mavis:provenance:builder", p->builder));
+		if (p->build_type)
+			json_array_append_new(props, prop("mavis:provenance:build-type",
+			    p->build_type));
+		if (p->source_repo)
+			json_array_append_new(props, prop("mavis:provenance:source", p->source_repo));
+		if (p->source_commit)
+			json_array_append_new(props, prop("mavis:provenance:commit",
+			    p->source_commit));
+		if (p->source_repo && strncmp(p->source_repo, "https://", 8) == 0) {
+			json_t *refs = json_object_get(c, "externalReferences"), *r = json_object();
+
+			if (refs == NULL) {
+				refs = json_array();
+				json_object_set_new(c, "externalReferences", refs);
+			}
+			json_object_set_new(r, "type", json_string("vcs"));
+			json_object_set_new(r, "url", mv_json_bytes(p->source_repo));
+			v = mv_asprintf("source of the build (%s attestation%s%s)",
+			    mv_attest_state_name(p->state), p->source_commit ? ", commit " : "",
+			    p->source_commit ? p->source_commit : "");
+			json_object_set_new(r, "comment", v ? mv_json_bytes(v) : json_string("source"));
+			free(v);
+			json_array_append_new(refs, r);
+		}
+		for (size_t k = 0; k < p->ndeps; k++) {
+			const struct mv_dependency *d = &p->deps[k];
+			const char *name = d->name ? d->name : d->uri ? d->uri : d->digest;
+			json_t *x = json_object(), *hs = dep_hashes(d->digest);
+			char ref[64];
+
+			if (name == NULL || (strcmp(d->kind, "model") != 0 &&
+			    strcmp(d->kind, "dataset") != 0)) {
+				json_decref(x);
+				json_decref(hs);
+				continue;
+			}
+			json_object_set_new(x, "name", mv_json_bytes(name));
+			if (hs)
+				json_object_set_new(x, "hashes", hs);
+			if (d->uri) {
+				json_t *refs = json_array(), *r = json_object();
+
+				json_object_set_new(r, "type", json_string("distribution"));
+				json_object_set_new(r, "url", mv_json_bytes(d->uri));
+				json_array_append_new(refs, r);
+				json_object_set_new(x, "externalReferences", refs);
+			}
+			if (strcmp(d->kind, "model") == 0) {
+				json_t *ped = json_object_get(c, "pedigree"), *anc;
+
+				if (ped == NULL) {
+					ped = json_object();
+					json_object_set_new(c, "pedigree", ped);
+				}
+				if ((anc = json_object_get(ped, "ancestors")) == NULL) {
+					anc = json_array();
+					json_object_set_new(ped, "ancestors", anc);
+				}
+				snprintf(ref, sizeof(ref), "%s-attested-base-%zu",
+				    json_string_value(json_object_get(c, "bom-ref")),
+				    json_array_size(anc) + 1);
+				json_object_set_new(x, "type", json_string("machine-learning-model"));
+				json_object_set_new(x, "bom-ref", json_string(ref));
+				json_array_append_new(anc, x);
+			} else {
+				json_t *mc = json_object_get(c, "modelCard"), *mp, *ds, *dd = json_array(),
+				    *cd = json_object(), *r = json_object();
+
+				snprintf(ref, sizeof(ref), "dataset-%zu", ++*ndata);
+				json_object_set_new(x, "type", json_string("data"));
+				json_object_set_new(x, "bom-ref", json_string(ref));
+				json_object_set_new(cd, "type", json_string("dataset"));
+				json_object_set_new(cd, "name", mv_json_bytes(name));
+				json_array_append_new(dd, cd);
+				json_object_set_new(x, "data", dd);
+				json_array_append_new(components, x);
+				if (mc == NULL) {
+					mc = json_object();
+					json_object_set_new(c, "modelCard", mc);
+				}
+				if ((mp = json_object_get(mc, "modelParameters")) == NULL) {
+					mp = json_object();
+					json_object_set_new(mc, "modelParameters", mp);
+				}
+				if ((ds = json_object_get(mp, "datasets")) == NULL) {
+					ds = json_array();
+					json_object_set_new(mp, "datasets", ds);
+				}
+				json_object_set_new(r, "ref", json_string(ref));
+				json_array_append_new(ds, r);
+			}
+		}
+	}
+}
+
 static json_t *
 model_component(struct bom *b, size_t input, json_t *components, size_t *ndata)
 {
@@ -356,6 +504,7 @@ model_component(struct bom *b, size_t input, json_t *components, size_t *ndata)
 		if (s->signer)
 			json_array_append_new(props, prop("mavis:signer", s->signer));
 	}
+	provenance_bom(b, in, c, components, ndata, props);
 	json_object_set_new(c, "properties", props);
 	mv_modelcard_free(card);
 	return c;

@@ -130,6 +130,56 @@ mv_jw_head(struct mv_jw *w, const char *kind, const struct mv_result *res, json_
 		mv_jw_close(w, ']');
 		break;
 	}
+	/* Only when some input ships attestations, so other documents keep their layout. */
+	if (mv_result_provenance_count(res)) {
+		mv_jw_key(w, "provenance");
+		mv_jw_open(w, '[');
+		for (size_t i = 0; i < mv_result_provenance_count(res); i++)
+			mv_jw_json(w, mv_json_provenance(mv_result_provenance(res, i)));
+		mv_jw_close(w, ']');
+	}
+}
+
+static void
+opt_str(json_t *o, const char *key, const char *v)
+{
+	json_object_set_new(o, key, v ? mv_json_bytes(v) : json_null());
+}
+
+json_t *
+mv_json_provenance(const struct mv_provenance *p)
+{
+	json_t *o = json_object(), *src = json_object(), *deps = json_array();
+
+	if (o == NULL || src == NULL || deps == NULL) {
+		json_decref(o);
+		json_decref(src);
+		json_decref(deps);
+		return NULL;
+	}
+	opt_str(o, "input", p->input);
+	opt_str(o, "file", p->file);
+	json_object_set_new(o, "state", json_string(mv_attest_state_name(p->state)));
+	opt_str(o, "signer", p->signer);
+	opt_str(o, "predicate_type", p->predicate_type);
+	opt_str(o, "builder", p->builder);
+	opt_str(o, "build_type", p->build_type);
+	opt_str(src, "repository", p->source_repo);
+	opt_str(src, "commit", p->source_commit);
+	json_object_set_new(o, "source", src);
+	json_object_set_new(o, "subjects", json_integer((json_int_t)p->nsubjects));
+	json_object_set_new(o, "subjects_matched", json_integer((json_int_t)p->nmatched));
+	for (size_t i = 0; i < p->ndeps; i++) {
+		json_t *d = json_object();
+
+		opt_str(d, "name", p->deps[i].name);
+		opt_str(d, "uri", p->deps[i].uri);
+		opt_str(d, "digest", p->deps[i].digest);
+		json_object_set_new(d, "kind", json_string(p->deps[i].kind));
+		json_array_append_new(deps, d);
+	}
+	json_object_set_new(o, "dependencies", deps);
+	return o;
 }
 
 char *

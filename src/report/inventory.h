@@ -17,6 +17,8 @@ json_t *mv_json_finding(const struct mv_finding *f);
  * repository's page at the commit as "url"; and that page alone (new string, or NULL). */
 json_t *mv_json_source(const struct mv_source *s);
 char *mv_source_url(const struct mv_source *s);
+/* An attestation's provenance record (mavis-json(5), "provenance"). */
+json_t *mv_json_provenance(const struct mv_provenance *p);
 
 struct mv_jw;
 /* One entry of the inventory as an object, and the member "entries" with every entry of

@@ -288,6 +288,34 @@ suppressed(FILE *out, const struct mv_judgement *j, int colour)
 	}
 }
 
+/* One line per attestation: its state, builder and source (claims, unless verified). */
+static void
+provenance(FILE *out, const struct mv_result *res)
+{
+	for (size_t i = 0; i < mv_result_provenance_count(res); i++) {
+		const struct mv_provenance *p = mv_result_provenance(res, i);
+
+		fputs(i ? "           " : "provenance: ", out);
+		put_path(out, p->file);
+		fprintf(out, ": %s", mv_attest_state_name(p->state));
+		if (p->state != MV_ATTEST_INVALID) {
+			fputs(", ", out);
+			mv_print_name(out, p->builder ? p->builder : p->predicate_type);
+			if (p->source_repo) {
+				fputs(" from ", out);
+				mv_print_name(out, p->source_repo);
+				if (p->source_commit) {
+					fputs("@", out);
+					mv_print_name(out, p->source_commit);
+				}
+			}
+			fprintf(out, ", %zu of %zu subjects match, %zu dependencies", p->nmatched,
+			    p->nsubjects, p->ndeps);
+		}
+		fputc('\n', out);
+	}
+}
+
 static void
 signatures(FILE *out, const struct mv_judgement *j)
 {
@@ -321,6 +349,7 @@ signatures(FILE *out, const struct mv_judgement *j)
 			break;
 		}
 	}
+	provenance(out, mv_judgement_result(j));
 }
 
 static void

@@ -124,6 +124,12 @@ check_signatures(struct mv_ctx *ctx, const struct mv_verify_opts *vo, struct mv_
 			return st;
 		if (r == NULL)
 			continue;   /* standard input: no place for a signature */
+		/* The attestations beside the model, matched against the files read and against
+		 * the model's root digest when its signature verified. */
+		if ((st = mv_attestation_check(ctx, vo, res, i, r)) != MV_OK) {
+			mv_verify_report_free(r);
+			return st;
+		}
 		reps[*nsums] = r;
 		s->input = res->inputs[i];
 		s->state = sigstate(mv_verify_report_status(r));

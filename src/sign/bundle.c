@@ -248,8 +248,10 @@ read_material(struct mv_ctx *ctx, json_t *vm, struct mv_bundle *b)
 	return MV_OK;
 }
 
+/* bare: a DSSE envelope of its own, which may carry any number of signatures (a bundle's
+ * carries one). */
 static mv_status
-read_envelope(struct mv_ctx *ctx, json_t *env, struct mv_bundle *b)
+read_envelope(struct mv_ctx *ctx, json_t *env, struct mv_bundle *b, int bare)
 {
 	json_t *pt = json_object_get(env, "payloadType"), *sigs = json_object_get(env,
 	    "signatures");
@@ -270,8 +272,10 @@ read_envelope(struct mv_ctx *ctx, json_t *env, struct mv_bundle *b)
 		return st;
 	if (b->payload_len == 0)
 		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "the envelope's payload is empty");
+	if (bare && json_is_array(sigs) && json_array_size(sigs) == 0)
+		return MV_OK;
 	/* A bundle's envelope carries exactly one signature; keyid is never used. */
-	if (!json_is_array(sigs) || json_array_size(sigs) != 1)
+	if (!json_is_array(sigs) || (!bare && json_array_size(sigs) != 1))
 		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "the envelope must hold exactly one "
 		    "signature (found %zu)", json_is_array(sigs) ? json_array_size(sigs) : 0);
 	s0 = json_array_get(sigs, 0);
@@ -328,7 +332,44 @@ mv_bundle_read(struct mv_ctx *ctx, const unsigned char *p, size_t n, struct mv_b
 			    "digest, not a DSSE envelope: not a model signature");
 		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "the bundle has no dsseEnvelope");
 	}
-	return read_envelope(ctx, env, b);
+	return read_envelope(ctx, env, b, 0);
+}
+
+mv_status
+mv_envelope_read(struct mv_ctx *ctx, const unsigned char *p, size_t n, struct mv_bundle *b,
+    size_t *nsig)
+{
+	json_error_t err;
+	json_t *doc;
+
+	memset(b, 0, sizeof(*b));
+	*nsig = 0;
+	doc = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &err);
+	if (doc == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "not a DSSE envelope: %s (line %d)",
+		    err.text, err.line);
+	b->json = doc;
+	if (!json_is_object(doc))
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "not a DSSE envelope: not a JSON object");
+	*nsig = json_array_size(json_object_get(doc, "signatures"));
+	return read_envelope(ctx, doc, b, 1);
+}
+
+mv_status
+mv_envelope_sig(struct mv_ctx *ctx, const struct mv_bundle *b, size_t i, unsigned char **sig,
+    size_t *len)
+{
+	json_t *s = json_array_get(json_object_get((json_t *)b->json, "signatures"), i);
+	mv_status st;
+
+	*sig = NULL;
+	if (!json_is_object(s))
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "signature %zu is not an object", i);
+	if ((st = bytes_field(ctx, s, "sig", "the envelope's signature", sig, len)) != MV_OK)
+		return st;
+	if (*len == 0)
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "signature %zu is empty", i);
+	return MV_OK;
 }
 
 void

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 libmavis_internal_la_SOURCES += \
+	src/sign/attest.c \
 	src/sign/bundle.c \
 	src/sign/http.c \
 	src/sign/keyless.c \
@@ -11,6 +12,7 @@ libmavis_internal_la_SOURCES += \
 	src/sign/p11uri.c \
 	src/sign/pae.c \
 	src/sign/pkcs11.c \
+	src/sign/provenance.c \
 	src/sign/report.c \
 	src/sign/sign.c \
 	src/sign/sigconf.c \

@@ -188,6 +188,31 @@ mv_status mv_statement_write(struct mv_ctx *ctx, const struct mv_manifest *m,
 mv_status mv_statement_read(struct mv_ctx *ctx, const unsigned char *p, size_t n,
     struct mv_manifest *m, enum mv_oms_version *version);
 
+/* One subject of any in-toto Statement: a name and its digest set (algorithm to hex). */
+struct mv_subject {
+	char *name;              /* "" when the subject has none */
+	char **alg, **hex;
+	size_t ndigest;
+};
+/* Any in-toto Statement (v1 or v0.1), whatever its predicate. */
+struct mv_intoto {
+	char *predicate_type;
+	struct mv_subject *subject;
+	size_t nsubject;
+	void *predicate;         /* json_t, or NULL */
+};
+/* Parse a payload; MV_ERR_FORMAT with the reason on the context. Subjects without a digest
+ * or a name that is not a string are malformed. */
+mv_status mv_intoto_read(struct mv_ctx *ctx, const unsigned char *p, size_t n,
+    struct mv_intoto *s);
+void mv_intoto_free(struct mv_intoto *s);
+
+/* ---- provenance.c ---- */
+
+/* The predicate type and, for SLSA provenance v1 and v0.2, the builder, build type, source
+ * and resolved dependencies of a statement, into p (strings of its own). */
+mv_status mv_provenance_read(const struct mv_intoto *s, struct mv_provenance *p);
+
 /* ---- bundle.c ---- */
 
 struct mv_bundle {
@@ -228,6 +253,13 @@ int mv_json_put(void *obj, const char *key, void *v);
 /* Parse tolerantly (oms.md 1.10); MV_ERR_FORMAT with the reason on the context. */
 mv_status mv_bundle_read(struct mv_ctx *ctx, const unsigned char *p, size_t n,
     struct mv_bundle *b);
+/* A bare DSSE envelope (no verification material: method MV_SIG_NONE) into b, with its
+ * first signature in b->sig (none: sig NULL) and how many it holds in *nsig. */
+mv_status mv_envelope_read(struct mv_ctx *ctx, const unsigned char *p, size_t n,
+    struct mv_bundle *b, size_t *nsig);
+/* Signature i of a bare envelope read by mv_envelope_read, decoded into a new buffer. */
+mv_status mv_envelope_sig(struct mv_ctx *ctx, const struct mv_bundle *b, size_t i,
+    unsigned char **sig, size_t *len);
 void mv_bundle_free(struct mv_bundle *b);
 
 /* ---- keys.c ---- */
@@ -449,6 +481,22 @@ mv_status mv_fulcio_leaf(struct mv_ctx *ctx, void *reply, struct x509_st **leaf)
  * when a field is missing or malformed. */
 void *mv_rekor_v1_entry(void *reply);
 
+/* ---- verify.c ---- */
+
+/* The trust material of verify options, loaded. */
+struct mv_trust {
+	struct evp_pkey_st *key;
+	char hint[65];
+	struct stack_st_X509 *roots;
+	struct mv_trusted_root *tr;
+};
+mv_status mv_trust_load(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_trust *t);
+void mv_trust_free(struct mv_trust *t);
+/* Check a bundle's signature with the trust material that fits its method; what does not
+ * verify becomes differences in rep (and its signer is set). MV_OK unless out of memory. */
+mv_status mv_bundle_verify(struct mv_ctx *ctx, const struct mv_verify_opts *o,
+    const struct mv_trust *t, const struct mv_bundle *b, struct mv_verify_report *rep);
+
 /* ---- locate.c ---- */
 
 /* Where a model's signature is by default: MODEL/model.sig for a folder, MODEL.sig for a file
@@ -486,6 +534,8 @@ struct mv_verify_report {
 	char *top;                      /* archives: the top folder names were taken below */
 	size_t nresources;
 	unsigned notes;                 /* MV_VERIFY_NOTE_* about the signing certificate */
+	int has_root;                   /* the statement's subject digest, once verified */
+	unsigned char root[32];
 	struct mv_sig_diff *diff;
 	size_t ndiff, cap;
 };

@@ -428,3 +428,104 @@ done:
 	json_decref(doc);
 	return st;
 }
+
+/* ---- any in-toto Statement ---- */
+
+#define INTOTO_V01 "https://in-toto.io/Statement/v0.1"
+
+void
+mv_intoto_free(struct mv_intoto *s)
+{
+	for (size_t i = 0; i < s->nsubject; i++) {
+		struct mv_subject *x = &s->subject[i];
+
+		free(x->name);
+		for (size_t k = 0; k < x->ndigest; k++) {
+			free(x->alg[k]);
+			free(x->hex[k]);
+		}
+		free(x->alg);
+		free(x->hex);
+	}
+	free(s->subject);
+	free(s->predicate_type);
+	json_decref((json_t *)s->predicate);
+	memset(s, 0, sizeof(*s));
+}
+
+static mv_status
+read_subject(struct mv_ctx *ctx, json_t *j, size_t i, struct mv_subject *x)
+{
+	json_t *dig = json_object_get(j, "digest"), *name = json_object_get(j, "name"), *v;
+	const char *alg;
+
+	if (!json_is_object(j))
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "subject %zu is not an object", i);
+	if (name != NULL && clean_str(name) == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "subject %zu: name is not a string", i);
+	/* Every subject has a digest (in-toto Statement v1): one without is nothing to check. */
+	if (!json_is_object(dig) || json_object_size(dig) == 0)
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "subject %zu has no digest", i);
+	if ((x->name = mv_strdup(name ? json_string_value(name) : "")) == NULL ||
+	    (x->alg = calloc(json_object_size(dig), sizeof(*x->alg))) == NULL ||
+	    (x->hex = calloc(json_object_size(dig), sizeof(*x->hex))) == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	json_object_foreach(dig, alg, v) {
+		const char *hex = clean_str(v);
+
+		if (hex == NULL || hex[0] == '\0')
+			return mv_ctx_fail(ctx, MV_ERR_FORMAT, "subject %zu: digest '%s' is not a "
+			    "string", i, alg);
+		if ((x->alg[x->ndigest] = mv_strdup(alg)) == NULL ||
+		    (x->hex[x->ndigest++] = mv_strdup(hex)) == NULL)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	}
+	return MV_OK;
+}
+
+mv_status
+mv_intoto_read(struct mv_ctx *ctx, const unsigned char *p, size_t n, struct mv_intoto *s)
+{
+	json_error_t err;
+	json_t *doc, *subj;
+	const char *type, *pt;
+	mv_status st = MV_OK;
+
+	memset(s, 0, sizeof(*s));
+	doc = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &err);
+	if (doc == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "the payload is not JSON: %s (line %d)",
+		    err.text, err.line);
+	type = str_of(doc, "_type");
+	pt = clean_str(json_object_get(doc, "predicateType"));
+	subj = json_object_get(doc, "subject");
+	if (!json_is_object(doc) || type == NULL || (strcmp(type, MV_OMS_STATEMENT_V1) != 0 &&
+	    strcmp(type, INTOTO_V01) != 0)) {
+		st = mv_ctx_fail(ctx, MV_ERR_FORMAT, "the payload is not an in-toto Statement");
+		goto done;
+	}
+	if (pt == NULL || pt[0] == '\0') {
+		st = mv_ctx_fail(ctx, MV_ERR_FORMAT, "the statement has no predicateType");
+		goto done;
+	}
+	if (!json_is_array(subj) || json_array_size(subj) == 0) {
+		st = mv_ctx_fail(ctx, MV_ERR_FORMAT, "the statement has no subjects");
+		goto done;
+	}
+	if ((s->predicate_type = mv_strdup(pt)) == NULL ||
+	    (s->subject = calloc(json_array_size(subj), sizeof(*s->subject))) == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < json_array_size(subj) && st == MV_OK; i++) {
+		s->nsubject = i + 1;
+		st = read_subject(ctx, json_array_get(subj, i), i, &s->subject[i]);
+	}
+	if (st == MV_OK)
+		s->predicate = json_incref(json_object_get(doc, "predicate"));
+done:
+	json_decref(doc);
+	if (st != MV_OK)
+		mv_intoto_free(s);
+	return st;
+}

@@ -23,13 +23,6 @@
 
 #define SIG_NAME "model.sig"
 
-struct trust {
-	EVP_PKEY *key;
-	char hint[65];
-	STACK_OF(X509) *roots;
-	struct mv_trusted_root *tr;
-};
-
 /* Where the signature came from, and its bytes. */
 struct sigsrc {
 	unsigned char *data;
@@ -152,8 +145,8 @@ find_signature(struct mv_ctx *ctx, const struct mv_model *md, const char *named,
 	return MV_OK;
 }
 
-static mv_status
-load_trust(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct trust *t)
+mv_status
+mv_trust_load(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_trust *t)
 {
 	mv_status st;
 
@@ -172,8 +165,8 @@ load_trust(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct trust *t)
 	return MV_OK;
 }
 
-static void
-trust_free(struct trust *t)
+void
+mv_trust_free(struct mv_trust *t)
 {
 	mv_key_free(t->key);
 	mv_x509_free_all(t->roots);
@@ -204,7 +197,7 @@ check_sig(EVP_PKEY *k, const char *mdname, const struct mv_bundle *b, int *compa
 }
 
 static mv_status
-check_key(struct mv_ctx *ctx, const struct trust *t, const struct mv_bundle *b,
+check_key(struct mv_ctx *ctx, const struct mv_trust *t, const struct mv_bundle *b,
     struct mv_verify_report *rep)
 {
 	const char *mdname;
@@ -244,7 +237,7 @@ check_key(struct mv_ctx *ctx, const struct trust *t, const struct mv_bundle *b,
 }
 
 static mv_status
-check_cert(struct mv_ctx *ctx, const struct mv_verify_opts *o, const struct trust *t,
+check_cert(struct mv_ctx *ctx, const struct mv_verify_opts *o, const struct mv_trust *t,
     const struct mv_bundle *b, struct mv_verify_report *rep)
 {
 	STACK_OF(X509) *chain = NULL;
@@ -280,6 +273,35 @@ check_cert(struct mv_ctx *ctx, const struct mv_verify_opts *o, const struct trus
 done:
 	mv_x509_free_all(chain);
 	return st;
+}
+
+/* The bundle's signature checked with the trust material that fits its method; problems
+ * become differences in rep. */
+mv_status
+mv_bundle_verify(struct mv_ctx *ctx, const struct mv_verify_opts *o, const struct mv_trust *t,
+    const struct mv_bundle *b, struct mv_verify_report *rep)
+{
+	switch (b->method) {
+	case MV_SIG_KEY:
+		if (t->key == NULL)
+			return mv_report_diff(rep, MV_DIFF_WRONG_METHOD, "", "signed with a key: "
+			    "verify with the signer's public key");
+		return check_key(ctx, t, b, rep);
+	case MV_SIG_CERTIFICATE:
+		if (t->roots == NULL)
+			return mv_report_diff(rep, MV_DIFF_WRONG_METHOD, "", "signed with a "
+			    "certificate chain: verify with its root CA certificate");
+		return check_cert(ctx, o, t, b, rep);
+	case MV_SIG_SIGSTORE:
+		if (t->tr == NULL)
+			return mv_report_diff(rep, MV_DIFF_WRONG_METHOD, "", "a Sigstore keyless "
+			    "signature (Fulcio certificate, Rekor log entry): verify with a trusted "
+			    "root, the signer's identity and its issuer");
+		return mv_sigstore_verify(ctx, t->tr, b, o->identity, o->issuer, rep);
+	case MV_SIG_NONE:
+		break;
+	}
+	return mv_report_diff(rep, MV_DIFF_MALFORMED, "", "no verification material");
 }
 
 static const char *
@@ -598,7 +620,7 @@ verify_with(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_model 
     const struct sigsrc *src, const struct mv_result *reuse, size_t input,
     struct mv_verify_report *rep)
 {
-	struct trust t;
+	struct mv_trust t;
 	struct mv_bundle b;
 	struct mv_manifest m;
 	enum mv_oms_version ver;
@@ -606,7 +628,7 @@ verify_with(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_model 
 
 	memset(&b, 0, sizeof(b));
 	mv_manifest_init(&m);
-	if ((st = load_trust(ctx, o, &t)) != MV_OK)
+	if ((st = mv_trust_load(ctx, o, &t)) != MV_OK)
 		goto done;
 	if ((pst = mv_bundle_read(ctx, src->data, src->len, &b)) != MV_OK) {
 		rep->method = b.method;
@@ -615,30 +637,8 @@ verify_with(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_model 
 		goto done;
 	}
 	rep->method = b.method;
-	switch (b.method) {
-	case MV_SIG_KEY:
-		if (t.key == NULL)
-			st = mv_report_diff(rep, MV_DIFF_WRONG_METHOD, "", "signed with a key: verify "
-			    "with the signer's public key");
-		else
-			st = check_key(ctx, &t, &b, rep);
-		break;
-	case MV_SIG_CERTIFICATE:
-		if (t.roots == NULL)
-			st = mv_report_diff(rep, MV_DIFF_WRONG_METHOD, "", "signed with a certificate "
-			    "chain: verify with its root CA certificate");
-		else
-			st = check_cert(ctx, o, &t, &b, rep);
-		break;
-	default:
-		if (t.tr == NULL)
-			st = mv_report_diff(rep, MV_DIFF_WRONG_METHOD, "", "a Sigstore keyless "
-			    "signature (Fulcio certificate, Rekor log entry): verify with a trusted "
-			    "root, the signer's identity and its issuer");
-		else
-			st = mv_sigstore_verify(ctx, t.tr, &b, o->identity, o->issuer, rep);
-		break;
-	}
+	if ((st = mv_bundle_verify(ctx, o, &t, &b, rep)) != MV_OK)
+		goto done;
 	/* No statement is trusted, nor any file compared, before its signature verifies. */
 	if (st != MV_OK || rep->ndiff)
 		goto done;
@@ -652,10 +652,14 @@ verify_with(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_model 
 		goto done;
 	rep->nresources = m.n;
 	st = check_files(ctx, o, md, src, &m, reuse, input, rep);
+	if (st == MV_OK && m.has_root && rep->ndiff == 0) {
+		rep->has_root = 1;
+		memcpy(rep->root, m.root, 32);
+	}
 done:
 	mv_manifest_free(&m);
 	mv_bundle_free(&b);
-	trust_free(&t);
+	mv_trust_free(&t);
 	if (st == MV_ERR_NOMEM)
 		mv_ctx_fail(ctx, st, "out of memory");
 	return st;

@@ -49,6 +49,9 @@ EXTRA_DIST += tests/cli/pkcs11.sh
 TESTS += tests/keyless/run.sh
 EXTRA_DIST += tests/keyless/run.sh tests/keyless/server.js tests/keyless/verify.js \
 	tests/keyless/package.json tests/keyless/package-lock.json
+# In-toto attestations shipped with a model (fixtures: testdata/attest/gen.py).
+TESTS += tests/cli/attest.sh
+EXTRA_DIST += tests/cli/attest.sh testdata/attest
 ## sign: end
 
 ## clicompat: begin

@@ -62,6 +62,13 @@ tests_fuzz_fuzz_envelope_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_statement_SOURCES = tests/fuzz/fuzz_statement.c tests/fuzz/replay.c
 tests_fuzz_fuzz_statement_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_statement_LDADD = $(FUZZ_LIBS)
+# Attestations shipped with a model: bare DSSE envelopes, any in-toto Statement, SLSA
+# provenance (seeds: testdata/attest/gen.py).
+check_PROGRAMS += tests/fuzz/fuzz_attest
+TESTS += tests/fuzz/fuzz_attest
+tests_fuzz_fuzz_attest_SOURCES = tests/fuzz/fuzz_attest.c tests/fuzz/replay.c
+tests_fuzz_fuzz_attest_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_attest_LDADD = $(FUZZ_LIBS)
 ## sign: end
 
 # Content analysers (src/scan): each harness feeds its analyser as the walker does, in
@@ -153,7 +160,7 @@ tests_fuzz_fuzz_modelcard_LDADD = $(FUZZ_LIBS)
 # harnesses without replay.c, e.g. tests/fuzz/lf_oci -max_total_time=60 tests/fuzz/corpus/oci.
 if LIBFUZZER
 noinst_PROGRAMS = tests/fuzz/lf_zipidx tests/fuzz/lf_walk tests/fuzz/lf_oci tests/fuzz/lf_bundle \
-	tests/fuzz/lf_envelope tests/fuzz/lf_statement tests/fuzz/lf_safetensors tests/fuzz/lf_gguf \
+	tests/fuzz/lf_envelope tests/fuzz/lf_statement tests/fuzz/lf_attest tests/fuzz/lf_safetensors tests/fuzz/lf_gguf \
 	tests/fuzz/lf_onnx tests/fuzz/lf_savedmodel tests/fuzz/lf_template tests/fuzz/lf_keras \
 	tests/fuzz/lf_nemo tests/fuzz/lf_pickle tests/fuzz/lf_npy tests/fuzz/lf_hdf5 tests/fuzz/lf_arrow \
 	tests/fuzz/lf_parquet tests/fuzz/lf_hfcode tests/fuzz/lf_mlflow tests/fuzz/lf_registry
@@ -164,6 +171,7 @@ tests_fuzz_lf_oci_SOURCES = tests/fuzz/fuzz_oci.c
 tests_fuzz_lf_bundle_SOURCES = tests/fuzz/fuzz_bundle.c
 tests_fuzz_lf_envelope_SOURCES = tests/fuzz/fuzz_envelope.c
 tests_fuzz_lf_statement_SOURCES = tests/fuzz/fuzz_statement.c
+tests_fuzz_lf_attest_SOURCES = tests/fuzz/fuzz_attest.c
 tests_fuzz_lf_safetensors_SOURCES = tests/fuzz/fuzz_safetensors.c
 tests_fuzz_lf_gguf_SOURCES = tests/fuzz/fuzz_gguf.c
 tests_fuzz_lf_onnx_SOURCES = tests/fuzz/fuzz_onnx.c
@@ -180,6 +188,7 @@ tests_fuzz_lf_oci_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_bundle_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_envelope_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_statement_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_lf_attest_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_safetensors_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_gguf_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_lf_onnx_CFLAGS = $(FUZZ_FLAGS)
@@ -196,6 +205,7 @@ tests_fuzz_lf_oci_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_bundle_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_envelope_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_statement_LDFLAGS = $(LIBFUZZER_LINK)
+tests_fuzz_lf_attest_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_safetensors_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_gguf_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_onnx_LDFLAGS = $(LIBFUZZER_LINK)
@@ -212,6 +222,7 @@ tests_fuzz_lf_oci_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_bundle_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_envelope_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_statement_LDADD = $(FUZZ_LIBS)
+tests_fuzz_lf_attest_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_safetensors_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_gguf_LDADD = $(FUZZ_LIBS)
 tests_fuzz_lf_onnx_LDADD = $(FUZZ_LIBS)
