@@ -382,6 +382,11 @@ struct mv_sign_opts {
 	                                 * services; NULL: the public-good instance */
 	int staging;                    /* keyless without signing_config: Sigstore's staging
 	                                 * instance */
+	const char *attest;             /* a JSON file {"predicateType": URI, "predicate": {...}}:
+	                                 * also sign an in-toto Statement of that predicate over
+	                                 * the signature's subject, written as a Sigstore bundle
+	                                 * line to mv_attest_default_path(signature), which the
+	                                 * signature leaves out; or NULL */
 };
 #define MV_SIGN_OPTS_INIT {.size = sizeof(struct mv_sign_opts)}
 
@@ -448,6 +453,14 @@ MV_EXPORT const char *mv_verify_status_name(enum mv_verify_status s);
  * MODEL.sig beside a file or an archive. The string belongs to the caller (free). */
 MV_EXPORT MV_CHECK mv_status mv_sig_default_path(struct mv_ctx *ctx, const char *model,
     char **out);
+
+/* Where mavis sign --attest writes the attestation for the signature file sig (and mavis
+ * verify looks for it): SIG with its .sig replaced by .intoto.jsonl (model.sig:
+ * model.intoto.jsonl), else SIG.intoto.jsonl. The string belongs to the caller (free). */
+MV_EXPORT MV_CHECK mv_status mv_attest_default_path(struct mv_ctx *ctx, const char *sig,
+    char **out);
+/* Attestations beside the signature that verified (mv_verify). */
+MV_EXPORT size_t mv_verify_report_attestations(const struct mv_verify_report *r);
 
 /* Sign the model and write the signature atomically; *nresources (when not NULL) is the
  * number of resources signed. An empty model, a symlink without allow_symlinks, a symlink out

@@ -26,6 +26,7 @@ enum {
 	OPT_SIGNING_CONFIG,
 	OPT_STAGING,
 	OPT_AMBIENT,
+	OPT_ATTEST,
 };
 
 /* model_signing's spellings (and their '_' twins, cli_options) name the same options. */
@@ -48,6 +49,7 @@ static const struct option own[] = {
 	{"staging", no_argument, NULL, OPT_STAGING},
 	{"use-staging", no_argument, NULL, OPT_STAGING},
 	{"use-ambient-credentials", no_argument, NULL, OPT_AMBIENT},
+	{"attest", required_argument, NULL, OPT_ATTEST},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -93,6 +95,10 @@ usage(FILE *out)
 	    "      --follow-symlinks     sign the targets of symlinks inside the model\n"
 	    "      --archive HOW         auto (tar: members), members, or whole\n"
 	    "      --model-name NAME     the statement's subject name\n"
+	    "      --attest FILE         also sign the predicate of FILE ({\"predicateType\": URI,\n"
+	    "                            \"predicate\": {...}}) over the same subject, written\n"
+	    "                            beside the signature as SIG.intoto.jsonl (model.sig:\n"
+	    "                            model.intoto.jsonl), which the signature leaves out\n"
 	    "      --jobs N              worker threads (default: one per CPU)\n"
 	    "      --no-progress         no progress bar\n"
 	    "\n"
@@ -168,6 +174,7 @@ cmd_sign(int argc, char **argv)
 			break;
 		case OPT_SIG: so.signature = optarg; break;
 		case OPT_NAME: so.model_name = optarg; break;
+		case OPT_ATTEST: so.attest = optarg; break;
 		case OPT_PASS_FD: pass_fd = optarg; break;
 		case OPT_PASS_ENV: pass_env = optarg; break;
 		case OPT_PASSWORD:

@@ -158,6 +158,9 @@ print_report(const struct mv_verify_report *rep, const char *model, int quiet)
 		    "(signature.cert.leaf.ca)\n");
 	if (fmt)
 		printf("  resources: %zu signed\n", mv_verify_report_resources(rep));
+	if (mv_verify_report_attestations(rep))
+		printf("  attested:  %zu attestation%s verified\n", mv_verify_report_attestations(rep),
+		    mv_verify_report_attestations(rep) == 1 ? "" : "s");
 }
 
 int

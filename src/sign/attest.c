@@ -30,6 +30,9 @@ struct doc {
 	const struct mv_verify_report *sig;
 	const char *path;                /* the attestation file */
 	const char *label;               /* the file, or FILE:LINE */
+	mv_status (*fn)(struct doc *d, const unsigned char *p, size_t n);
+	const struct mv_manifest *m;     /* verify: the signed statement */
+	struct mv_verify_report *rep;    /* verify: where differences go */
 };
 
 static int
@@ -171,6 +174,12 @@ match_subjects(struct doc *d, const struct mv_intoto *s, struct mv_provenance *p
 		} else if (e) {
 			st = finding(d, MV_R_ATTESTATION_SUBJECT_UNCHECKED, e->path, "%s: subject "
 			    "'%s' gives no digest mavis computed (%s)", d->label, x->name, x->alg[0]);
+		} else if (d->sig && d->sig->status != MV_VERIFY_VALID &&
+		    d->sig->status != MV_VERIFY_NO_SIGNATURE) {
+			/* Perhaps the model's root digest, as mavis sign --attest attests. */
+			st = finding(d, MV_R_ATTESTATION_SUBJECT_UNCHECKED, NULL, "%s: subject '%s' "
+			    "is no file of the model; it may be the signed model's root digest, which "
+			    "is known only once the model signature verifies", d->label, x->name);
 		} else if (x->name[0] == '\0') {
 			st = finding(d, MV_R_ATTESTATION_SUBJECT_UNCHECKED, NULL, "%s: subject %zu has "
 			    "no name and no file has its %s digest", d->label, i + 1, x->alg[0]);
@@ -249,7 +258,33 @@ check(struct doc *d, struct mv_bundle *b, int bare, size_t nsig, enum mv_attest_
 	return st;
 }
 
-/* One document: a Sigstore bundle or a DSSE envelope around an in-toto Statement. */
+/* A document: a Sigstore bundle or a bare DSSE envelope (*bare) around an in-toto
+ * Statement; b and s are set whatever happens (free both). */
+static mv_status
+read_doc(struct mv_ctx *ctx, const unsigned char *p, size_t n, struct mv_bundle *b, int *bare,
+    size_t *nsig, struct mv_intoto *s)
+{
+	json_t *peek = json_loadb((const char *)p, n, 0, NULL);
+	mv_status st;
+
+	*bare = !json_is_object(peek) || json_object_get(peek, "mediaType") == NULL;
+	json_decref(peek);
+	*nsig = 0;
+	memset(s, 0, sizeof(*s));
+	st = *bare ? mv_envelope_read(ctx, p, n, b, nsig) : mv_bundle_read(ctx, p, n, b);
+	if (st != MV_OK)
+		return st;
+	return mv_intoto_read(ctx, b->payload, b->payload_len, s);
+}
+
+static int
+is_oms(const struct mv_intoto *s)
+{
+	return strcmp(s->predicate_type, MV_OMS_PREDICATE_V10) == 0 ||
+	    strcmp(s->predicate_type, MV_OMS_PREDICATE_V01) == 0;
+}
+
+/* One document of a scan: checked, matched, reported. */
 static mv_status
 one_doc(struct doc *d, const unsigned char *p, size_t n)
 {
@@ -257,29 +292,19 @@ one_doc(struct doc *d, const unsigned char *p, size_t n)
 	struct mv_intoto s;
 	struct mv_provenance pr;
 	enum mv_attest_state state = MV_ATTEST_INVALID;
-	json_t *peek = json_loadb((const char *)p, n, 0, NULL);
-	int bare = !json_is_object(peek) || json_object_get(peek, "mediaType") == NULL;
 	char *why = NULL, *signer = NULL;
 	size_t nsig = 0;
-	mv_status st, pst;
+	int bare;
+	mv_status st;
 
-	json_decref(peek);
-	memset(&s, 0, sizeof(s));
 	memset(&pr, 0, sizeof(pr));
-	pst = bare ? mv_envelope_read(d->ctx, p, n, &b, &nsig) : mv_bundle_read(d->ctx, p, n, &b);
-	if (pst != MV_OK) {
-		st = finding(d, MV_R_ATTESTATION_MALFORMED, NULL, "%s: %s", d->label,
-		    mv_ctx_error(d->ctx));
-		goto done;
-	}
-	if ((pst = mv_intoto_read(d->ctx, b.payload, b.payload_len, &s)) != MV_OK) {
+	if (read_doc(d->ctx, p, n, &b, &bare, &nsig, &s) != MV_OK) {
 		st = finding(d, MV_R_ATTESTATION_MALFORMED, NULL, "%s: %s", d->label,
 		    mv_ctx_error(d->ctx));
 		goto done;
 	}
 	/* A model signature is the signature check's, not an attestation. */
-	if (strcmp(s.predicate_type, MV_OMS_PREDICATE_V10) == 0 ||
-	    strcmp(s.predicate_type, MV_OMS_PREDICATE_V01) == 0) {
+	if (is_oms(&s)) {
 		st = MV_OK;
 		goto done;
 	}
@@ -330,30 +355,18 @@ done:
 	return st;
 }
 
-/* A file of attestations: JSON Lines (one document a line) or one JSON document. */
+/* Each document of a file: a line of JSON Lines (labelled FILE:LINE), else the whole file. */
 static mv_status
-one_file(struct doc *d, const char *path, const char *name, const struct mv_entry *e)
+each_doc(struct doc *d, const char *path, const char *name, const unsigned char *data,
+    size_t len)
 {
-	unsigned char *data = NULL, md[32];
-	size_t len = 0, line = 0;
+	size_t line = 0;
 	char *label = NULL;
-	mv_status st;
+	mv_status st = MV_OK;
 
-	d->label = d->path = path;
-	if (mv_file_read(d->ctx, path, MV_SIG_MAX_BYTES, &data, &len) != MV_OK)
-		return finding(d, MV_R_ATTESTATION_MALFORMED, NULL, "%s", mv_ctx_error(d->ctx));
-	/* The file read now must be the one the walk listed. */
-	if (e && e->ndigest && e->digest[0].alg == MV_HASH_SHA256 &&
-	    (mv_sha256(data, len, md) != MV_OK || memcmp(md, e->digest[0].value, 32) != 0)) {
-		st = finding(d, MV_R_ATTESTATION_MALFORMED, NULL, "changed during the scan: not "
-		    "read as an attestation");
-		goto done;
-	}
-	if (!ends(name, ".jsonl")) {
-		st = one_doc(d, data, len);
-		goto done;
-	}
-	st = MV_OK;
+	d->label = path;
+	if (!ends(name, ".jsonl"))
+		return d->fn(d, data, len);
 	for (size_t at = 0; at < len && st == MV_OK; ) {
 		const unsigned char *nl = memchr(data + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - data) : len, k = at;
@@ -368,23 +381,38 @@ one_file(struct doc *d, const char *path, const char *name, const struct mv_entr
 				break;
 			}
 			d->label = label;
-			st = one_doc(d, data + at, end - at);
+			st = d->fn(d, data + at, end - at);
 		}
 		at = end + 1;
 	}
-done:
-	d->label = d->path = NULL;
+	d->label = path;
 	free(label);
-	free(data);
 	return st;
 }
 
-static int
-regular(const char *path)
+/* A file of attestations: JSON Lines (one document a line) or one JSON document. */
+static mv_status
+one_file(struct doc *d, const char *path, const char *name, const struct mv_entry *e)
 {
-	struct stat sb;
+	unsigned char *data = NULL, md[32];
+	size_t len = 0;
+	mv_status st;
 
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	d->label = d->path = path;
+	if (mv_file_read(d->ctx, path, MV_SIG_MAX_BYTES, &data, &len) != MV_OK)
+		return finding(d, MV_R_ATTESTATION_MALFORMED, NULL, "%s", mv_ctx_error(d->ctx));
+	/* The file read now must be the one the walk listed. */
+	if (e && e->ndigest && e->digest[0].alg == MV_HASH_SHA256 &&
+	    (mv_sha256(data, len, md) != MV_OK || memcmp(md, e->digest[0].value, 32) != 0)) {
+		st = finding(d, MV_R_ATTESTATION_MALFORMED, NULL, "changed during the scan: not "
+		    "read as an attestation");
+		goto done;
+	}
+	st = each_doc(d, path, name, data, len);
+done:
+	d->label = d->path = NULL;
+	free(data);
+	return st;
 }
 
 mv_status
@@ -413,6 +441,7 @@ mv_attestation_check(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct 
 	d.res = res;
 	d.input = input;
 	d.sig = sig;
+	d.fn = one_doc;
 	if (S_ISDIR(sb.st_mode)) {
 		for (size_t i = 0; i < mv_result_entry_count(res) && st == MV_OK; i++) {
 			const struct mv_entry *e = mv_result_entry(res, i);
@@ -427,11 +456,130 @@ mv_attestation_check(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct 
 
 			if (path == NULL)
 				st = MV_ERR_NOMEM;
-			else if (regular(path))
+			else if (mv_regular_file(path))
 				st = one_file(&d, path, path, NULL);
 			free(path);
 		}
 	}
 	mv_trust_free(&t);
 	return st == MV_ERR_NOMEM ? mv_ctx_fail(ctx, st, "out of memory") : st;
+}
+
+/* ---- mavis verify: the attestations mavis sign --attest wrote beside the signature ---- */
+
+/* Does subject x name the signed model (its root digest) or a signed file with its digest?
+ * 1 yes, 0 a signed file with another digest, -1 neither. */
+static int
+signed_subject(const struct mv_manifest *m, const struct mv_subject *x)
+{
+	char root[65], hex[2 * MV_DIGEST_MAX + 1];
+	struct mv_digest dg;
+	const char *sha = NULL;
+
+	for (size_t k = 0; k < x->ndigest; k++)
+		if (strcmp(x->alg[k], "sha256") == 0)
+			sha = x->hex[k];
+	if (sha == NULL)
+		return -1;
+	dg.alg = MV_HASH_SHA256;
+	dg.len = 32;
+	memcpy(dg.value, m->root, 32);
+	mv_digest_hex(&dg, root);
+	if (m->has_root && strcasecmp(sha, root) == 0)
+		return 1;
+	if (m->shards || m->alg != MV_HASH_SHA256)
+		return -1;
+	for (size_t i = 0; i < m->n; i++) {
+		if (strcmp(m->r[i].path, x->name) != 0)
+			continue;
+		dg.len = m->r[i].len;
+		memcpy(dg.value, m->r[i].digest, dg.len);
+		mv_digest_hex(&dg, hex);
+		return strcasecmp(sha, hex) == 0;
+	}
+	return -1;
+}
+
+static mv_status
+verify_doc(struct doc *d, const unsigned char *p, size_t n)
+{
+	struct mv_bundle b;
+	struct mv_intoto s;
+	enum mv_attest_state state;
+	char *why = NULL, *signer = NULL;
+	size_t nsig, bad = 0;
+	int bare;
+	mv_status st = MV_OK;
+
+	if (read_doc(d->ctx, p, n, &b, &bare, &nsig, &s) != MV_OK) {
+		st = mv_report_diff(d->rep, MV_DIFF_MALFORMED, "", "%s: %s", d->label,
+		    mv_ctx_error(d->ctx));
+		goto done;
+	}
+	if (is_oms(&s))
+		goto done;
+	if ((st = check(d, &b, bare, nsig, &state, &why, &signer)) != MV_OK)
+		goto done;
+	if (state != MV_ATTEST_VERIFIED) {
+		st = mv_report_diff(d->rep, state == MV_ATTEST_UNSIGNED ? MV_DIFF_UNSUPPORTED :
+		    MV_DIFF_BAD_SIGNATURE, "", "%s: %s attestation %s%s%s", d->label,
+		    s.predicate_type, state == MV_ATTEST_UNSIGNED ? "carries no signature" :
+		    "does not verify", why ? ": " : "", why ? why : "");
+		goto done;
+	}
+	for (size_t i = 0; i < s.nsubject && st == MV_OK; i++) {
+		const struct mv_subject *x = &s.subject[i];
+		int r = signed_subject(d->m, x);
+
+		if (r == 1)
+			continue;
+		bad++;
+		st = mv_report_diff(d->rep, r == 0 ? MV_DIFF_CHANGED : MV_DIFF_MISSING, x->name,
+		    "%s: attested with %s %s, %s", d->label, x->alg[0], x->hex[0], r == 0 ?
+		    "which is not its signed digest" : "which is neither the signed model's root "
+		    "digest nor a signed file's");
+	}
+	if (st == MV_OK && bad == 0)
+		d->rep->nattest++;
+done:
+	free(why);
+	free(signer);
+	mv_intoto_free(&s);
+	mv_bundle_free(&b);
+	return st;
+}
+
+mv_status
+mv_attest_verify_beside(struct mv_ctx *ctx, const struct mv_verify_opts *o,
+    const struct mv_trust *t, const char *sigpath, const struct mv_manifest *m,
+    struct mv_verify_report *rep)
+{
+	struct doc d;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char *path = NULL;
+	mv_status st;
+
+	if ((st = mv_attest_default_path(ctx, sigpath, &path)) != MV_OK)
+		return st;
+	if (!mv_regular_file(path)) {
+		free(path);
+		return MV_OK;
+	}
+	memset(&d, 0, sizeof(d));
+	d.ctx = ctx;
+	d.o = o;
+	d.t = t;
+	d.trusted = 1;
+	d.fn = verify_doc;
+	d.m = m;
+	d.rep = rep;
+	d.path = path;
+	if (mv_file_read(ctx, path, MV_SIG_MAX_BYTES, &data, &len) != MV_OK)
+		st = mv_report_diff(rep, MV_DIFF_UNREADABLE, "", "%s", mv_ctx_error(ctx));
+	else
+		st = each_doc(&d, path, path, data, len);
+	free(data);
+	free(path);
+	return st;
 }

@@ -329,3 +329,21 @@ mv_archive_member_read(struct mv_ctx *ctx, const char *archive, const char *top,
 		return mv_ctx_fail(ctx, st, "%s: no member %s", archive, name);
 	return st;
 }
+
+mv_status
+mv_attest_default_path(struct mv_ctx *ctx, const char *sig, char **out)
+{
+	size_t n = strlen(sig);
+
+	*out = n > 4 && strcmp(sig + n - 4, ".sig") == 0 ?
+	    mv_asprintf("%.*s.intoto.jsonl", (int)(n - 4), sig) : mv_asprintf("%s.intoto.jsonl", sig);
+	return *out ? MV_OK : mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+}
+
+int
+mv_regular_file(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}

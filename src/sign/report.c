@@ -148,6 +148,12 @@ mv_verify_report_signature(const struct mv_verify_report *r)
 }
 
 size_t
+mv_verify_report_attestations(const struct mv_verify_report *r)
+{
+	return r->nattest;
+}
+
+size_t
 mv_verify_report_resources(const struct mv_verify_report *r)
 {
 	return r->nresources;

@@ -124,12 +124,16 @@ model_manifest(struct mv_ctx *ctx, const struct mv_sign_opts *o, struct mv_model
 	struct mv_scope sc;
 	struct mv_scope_issues issues;
 	struct mv_result *res = NULL;
-	char *sigrel = NULL;
+	char *sigrel = NULL, *attpath = NULL, *attrel = NULL;
 	mv_status st;
 
 	memset(&sc, 0, sizeof(sc));
 	memset(&issues, 0, sizeof(issues));
 	if ((st = mv_model_rel(ctx, md, sigpath, &sigrel)) != MV_OK)
+		goto done;
+	/* The attestation written beside the signature is no more part of what is signed. */
+	if (o->attest && ((st = mv_attest_default_path(ctx, sigpath, &attpath)) != MV_OK ||
+	    (st = mv_model_rel(ctx, md, attpath, &attrel)) != MV_OK))
 		goto done;
 	/* In an archive, model.sig at the root is where a signature travels with the model
 	 * (mavis verify looks there), so it is never part of what is signed, as in a folder. */
@@ -138,8 +142,8 @@ model_manifest(struct mv_ctx *ctx, const struct mv_sign_opts *o, struct mv_model
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	if ((st = mv_scope_ignores(ctx, &sc, md, !o->no_git_ignores, NULL, 0, o->ignore,
-	    o->nignore, sigrel)) != MV_OK)
+	if ((st = mv_scope_ignores(ctx, &sc, md, !o->no_git_ignores, &attrel, attrel != NULL,
+	    o->ignore, o->nignore, sigrel)) != MV_OK)
 		goto done;
 	sc.allow_symlinks = o->allow_symlinks;
 	sc.strip = -1;
@@ -177,6 +181,8 @@ model_manifest(struct mv_ctx *ctx, const struct mv_sign_opts *o, struct mv_model
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 done:
 	free(sigrel);
+	free(attpath);
+	free(attrel);
 	mv_scope_issues_free(&issues);
 	mv_scope_free(&sc);
 	mv_result_free(res);
@@ -202,6 +208,42 @@ sig_path(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
 	*out = o->signature ? mv_strdup(o->signature) :
 	    mv_sig_default_for(model, md->kind == MV_MODEL_DIR);
 	return *out ? MV_OK : mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+}
+
+/* mavis sign --attest: the caller's predicate over the signature's subject, signed by the
+ * same signer into a bundle with the same verification material, as one JSON line. */
+static mv_status
+attestation(struct mv_ctx *ctx, const struct mv_sign_opts *o, const struct mv_signer *sg,
+    const struct mv_manifest *m, const char *hint, const unsigned char *const *der,
+    const size_t *derlen, size_t nder, const char *sigpath, struct mv_buf *out, char **path)
+{
+	struct mv_buf stmt, pae;
+	unsigned char *data = NULL, *sig = NULL;
+	size_t len = 0, siglen = 0;
+	mv_status st;
+
+	mv_buf_init(&stmt, MV_SIG_MAX_BYTES);
+	mv_buf_init(&pae, MV_SIG_MAX_BYTES);
+	if ((st = mv_attest_default_path(ctx, sigpath, path)) != MV_OK ||
+	    (st = mv_file_read(ctx, o->attest, MV_SIG_MAX_BYTES, &data, &len)) != MV_OK ||
+	    (st = mv_statement_attest(ctx, m, o->attest, data, len, &stmt)) != MV_OK)
+		goto done;
+	if ((st = mv_pae(&pae, MV_OMS_PAYLOAD_TYPE, stmt.p, stmt.len)) != MV_OK) {
+		st = mv_ctx_fail(ctx, st, "%s: attestation too large", o->attest);
+		goto done;
+	}
+	if ((st = mv_signer_sign(ctx, sg, pae.p, pae.len, &sig, &siglen)) != MV_OK ||
+	    (st = mv_bundle_write(ctx, hint, der, derlen, nder, stmt.p, stmt.len, sig, siglen,
+	    out)) != MV_OK)
+		goto done;
+	if ((st = mv_buf_addc(out, '\n')) != MV_OK)
+		st = mv_ctx_fail(ctx, st, "attestation too large");
+done:
+	free(data);
+	free(sig);
+	mv_buf_free(&stmt);
+	mv_buf_free(&pae);
+	return st;
 }
 
 mv_status
@@ -300,12 +342,14 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *opts, const char *model,
 	STACK_OF(X509) *chain = NULL;
 	unsigned char **der = NULL, *sig = NULL;
 	size_t *derlen = NULL, nder = 0, siglen = 0;
-	char *sigpath = NULL, hint[65];
+	char *sigpath = NULL, *attpath = NULL, hint[65];
+	struct mv_buf att;
 	mv_status st;
 
 	memset(&md, 0, sizeof(md));
 	memset(&sg, 0, sizeof(sg));
 	mv_manifest_init(&m);
+	mv_buf_init(&att, MV_SIG_MAX_BYTES);
 	mv_buf_init(&payload, MV_SIG_MAX_BYTES);
 	mv_buf_init(&pae, MV_SIG_MAX_BYTES);
 	mv_buf_init(&bundle, MV_SIG_MAX_BYTES);
@@ -314,6 +358,13 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *opts, const char *model,
 	if ((st = mv_opts_read(ctx, opts, o, sizeof(*o), "mv_sign", "MV_SIGN_OPTS_INIT")) !=
 	    MV_OK)
 		goto done;
+	/* A keyless attestation would need a certificate and a log entry of its own; refused
+	 * rather than signed without it or left out in silence. */
+	if (o->keyless && o->attest) {
+		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "--attest cannot be used with keyless signing "
+		    "(sigstore): sign the attestation with a key or a certificate");
+		goto done;
+	}
 	if (o->keyless) {
 		st = sign_keyless(ctx, o, model, nresources);
 		goto done;
@@ -363,7 +414,13 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *opts, const char *model,
 	if ((st = mv_bundle_write(ctx, hint, (const unsigned char *const *)der, derlen, nder,
 	    payload.p, payload.len, sig, siglen, &bundle)) != MV_OK)
 		goto done;
+	/* The attestation is made whole before anything is written. */
+	if (o->attest && (st = attestation(ctx, o, &sg, &m, chain ? NULL : hint,
+	    (const unsigned char *const *)der, derlen, nder, sigpath, &att, &attpath)) != MV_OK)
+		goto done;
 	if ((st = mv_file_write(ctx, sigpath, bundle.p, bundle.len, 0666, 0)) != MV_OK)
+		goto done;
+	if (o->attest && (st = mv_file_write(ctx, attpath, att.p, att.len, 0666, 0)) != MV_OK)
 		goto done;
 	if (nresources)
 		*nresources = m.n;
@@ -378,6 +435,8 @@ done:
 	mv_buf_free(&payload);
 	mv_buf_free(&pae);
 	mv_buf_free(&bundle);
+	mv_buf_free(&att);
+	free(attpath);
 	mv_manifest_free(&m);
 	mv_model_close(&md);
 	return st;

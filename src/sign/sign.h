@@ -207,6 +207,11 @@ mv_status mv_intoto_read(struct mv_ctx *ctx, const unsigned char *p, size_t n,
     struct mv_intoto *s);
 void mv_intoto_free(struct mv_intoto *s);
 
+/* The in-toto Statement mavis sign --attest signs: the predicate of the caller's JSON p (from
+ * file: {"predicateType": URI, "predicate": {...}}) over m's subject (name, root digest). */
+mv_status mv_statement_attest(struct mv_ctx *ctx, const struct mv_manifest *m,
+    const char *file, const unsigned char *p, size_t n, struct mv_buf *out);
+
 /* ---- provenance.c ---- */
 
 /* The predicate type and, for SLSA provenance v1 and v0.2, the builder, build type, source
@@ -497,6 +502,15 @@ void mv_trust_free(struct mv_trust *t);
 mv_status mv_bundle_verify(struct mv_ctx *ctx, const struct mv_verify_opts *o,
     const struct mv_trust *t, const struct mv_bundle *b, struct mv_verify_report *rep);
 
+/* ---- attest.c ---- */
+
+/* The attestations mv_attest_default_path(sigpath) holds, each verified with t and every
+ * subject matched against the verified statement m (its root digest or a signed file's);
+ * problems become differences in rep, and rep->nattest counts those that verified. */
+mv_status mv_attest_verify_beside(struct mv_ctx *ctx, const struct mv_verify_opts *o,
+    const struct mv_trust *t, const char *sigpath, const struct mv_manifest *m,
+    struct mv_verify_report *rep);
+
 /* ---- locate.c ---- */
 
 /* Where a model's signature is by default: MODEL/model.sig for a folder, MODEL.sig for a file
@@ -504,6 +518,8 @@ mv_status mv_bundle_verify(struct mv_ctx *ctx, const struct mv_verify_opts *o,
 char *mv_sig_default_for(const char *model, int is_dir);
 /* Is the member nm (normalised) name itself, or top/name ("*": any one folder)? */
 int mv_member_is(const char *nm, const char *top, const char *name);
+/* Is name a regular file (following links)? */
+int mv_regular_file(const char *path);
 /* Read the first regular member of an archive that mv_member_is(top, name); *member receives
  * its normalised name. */
 mv_status mv_archive_member_read(struct mv_ctx *ctx, const char *archive, const char *top,
@@ -534,6 +550,7 @@ struct mv_verify_report {
 	char *top;                      /* archives: the top folder names were taken below */
 	size_t nresources;
 	unsigned notes;                 /* MV_VERIFY_NOTE_* about the signing certificate */
+	size_t nattest;                 /* attestations beside the signature that verified */
 	int has_root;                   /* the statement's subject digest, once verified */
 	unsigned char root[32];
 	struct mv_sig_diff *diff;

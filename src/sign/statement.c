@@ -529,3 +529,66 @@ done:
 		mv_intoto_free(s);
 	return st;
 }
+
+/* ---- a caller's predicate over the signature's subject ---- */
+
+mv_status
+mv_statement_attest(struct mv_ctx *ctx, const struct mv_manifest *m, const char *file,
+    const unsigned char *p, size_t n, struct mv_buf *out)
+{
+	json_error_t err;
+	json_t *doc = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &err);
+	json_t *st = json_object(), *subjects = json_array(), *subj = json_object();
+	json_t *dig = json_object(), *pred;
+	const char *pt;
+	unsigned char root[32];
+	char *text = NULL;
+	int ok;
+	mv_status rc = MV_OK;
+
+	if (doc == NULL) {
+		rc = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: not JSON: %s (line %d)", file, err.text,
+		    err.line);
+		goto done;
+	}
+	pt = clean_str(json_object_get(doc, "predicateType"));
+	pred = json_object_get(doc, "predicate");
+	if (!json_is_object(doc) || pt == NULL || pt[0] == '\0' || !json_is_object(pred)) {
+		rc = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: not an object with a predicateType (a "
+		    "string) and a predicate (an object)", file);
+		goto done;
+	}
+	if (strcmp(pt, MV_OMS_PREDICATE_V10) == 0 || strcmp(pt, MV_OMS_PREDICATE_V01) == 0) {
+		rc = mv_ctx_fail(ctx, MV_ERR_USAGE, "%s: the model signature's own predicate is "
+		    "not an attestation", file);
+		goto done;
+	}
+	if ((rc = mv_manifest_root(m, root)) != MV_OK) {
+		rc = mv_ctx_fail(ctx, rc, "cannot compute the root digest");
+		goto done;
+	}
+	/* The subject is the signature's: the model by name and root digest. */
+	ok = st && subjects && subj && dig && put(dig, "sha256", hex_string(root, 32)) &&
+	    put(subj, "name", json_string(m->model_name ? m->model_name : "model")) &&
+	    put(subj, "digest", json_incref(dig)) && push(subjects, json_incref(subj)) &&
+	    put(st, "_type", json_string(MV_OMS_STATEMENT_V1)) &&
+	    put(st, "subject", json_incref(subjects)) &&
+	    put(st, "predicateType", json_string(pt)) &&
+	    put(st, "predicate", json_incref(pred));
+	if (ok)
+		text = json_dumps(st, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
+	if (text == NULL) {
+		rc = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory building the attestation");
+		goto done;
+	}
+	if ((rc = mv_buf_add(out, text, strlen(text))) != MV_OK)
+		rc = mv_ctx_fail(ctx, rc, "%s: attestation too large", file);
+done:
+	free(text);
+	json_decref(doc);
+	json_decref(st);
+	json_decref(subjects);
+	json_decref(subj);
+	json_decref(dig);
+	return rc;
+}

@@ -617,7 +617,7 @@ done:
  */
 static mv_status
 verify_with(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_model *md,
-    const struct sigsrc *src, const struct mv_result *reuse, size_t input,
+    const struct sigsrc *src, const struct mv_result *reuse, size_t input, int scanning,
     struct mv_verify_report *rep)
 {
 	struct mv_trust t;
@@ -656,6 +656,9 @@ verify_with(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_model 
 		rep->has_root = 1;
 		memcpy(rep->root, m.root, 32);
 	}
+	/* mavis verify (a scan reads attestations itself): what mavis sign --attest wrote. */
+	if (st == MV_OK && !scanning && src->member == NULL)
+		st = mv_attest_verify_beside(ctx, o, &t, src->where, &m, rep);
 done:
 	mv_manifest_free(&m);
 	mv_bundle_free(&b);
@@ -746,7 +749,7 @@ verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *opts, const char *m
 		mv_bundle_free(&b);
 		goto done;
 	}
-	if ((st = verify_with(ctx, o, &md, &src, reuse, input, rep)) != MV_OK)
+	if ((st = verify_with(ctx, o, &md, &src, reuse, input, scanning, rep)) != MV_OK)
 		goto done;
 	set_status(rep);
 done:

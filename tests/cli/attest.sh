@@ -135,5 +135,88 @@ fi
 scan "file model with FILE.intoto.jsonl" 0 attestation.verified -attestation.subject.missing \
     -- --key "$d/key.pub" "$d/single/weights.bin"
 
+# mavis sign --attest: a second statement over the signature's subject, verified by mavis
+# verify and read by mavis scan; tampering with it is a difference.
+mkdir "$work/m"
+cp "$d/good/config.json" "$d/good/weights.bin" "$work/m/"
+cat >"$work/pred.json" <<'JSON'
+{"predicateType": "https://slsa.dev/provenance/v1", "predicate": {"buildDefinition":
+{"buildType": "https://example.com/train/v1", "externalParameters": {},
+"resolvedDependencies": [{"uri": "git+https://github.com/example/tiny@refs/heads/main",
+"digest": {"gitCommit": "89abcdef0123456789abcdef0123456789abcdef"}}]},
+"runDetails": {"builder": {"id": "https://example.com/release-bot"}}}}
+JSON
+if "$mavis" sign --no-progress --key "$d/key.pem" --attest "$work/pred.json" "$work/m" \
+    >"$work/out" 2>&1 && [ -f "$work/m/model.sig" ] && [ -f "$work/m/model.intoto.jsonl" ]; then
+	ok "sign --attest writes model.sig and model.intoto.jsonl"
+else
+	fail "sign --attest"
+	sed 's/^/# /' "$work/out"
+fi
+if "$mavis" verify --key "$d/key.pub" "$work/m" >"$work/out" 2>&1 &&
+    grep -q 'attested:  1 attestation verified' "$work/out"; then
+	ok "verify: the attestation verified"
+else
+	fail "verify --attest"
+	sed 's/^/# /' "$work/out"
+fi
+scan "scan of a model signed with --attest" 0 signature.verified attestation.verified \
+    -signature.file.extra -attestation.subject.missing -- --key "$d/key.pub" "$work/m"
+scan "the same without trust material" 0 attestation.unverified \
+    attestation.subject.unchecked -attestation.subject.missing -- "$work/m"
+# Another model's attestation beside this signature: its subject is not this model.
+mkdir "$work/m2"
+cp "$d/good/config.json" "$work/m2/"
+"$mavis" sign --no-progress --key "$d/key.pem" --attest "$work/pred.json" "$work/m2" \
+    >/dev/null 2>&1
+cp "$work/m2/model.intoto.jsonl" "$work/m/model.intoto.jsonl"
+"$mavis" verify --key "$d/key.pub" "$work/m" >"$work/out" 2>&1
+rc=$?
+if [ "$rc" = 1 ] && grep -q 'missing: .*model.intoto.jsonl:1: attested with sha256' "$work/out"; then
+	ok "verify: another model's attestation is a difference"
+else
+	fail "verify: another model's attestation (exit $rc)"
+	sed 's/^/# /' "$work/out"
+fi
+# A signature that does not verify.
+"$py" - "$work/m2/model.intoto.jsonl" "$work/m/model.intoto.jsonl" <<'PY'
+import base64, json, sys
+b = json.loads(open(sys.argv[1]).read())
+s = bytearray(base64.b64decode(b["dsseEnvelope"]["signatures"][0]["sig"]))
+s[-1] ^= 1
+b["dsseEnvelope"]["signatures"][0]["sig"] = base64.b64encode(bytes(s)).decode()
+open(sys.argv[2], "w").write(json.dumps(b) + "\n")
+PY
+"$mavis" verify --key "$d/key.pub" "$work/m" >"$work/out" 2>&1
+rc=$?
+if [ "$rc" = 1 ] && grep -q 'bad signature: .*does not verify' "$work/out"; then
+	ok "verify: a bad attestation signature is a difference"
+else
+	fail "verify: bad attestation signature (exit $rc)"
+	sed 's/^/# /' "$work/out"
+fi
+echo '{"predicateType": "x"}' >"$work/bad.json"
+if "$mavis" sign --no-progress --key "$d/key.pem" --attest "$work/bad.json" \
+    --signature "$work/never.sig" "$work/m2" >"$work/out" 2>&1; then
+	fail "sign --attest took a file without a predicate"
+elif [ -e "$work/never.sig" ] || [ -e "$work/never.intoto.jsonl" ]; then
+	fail "sign --attest wrote something on error"
+else
+	ok "sign --attest refuses a file without a predicate, writes nothing"
+fi
+
+# Keyless: refused before any token is asked for or anything is written.
+"$mavis" sign sigstore --no-progress --identity-token "$work/pred.json" --attest "$work/pred.json" \
+    --signature "$work/never.sig" "$work/m2" >"$work/out" 2>&1
+rc=$?
+if [ "$rc" != 2 ] || ! grep -q "attest cannot be used with keyless" "$work/out"; then
+	fail "sign sigstore --attest: exit $rc"
+	sed 's/^/# /' "$work/out"
+elif [ -e "$work/never.sig" ] || [ -e "$work/never.intoto.jsonl" ]; then
+	fail "sign sigstore --attest wrote something"
+else
+	ok "sign sigstore --attest is refused, writes nothing"
+fi
+
 [ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
 exit 0
