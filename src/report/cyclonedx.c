@@ -17,7 +17,6 @@
 #include "core/ctx.h"
 #include "core/sha256.h"
 #include "core/str.h"
-#include "hash/digest.h"
 #include "judge/judge.h"
 #include "report/inventory.h"
 #include "report/jsonw.h"
@@ -34,17 +33,23 @@ struct bom {
 	const struct mv_entry *base;      /* entry 0, so an entry's index is e - base */
 };
 
+/* The CycloneDX name of a digest algorithm, and its digest's size in bytes. */
 static const char *
-cdx_alg(unsigned alg)
+cdx_alg(unsigned alg, size_t *size)
 {
+	size_t n = 0;
+	const char *name = NULL;
+
 	switch (alg) {
-	case MV_HASH_SHA256: return "SHA-256";
-	case MV_HASH_SHA384: return "SHA-384";
-	case MV_HASH_SHA512: return "SHA-512";
-	case MV_HASH_BLAKE2B: return "BLAKE2b-512";
-	case MV_HASH_BLAKE3: return "BLAKE3";
+	case MV_HASH_SHA256: name = "SHA-256"; n = 32; break;
+	case MV_HASH_SHA384: name = "SHA-384"; n = 48; break;
+	case MV_HASH_SHA512: name = "SHA-512"; n = 64; break;
+	case MV_HASH_BLAKE2B: name = "BLAKE2b-512"; n = 64; break;
+	case MV_HASH_BLAKE3: name = "BLAKE3"; n = 32; break;
 	}
-	return NULL;
+	if (size)
+		*size = n;
+	return name;
 }
 
 static json_t *
@@ -234,7 +239,7 @@ dep_hashes(const char *digest)
 	const char *alg = NULL;
 	unsigned a;
 	char name[32];
-	size_t n;
+	size_t n, size = 0;
 	json_t *hs, *h;
 
 	if (colon == NULL || (size_t)(colon - digest) >= sizeof(name))
@@ -242,8 +247,8 @@ dep_hashes(const char *digest)
 	snprintf(name, sizeof(name), "%.*s", (int)(colon - digest), digest);
 	n = strlen(colon + 1);
 	if (mv_hash_lookup(name, &a) == MV_OK)
-		alg = cdx_alg(a);
-	if (alg == NULL || n != 2 * mv_hash_size(a) || strspn(colon + 1,
+		alg = cdx_alg(a, &size);
+	if (alg == NULL || n != 2 * size || strspn(colon + 1,
 	    "0123456789abcdefABCDEF") != n)
 		return NULL;
 	hs = json_array();
@@ -677,7 +682,7 @@ file_components(struct mv_jw *w, const struct mv_result *res, const char *in)
 		mv_jw_key(w, "hashes");
 		mv_jw_open(w, '[');
 		for (unsigned k = 0; k < e->ndigest; k++) {
-			const char *alg = cdx_alg(e->digest[k].alg);
+			const char *alg = cdx_alg(e->digest[k].alg, NULL);
 
 			if (alg == NULL || e->digest[k].len == 0)
 				continue;
