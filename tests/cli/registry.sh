@@ -113,6 +113,43 @@ grep -q 'critical pickle.global.denied /blobs/sha256/' "$work/net.txt" &&
     ok "layer_pickle: the malicious pickle layer is found through the registry" ||
     fail "layer_pickle: no pickle.global.denied on a blob of the pulled artifact"
 
+# ---- Harbor's conversation end to end: mavis serve given the pushed artifact ----
+# As Harbor does: the registry URL, the repository, the manifest digest and a credential;
+# mavis serve pulls the artifact and reports the malicious pickle layer (tests/serve has the
+# client, harborclient.py).
+digest=$(curl -s -I -u 'alice:s3cret:pw' \
+    -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    "http://$reg/v2/layer_pickle/manifests/v1" | tr -d '\r' |
+    sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: *//p')
+printf 'registry-test-key\n' >"$work/apikey"
+case $mavis in /*) absmavis=$mavis ;; *) absmavis=$(pwd)/$mavis ;; esac
+if "$py" - "$absmavis" "$work/apikey" "$reg" "$digest" "$top_srcdir/tests/serve" \
+    >"$work/harbor.out" 2>&1 <<'PY'
+import base64, json, sys
+sys.path.insert(0, sys.argv[5])
+import harborclient as hc
+mavis, keyf, reg, digest = sys.argv[1:5]
+srv = hc.Serve(mavis, keyf, "--jobs", "1")
+try:
+    h = hc.Harbor(srv.port, open(keyf).read().strip())
+    auth = "Basic " + base64.b64encode(b"alice:s3cret:pw").decode()
+    st, _, b = h.scan("http://" + reg, "layer_pickle", digest, authorization=auth)
+    assert st == 202, (st, b)
+    st, _, b, polls = h.poll(json.loads(b)["id"])
+    assert st == 200, (st, b[:400])
+    ids = [v.get("id") for v in json.loads(b)["vulnerabilities"]]
+    assert "pickle.global.denied" in ids, ids
+    print("%d polls, %d vulnerabilities" % (polls, len(ids)))
+finally:
+    srv.stop()
+PY
+then
+	ok "serve: Harbor's scan of layer_pickle@$digest names pickle.global.denied ($(cat "$work/harbor.out"))"
+else
+	fail "serve: Harbor's scan of the pushed layer_pickle"
+	sed 's/^/# /' "$work/harbor.out" | tail -15
+fi
+
 # expect NAME WANT_RC PATTERN ARGS...: mavis ARGS exits WANT_RC and its output says PATTERN.
 expect() {
 	name=$1 want=$2 pat=$3
