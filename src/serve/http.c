@@ -75,8 +75,12 @@ log_request(struct mv_http *h, struct MHD_Connection *c, const char *method, con
 	json_decref(o);
 }
 
+/* The end of reply's header pairs: a pointer, where a bare NULL may be an int in the variadic
+ * part. */
+#define HDR_END ((const char *)NULL)
+
 /* Answer with body (taken: freed here) of type; extra headers as name, value pairs ending
- * with NULL. */
+ * with HDR_END. */
 static enum MHD_Result
 reply(struct mv_http *h, struct MHD_Connection *c, const char *method, const char *url,
     struct call *k, unsigned status, const char *type, char *body, const char *detail, ...)
@@ -114,7 +118,7 @@ fail(struct mv_http *h, struct MHD_Connection *c, const char *method, const char
 	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 	json_decref(o);
-	return reply(h, c, method, url, k, status, MV_MT_ERROR, s, msg, h1, v1, NULL);
+	return reply(h, c, method, url, k, status, MV_MT_ERROR, s, msg, h1, v1, HDR_END);
 }
 
 static enum MHD_Result
@@ -145,7 +149,7 @@ submit(struct mv_http *h, struct MHD_Connection *c, const char *url, struct call
 	o = json_pack("{s:s}", "id", id);
 	dump = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
-	return reply(h, c, "POST", url, k, 202, MV_MT_SCAN_RESPONSE, dump, NULL, NULL);
+	return reply(h, c, "POST", url, k, 202, MV_MT_SCAN_RESPONSE, dump, NULL, HDR_END);
 }
 
 static enum MHD_Result
@@ -177,9 +181,9 @@ report(struct mv_http *h, struct MHD_Connection *c, const char *url, struct call
 	case MV_JOB_QUEUED:
 	case MV_JOB_RUNNING:
 		return reply(h, c, "GET", url, k, 302, NULL, NULL, NULL, "Refresh-After",
-		    REFRESH_AFTER, MHD_HTTP_HEADER_LOCATION, url, NULL);
+		    REFRESH_AFTER, MHD_HTTP_HEADER_LOCATION, url, HDR_END);
 	case MV_JOB_DONE:
-		return reply(h, c, "GET", url, k, 200, type, body, NULL, NULL);
+		return reply(h, c, "GET", url, k, 200, type, body, NULL, HDR_END);
 	case MV_JOB_FAILED: {
 		enum MHD_Result r = fail(h, c, "GET", url, k, 500, body, NULL, NULL);
 
@@ -201,21 +205,21 @@ route(struct mv_http *h, struct MHD_Connection *c, const char *url, const char *
 	int post = strcmp(method, "POST") == 0;
 
 	if (strcmp(url, "/probe/healthy") == 0 && get)
-		return reply(h, c, method, url, k, 200, NULL, NULL, NULL, NULL);
+		return reply(h, c, method, url, k, 200, NULL, NULL, NULL, HDR_END);
 	if (strcmp(url, "/probe/ready") == 0 && get)
 		return h->q->ops->ready(h->q) ? reply(h, c, method, url, k, 200, NULL, NULL, NULL,
-		    NULL) : fail(h, c, method, url, k, 503, "the queue is not reachable", NULL,
+		    HDR_END) : fail(h, c, method, url, k, 503, "the queue is not reachable", NULL,
 		    NULL);
 	if (strcmp(url, "/metrics") == 0 && get) {
 		char *m = mv_metrics_text(h->q, mv_runner_running(h->runner));
 
 		return m ? reply(h, c, method, url, k, 200, "text/plain; version=0.0.4", m, NULL,
-		    NULL) : MHD_NO;
+		    HDR_END) : MHD_NO;
 	}
 	if (strcmp(url, "/api/v1/metadata") == 0 && get) {
 		char *m = mv_serve_metadata();
 
-		return m ? reply(h, c, method, url, k, 200, MV_MT_METADATA, m, NULL, NULL) :
+		return m ? reply(h, c, method, url, k, 200, MV_MT_METADATA, m, NULL, HDR_END) :
 		    MHD_NO;
 	}
 	if (strcmp(url, "/api/v1/scan") == 0 && post)
