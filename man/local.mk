@@ -7,7 +7,8 @@ dist_man_MANS += \
 	man/mavis-rules.1 \
 	man/mavis-rules.5 \
 	man/mavis-scan.1 \
-	man/mavis-serve.8
+	man/mavis-serve.8 \
+	man/mavis-hooks.7
 
 ## sign: begin
 dist_man_MANS += man/mavis-keygen.1 man/mavis-sign.1 man/mavis-verify.1

@@ -9,13 +9,13 @@ cd "$top_srcdir" || exit 99
 missing=0
 checked=0
 for f in Makefile.am configure.ac .ci/deps .ci/run .ci/fuzz mavis.pc.in $(find src include \
-    tests bench man signatures completions testdata \( -name node_modules -o -name corpus \
+    tests bench man signatures completions testdata hooks \( -name node_modules -o -name corpus \
     -o -name .libs -o -name .deps \) -prune -o -type f -print 2>/dev/null | sort); do
 	case $f in
 	testdata/*/gen-*.py | testdata/gen-*.py) ;;
 	testdata/*) continue ;;
 	*.c | *.h | *.sh | *.py | *.mk | *.js | *.am | *.1 | *.3 | *.5 | *.bash | */_mavis) ;;
-	Makefile.am | configure.ac | .ci/* | mavis.pc.in) ;;
+	Makefile.am | configure.ac | .ci/* | mavis.pc.in | hooks/*) ;;
 	*) continue ;;
 	esac
 	[ -f "$f" ] || continue
