@@ -348,13 +348,24 @@ entry_add(struct reg *g, char *name)
 	return e;
 }
 
-static mv_status document(struct reg *g, const char *digest, json_int_t size, unsigned depth);
+static mv_status document(struct reg *g, const char *digest, json_int_t size, unsigned depth,
+    int config);
 
-/* One descriptor: a document is fetched and followed, any other blob listed. What is wrong
+/* A JSON config: held whole, as the layout reader reads a model's config (its DiffIDs). */
+static int
+json_config(const char *mt, json_int_t size)
+{
+	size_t n = strlen(mt);
+
+	return n >= 5 && strcmp(mt + n - 5, "+json") == 0 && (uint64_t)size <= MV_OCI_JSON_MAX;
+}
+
+/* One descriptor: a document is fetched and followed, a JSON config fetched, any other blob
+ * listed. What is wrong
  * with it (no digest, a size that lies, a blob the registry lacks) is for the layout reader
  * to report, as for a layout on disk; here it is only not fetched. */
 static mv_status
-descriptor(struct reg *g, json_t *d, unsigned depth)
+descriptor(struct reg *g, json_t *d, unsigned depth, int config)
 {
 	const char *mt = json_string_value(json_object_get(d, "mediaType"));
 	const char *digest = json_string_value(json_object_get(d, "digest"));
@@ -368,7 +379,9 @@ descriptor(struct reg *g, json_t *d, unsigned depth)
 		return MV_OK;
 	if ((mv_oci_is_index(mt) || mv_oci_is_manifest(mt)) &&
 	    (uint64_t)json_integer_value(size) <= MV_OCI_JSON_MAX)
-		return document(g, digest, json_integer_value(size), depth + 1);
+		return document(g, digest, json_integer_value(size), depth + 1, 0);
+	if (config && json_config(mt, json_integer_value(size)))
+		return document(g, digest, json_integer_value(size), depth, 1);
 	{
 		char *name = mv_asprintf("blobs/%s/%s", alg, hex);
 
@@ -395,16 +408,16 @@ descriptors(struct reg *g, json_t *a, unsigned depth)
 	if (!json_is_array(a))
 		return MV_OK;
 	json_array_foreach(a, k, d)
-		if (json_is_object(d) && (st = descriptor(g, d, depth)) != MV_OK)
+		if (json_is_object(d) && (st = descriptor(g, d, depth, 0)) != MV_OK)
 			break;
 	return st;
 }
 
-/* An index or manifest by its digest: held as the blob it is in a layout, and followed. Read
- * at most its size and one byte more; a reply of another length or digest is kept as it
- * came, for the layout reader to report. */
+/* An index or manifest by its digest: held as the blob it is in a layout, and followed (a
+ * config: held only). Read at most its size and one byte more; a reply of another length or
+ * digest is kept as it came, for the layout reader to report. */
 static mv_status
-document(struct reg *g, const char *digest, json_int_t size, unsigned depth)
+document(struct reg *g, const char *digest, json_int_t size, unsigned depth, int config)
 {
 	struct reply rp = {0};
 	struct mv_remote_entry *e;
@@ -423,7 +436,8 @@ document(struct reg *g, const char *digest, json_int_t size, unsigned depth)
 		return MV_OK;
 	}
 	mv_buf_init(&rp.body, 0);
-	if ((url = mv_asprintf("%s/manifests/%s", g->base, digest)) == NULL) {
+	if ((url = mv_asprintf("%s/%s/%s", g->base, config ? "blobs" : "manifests",
+	    digest)) == NULL) {
 		free(name);
 		st = mv_ctx_fail(g->ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
@@ -465,14 +479,14 @@ document(struct reg *g, const char *digest, json_int_t size, unsigned depth)
 		st = mv_ctx_fail(g->ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	if (mv_json_load(e->mem, e->memlen, (unsigned)g->ctx->limit[MV_LIMIT_JSON_DEPTH], 0, &doc,
-	    &dup, err, sizeof(err)) != MV_OK || !json_is_object(doc))
+	if (config || mv_json_load(e->mem, e->memlen, (unsigned)g->ctx->limit[MV_LIMIT_JSON_DEPTH],
+	    0, &doc, &dup, err, sizeof(err)) != MV_OK || !json_is_object(doc))
 		goto done;               /* the layout reader reports it */
 	if ((st = descriptors(g, json_object_get(doc, "manifests"), depth)) == MV_OK) {
 		json_t *cfg = json_object_get(doc, "config");
 
 		if (json_is_object(cfg))
-			st = descriptor(g, cfg, depth);
+			st = descriptor(g, cfg, depth, 1);
 		if (st == MV_OK)
 			st = descriptors(g, json_object_get(doc, "layers"), depth);
 	}
@@ -752,7 +766,7 @@ root(struct reg *g, const char *uri)
 	e->memlen = e->size = strlen(text);
 	text = NULL;
 	/* The layout is fetched the way a layout reader walks it: from index.json down. */
-	st = document(g, got, (json_int_t)rp.body.len, 1);
+	st = document(g, got, (json_int_t)rp.body.len, 1, 0);
 done:
 	free(text);
 	json_decref(idx);

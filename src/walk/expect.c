@@ -136,6 +136,7 @@ struct mv_tee {
 	int failed;
 	unsigned char head[LFS_POINTER_MAX + 1];
 	size_t headlen;
+	struct mv_ocilayer *layer;       /* an OCI model layer's claims, checked on the way */
 };
 
 static int
@@ -152,6 +153,8 @@ tee_next(void *arg, const unsigned char **p, size_t *n)
 		return 0;
 	if (t->md && EVP_DigestUpdate(t->md, *p, *n) != 1)
 		t->failed = 1;
+	if (t->layer)
+		mv_ocilayer_feed(t->layer, *p, *n);
 	if (t->headlen < sizeof(t->head)) {
 		size_t take = sizeof(t->head) - t->headlen < *n ? sizeof(t->head) - t->headlen : *n;
 
@@ -201,6 +204,7 @@ mv_tee_new(struct mv_task *t, struct mv_blocks *in, struct mv_tee **out)
 				tee->failed = 1;
 		}
 	}
+	tee->layer = mv_ocilayer_begin(t);
 	*out = tee;
 	return &tee->b;
 }
@@ -262,6 +266,7 @@ mv_tee_finish(struct mv_tee *tee, struct mv_task *t)
 	if (t->item->expect)
 		check_expect(tee, t);
 	check_pointer(tee, t);
+	mv_ocilayer_end(tee->layer, t);
 	EVP_MD_CTX_free(tee->md);
 	free(tee);
 }

@@ -41,6 +41,7 @@ mv_item_free(struct mv_item *item)
 	free(item->fspath);
 	mv_expect_free(item->expect);
 	free(item->expect);
+	mv_oci_claims_free(item->oci);
 	mv_findings_free(&item->walk);
 	mv_findings_free(&item->raw);
 	mv_findings_free(&item->sub);

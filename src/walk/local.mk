@@ -10,6 +10,8 @@ libmavis_internal_la_SOURCES += \
 	src/walk/input.c \
 	src/walk/name.c \
 	src/walk/oci.c \
+	src/walk/ocilayer.c \
+	src/walk/ocimodel.c \
 	src/walk/source.c \
 	src/walk/task.c \
 	src/walk/zipidx.c
@@ -17,6 +19,7 @@ noinst_HEADERS += \
 	src/walk/ahead.h \
 	src/walk/hf.h \
 	src/walk/name.h \
+	src/walk/ocimodel.h \
 	src/walk/source.h \
 	src/walk/walk.h \
 	src/walk/zipidx.h

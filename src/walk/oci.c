@@ -73,9 +73,9 @@ report(struct mv_item *at, enum mv_rule r, const char *fmt, ...)
 }
 
 /* Read the JSON document of item it (a regular file the directory walk vetted: never a link
- * out of the package). NULL with a finding on it when it is no usable JSON object. */
+ * out of the package). NULL with a finding of rule r on it when it is no usable JSON object. */
 static json_t *
-load(struct oci *o, struct mv_item *it, const char *what)
+load_as(struct oci *o, struct mv_item *it, const char *what, enum mv_rule r)
 {
 	unsigned char *buf = NULL;
 	json_t *j = NULL;
@@ -86,12 +86,12 @@ load(struct oci *o, struct mv_item *it, const char *what)
 
 	if (it->remote && it->top.size > MV_OCI_JSON_MAX) {
 		/* A registry's document its descriptor says is too large: not fetched as one. */
-		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is larger than the %u bytes a registry "
+		report(it, r, "%s is larger than the %u bytes a registry "
 		    "accepts; not read", what, MV_OCI_JSON_MAX);
 		return NULL;
 	}
 	if (it->mem == NULL && (it->top.type != MV_ENTRY_FILE || it->fspath == NULL)) {
-		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not a regular file of the layout; not read",
+		report(it, r, "%s is not a regular file of the layout; not read",
 		    what);
 		return NULL;
 	}
@@ -99,7 +99,7 @@ load(struct oci *o, struct mv_item *it, const char *what)
 	if (it->mem == NULL &&
 	    (st = mv_file_read(o->ctx, it->fspath, MV_OCI_JSON_MAX, &buf, &len)) != MV_OK) {
 		if (st == MV_ERR_LIMIT)
-			report(it, MV_R_OCI_LAYOUT_INVALID, "%s is larger than the %u bytes a "
+			report(it, r, "%s is larger than the %u bytes a "
 			    "registry accepts; not read", what, MV_OCI_JSON_MAX);
 		else
 			report(it, st == MV_ERR_NOMEM ? MV_R_ANALYSIS_INCOMPLETE : MV_R_WALK_READ_ERROR,
@@ -108,20 +108,26 @@ load(struct oci *o, struct mv_item *it, const char *what)
 	}
 	if (mv_json_load(it->mem ? it->mem : buf, it->mem ? it->memlen : len, o->json_depth, 0,
 	    &j, &dup, err, sizeof(err)) != MV_OK) {
-		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not valid JSON: %s", what, err);
+		report(it, r, "%s is not valid JSON: %s", what, err);
 		goto done;
 	}
 	if (dup)
-		report(it, MV_R_OCI_LAYOUT_INVALID, "%s repeats an object key: clients may read "
+		report(it, r, "%s repeats an object key: clients may read "
 		    "different values", what);
 	if (!json_is_object(j)) {
-		report(it, MV_R_OCI_LAYOUT_INVALID, "%s is not a JSON object", what);
+		report(it, r, "%s is not a JSON object", what);
 		json_decref(j);
 		j = NULL;
 	}
 done:
 	free(buf);
 	return j;
+}
+
+static json_t *
+load(struct oci *o, struct mv_item *it, const char *what)
+{
+	return load_as(o, it, what, MV_R_OCI_LAYOUT_INVALID);
 }
 
 static const char *
@@ -142,8 +148,9 @@ title_of(json_t *desc)
 static void open_document(struct oci *o, long i, int index, unsigned depth);
 
 /* One descriptor of the document held by item from: its blob must be in the layout with the
- * size it gives. Index and manifest blobs are read in turn. */
-static void
+ * size it gives. Index and manifest blobs are read in turn. Returns the blob's place in
+ * o->items, or -1 when the layout has none. */
+static long
 descriptor(struct oci *o, struct mv_item *from, json_t *d, const char *field, unsigned depth)
 {
 	const char *mt = json_string_value(json_object_get(d, "mediaType"));
@@ -158,16 +165,16 @@ descriptor(struct oci *o, struct mv_item *from, json_t *d, const char *field, un
 	    json_integer_value(size) < 0) {
 		report(from, MV_R_OCI_LAYOUT_INVALID, "a descriptor in %s lacks a mediaType, digest "
 		    "or size", field);
-		return;
+		return -1;
 	}
 	if (!mv_oci_digest_split(digest, alg, sizeof(alg), &hex)) {
 		report(from, MV_R_OCI_DIGEST_INVALID, "descriptor in %s names '%s': not a sha256 or "
 		    "sha512 digest, so it names no blob of the layout", field, digest);
-		return;
+		return -1;
 	}
 	if ((name = mv_asprintf("blobs/%s/%s", alg, hex)) == NULL) {
 		report(from, MV_R_ANALYSIS_INCOMPLETE, "out of memory");
-		return;
+		return -1;
 	}
 	title = title_of(d);
 	i = find(o, name);
@@ -176,7 +183,7 @@ descriptor(struct oci *o, struct mv_item *from, json_t *d, const char *field, un
 		report(from, MV_R_OCI_BLOB_MISSING, "%s names %s%s%s%s (%s, %lld bytes), which the "
 		    "layout does not hold", field, digest, title ? " '" : "", title ? title : "",
 		    title ? "'" : "", mt, (long long)json_integer_value(size));
-		return;
+		return -1;
 	}
 	blob = o->items[i];
 	o->seen[i] |= SEEN_NAMED;
@@ -188,24 +195,59 @@ descriptor(struct oci *o, struct mv_item *from, json_t *d, const char *field, un
 		    (unsigned long long)blob->top.size);
 	if (mv_oci_is_index(mt) || mv_oci_is_manifest(mt))
 		open_document(o, i, mv_oci_is_index(mt), depth + 1);
+	return i;
 }
 
+/* The descriptors of doc's array field; blobs[k] is set to the blob of descriptor k (NULL when
+ * the layout has none) when blobs is given, with room for the array's size. */
 static void
-descriptors(struct oci *o, struct mv_item *it, json_t *doc, const char *field, int required,
-    unsigned depth)
+descriptors(struct oci *o, struct mv_item *it, json_t *doc, const char *field, unsigned depth,
+    struct mv_item **blobs)
 {
 	json_t *a = json_object_get(doc, field), *d;
 	size_t k;
 
-	if (a == NULL && !required)
-		return;
 	if (!json_is_array(a)) {
 		report(it, MV_R_OCI_LAYOUT_INVALID, "'%s' is %s, not an array of descriptors", field,
 		    a ? "something else" : "missing");
 		return;
 	}
-	json_array_foreach(a, k, d)
-		descriptor(o, it, d, field, depth);
+	json_array_foreach(a, k, d) {
+		long i = descriptor(o, it, d, field, depth);
+
+		if (blobs)
+			blobs[k] = i >= 0 ? o->items[i] : NULL;
+	}
+}
+
+/* An image manifest (config, layers[]): its blobs, then the model checks over them. */
+static void
+open_manifest(struct oci *o, struct mv_item *it, json_t *doc, unsigned depth)
+{
+	json_t *cfg = json_object_get(doc, "config"), *layers = json_object_get(doc, "layers");
+	json_t *config = NULL;
+	size_t n = json_is_array(layers) ? json_array_size(layers) : 0;
+	struct mv_item **blobs = NULL, *cfg_item = NULL;
+	long ci = -1;
+
+	if (cfg)
+		ci = descriptor(o, it, cfg, "config", depth);
+	else
+		report(it, MV_R_OCI_LAYOUT_INVALID, "the manifest has no config descriptor");
+	if (n && (blobs = calloc(n, sizeof(*blobs))) == NULL) {
+		report(it, MV_R_ANALYSIS_INCOMPLETE, "out of memory");
+		return;
+	}
+	descriptors(o, it, doc, "layers", depth, blobs);
+	if (ci >= 0) {
+		cfg_item = o->items[ci];
+		if (mv_ocimodel_wants_config(doc))
+			config = load_as(o, cfg_item, "the model config", MV_R_OCI_MODEL_CONFIG_INVALID);
+	}
+	if (json_is_array(layers))
+		mv_ocimodel_check(it, doc, cfg_item, config, blobs, n);
+	json_decref(config);
+	free(blobs);
 }
 
 /* An image index (manifests[]) or an image manifest (config, layers[]). */
@@ -228,16 +270,10 @@ open_document(struct oci *o, long i, int index, unsigned depth)
 	v = json_object_get(doc, "schemaVersion");
 	if (!json_is_integer(v) || json_integer_value(v) != 2)
 		report(it, MV_R_OCI_LAYOUT_INVALID, "schemaVersion is not 2");
-	if (index) {
-		descriptors(o, it, doc, "manifests", 1, depth);
-	} else {
-		v = json_object_get(doc, "config");
-		if (v)
-			descriptor(o, it, v, "config", depth);
-		else
-			report(it, MV_R_OCI_LAYOUT_INVALID, "the manifest has no config descriptor");
-		descriptors(o, it, doc, "layers", 1, depth);
-	}
+	if (index)
+		descriptors(o, it, doc, "manifests", depth, NULL);
+	else
+		open_manifest(o, it, doc, depth);
 	json_decref(doc);
 }
 

@@ -17,6 +17,7 @@
 #include "hash/digest.h"
 #include "scan/analyse.h"
 #include "walk/hf.h"
+#include "walk/ocimodel.h"
 #include "walk/source.h"
 
 /* One top-level entry (a file of a directory, a file named on the command line, standard
@@ -32,6 +33,7 @@ struct mv_item {
 	struct mv_expect *expect;       /* the digest its name or download record promises */
 	struct mv_remote *remote;       /* or entry remote_i of a remote source, streamed */
 	size_t remote_i;
+	struct mv_oci_claims *oci;      /* an OCI model layer: what manifests say of it */
 	struct mv_findings walk;        /* from the directory walk (caller's thread) */
 	struct mv_findings raw;         /* from reading the bytes */
 	struct mv_findings sub;         /* from inside, when it is an archive */

@@ -9,12 +9,15 @@ config and the layers (the model's files, named by org.opencontainers.image.titl
 org.cncf.model.filepath in CNCF ModelPack artifacts). The benign ones follow the image spec;
 each hostile one breaks one rule. Standard library only. Run: python3 gen-oci.py [OUTDIR]
 """
+import gzip
 import hashlib
+import io
 import json
 import os
 import pickle
 import shutil
 import struct
+import subprocess
 import sys
 import tarfile
 
@@ -56,9 +59,15 @@ class Layout:
             d["annotations"] = {key: title}
         return d
 
-    def manifest(self, layers, config=None, artifact=MODEL_ARTIFACT):
-        config = config or self.blob(json.dumps({"descriptor": {"name": "demo"}}).encode(),
-                                     "application/vnd.cncf.model.config.v1+json")
+    def manifest(self, layers, config=None, artifact=MODEL_ARTIFACT, fmt="safetensors",
+                 diffids=None):
+        """A ModelPack config by default (modctl's shape: the DiffIDs are the layers' digests,
+        which are the uncompressed digests of raw and tar layers)."""
+        if config is None:
+            if diffids is None:
+                diffids = [l["digest"] for l in layers]
+            config = self.blob(json.dumps(modelpack_config(diffids, fmt)).encode(),
+                               "application/vnd.cncf.model.config.v1+json")
         doc = {"schemaVersion": 2, "mediaType": MANIFEST, "artifactType": artifact,
                "config": config, "layers": layers}
         return self.blob(json.dumps(doc, indent=2).encode(), MANIFEST), doc
@@ -70,7 +79,13 @@ class Layout:
         return data
 
 
-def model_layers(lay, key="org.opencontainers.image.title"):
+def modelpack_config(diffids, fmt="safetensors"):
+    return {"descriptor": {"name": "demo", "version": "1.0"},
+            "config": {"architecture": "demo", "format": fmt, "paramSize": "4"},
+            "modelfs": {"type": "layers", "diffIds": diffids}}
+
+
+def model_layers(lay, key="org.cncf.model.filepath"):
     return [lay.blob(safetensors(), "application/vnd.cncf.model.weight.v1.raw",
                      "model.safetensors", key),
             lay.blob(b'{"architectures": ["Demo"]}', "application/vnd.cncf.model.weight.config.v1.raw",
@@ -88,15 +103,33 @@ def row(name, rules):
 
 
 def seed(name, lay):
-    """index.json, a NUL, then the first manifest: what fuzz_oci takes apart again."""
+    """index.json, a NUL, the first manifest, and for a manifest with a config and layers a NUL,
+    the config, a NUL and the first layer: what fuzz_oci takes apart again. fuzz_oci stores
+    the parts under fixed names (sha256:abab..., cdcd..., efef...), which the index, the
+    manifest and its first layer are made to point at here."""
     os.makedirs(SEEDS, exist_ok=True)
+    blobs = os.path.join(lay.dir, "blobs", "sha256")
     with open(os.path.join(lay.dir, "index.json"), "rb") as f:
         data = f.read()
     try:
-        first = json.loads(data)["manifests"][0]["digest"].split(":", 1)[1]
-        with open(os.path.join(lay.dir, "blobs", "sha256", first), "rb") as f:
-            data += b"\0" + f.read()
-    except (ValueError, KeyError, IndexError, TypeError, OSError):
+        index = json.loads(data)
+        first = index["manifests"][0]["digest"].split(":", 1)[1]
+        with open(os.path.join(blobs, first), "rb") as f:
+            manifest = f.read()
+        doc = json.loads(manifest)
+        if "config" in doc and doc.get("layers"):
+            with open(os.path.join(blobs, doc["config"]["digest"][7:]), "rb") as f:
+                config = f.read()
+            with open(os.path.join(blobs, doc["layers"][0]["digest"][7:]), "rb") as f:
+                layer = f.read()
+            index["manifests"][0]["digest"] = "sha256:" + "ab" * 32
+            doc["config"]["digest"] = "sha256:" + "cd" * 32
+            doc["layers"][0]["digest"] = "sha256:" + "ef" * 32
+            data = (json.dumps(index).encode() + b"\0" + json.dumps(doc).encode() + b"\0" +
+                    config + b"\0" + layer)
+        else:
+            data += b"\0" + manifest
+    except (ValueError, KeyError, IndexError, TypeError, OSError, AttributeError):
         pass
     with open(os.path.join(SEEDS, name + ".bin"), "wb") as f:
         f.write(data)
@@ -105,13 +138,13 @@ def seed(name, lay):
 # ---- benign ----
 
 lay = Layout("ok_modelpack")
-m, _ = lay.manifest(model_layers(lay, "org.cncf.model.filepath"))
+m, _ = lay.manifest(model_layers(lay))
 lay.index([tag(m)])
 row("ok_modelpack", "-")
 seed("ok_modelpack", lay)
 
 lay = Layout("ok_oras")
-m, _ = lay.manifest(model_layers(lay),
+m, _ = lay.manifest(model_layers(lay, "org.opencontainers.image.title"),
                     config=lay.blob(b"{}", "application/vnd.oci.empty.v1+json"),
                     artifact="application/vnd.example.model")
 lay.index([tag(m, "v1")])
@@ -163,8 +196,8 @@ lay = Layout("digest_traversal")
 layers = model_layers(lay)
 layers.append({"mediaType": "application/vnd.cncf.model.weight.v1.raw",
                "digest": "sha256:../../../../etc/passwd", "size": 100,
-               "annotations": {"org.opencontainers.image.title": "extra.bin"}})
-m, _ = lay.manifest(layers)
+               "annotations": {"org.cncf.model.filepath": "extra.bin"}})
+m, _ = lay.manifest(layers, diffids=[l["digest"] for l in layers[:2]] + ["sha256:" + "0" * 64])
 lay.index([tag(m)])
 row("digest_traversal", "oci.digest.invalid")
 seed("digest_traversal", lay)
@@ -216,11 +249,12 @@ doc["layers"][0]["size"] = len(data)
 data = json.dumps(doc).encode()
 lay.write("blobs/sha256/" + "ab" * 32, data)
 lay.index([tag({"mediaType": MANIFEST, "digest": fake, "size": len(data)})])
-row("manifest_loop", "integrity.digest.mismatch,oci.blob.size")
+# (its config is a layer's type, which no model packaging has for a config)
+row("manifest_loop", "integrity.digest.mismatch,oci.blob.size,oci.model.mediatype.unknown")
 seed("manifest_loop", lay)
 
 # A layer that is a pickle calling os.system, as a model pushed with a .pt weight would be.
-lay = Layout("layer_pickle")
+lay = Layout("layer_pickle")  # a .bin weight: the config says pt, so a pickle is no surprise
 
 
 class Payload:
@@ -229,11 +263,213 @@ class Payload:
 
 
 layers = [lay.blob(pickle.dumps({"w": Payload()}, protocol=2),
-                   "application/vnd.cncf.model.weight.v1.raw", "pytorch_model.bin")]
-m, _ = lay.manifest(layers)
+                   "application/vnd.cncf.model.weight.v1.raw", "pytorch_model.bin",
+                   "org.cncf.model.filepath")]
+m, _ = lay.manifest(layers, fmt="pt")
 lay.index([tag(m)])
 row("layer_pickle", "pickle.global.denied")
 seed("layer_pickle", lay)
+
+# ---- model artifacts: ModelPack, KitOps and Docker model, benign and hostile ----
+
+MP = "application/vnd.cncf.model."
+FILEPATH = "org.cncf.model.filepath"
+KIT = "application/vnd.kitops.modelkit."
+DOCKER = "application/vnd.docker.ai."
+GGUF = b"GGUF" + struct.pack("<IQQ", 3, 0, 0)
+
+
+def tar_of(files):
+    """A tar of {name: bytes}, as modctl and kit write them: sorted, constant metadata."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for name in sorted(files):
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.mtime = len(files[name]), 0o644, 0
+            t.addfile(info, io.BytesIO(files[name]))
+    return buf.getvalue()
+
+
+def gz(data):
+    return gzip.compress(data, mtime=0)
+
+
+def zst(data):
+    """zstd's own command line (Debian's zstd), as no module of the standard library has it."""
+    return subprocess.run(["zstd", "-q", "-c", "-3"], input=data, check=True,
+                          stdout=subprocess.PIPE).stdout
+
+
+def sha(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def modelpack(name, layers, diffids=None, fmt="safetensors", config=None, artifact=MODEL_ARTIFACT):
+    """layers: (bytes, media type suffix or whole type, filepath or None, diffid source or None)."""
+    lay = Layout(name)
+    descs, ids = [], []
+    for data, media, path, plain in layers:
+        media = media if "/" in media else MP + media
+        d = lay.blob(data, media, path, FILEPATH) if path else lay.blob(data, media)
+        descs.append(d)
+        ids.append(sha(plain if plain is not None else data))
+    m, _ = lay.manifest(descs, config=config, artifact=artifact, fmt=fmt,
+                        diffids=ids if diffids is None else diffids)
+    lay.index([tag(m, "v1")])
+    return lay
+
+
+# Every encoding ModelPack defines, the DiffIDs of the compressed ones those of the tar inside.
+docs = tar_of({"README.md": b"# demo\n", "LICENSE": b"Apache-2.0\n"})
+code = tar_of({"USAGE.md": b"Load with the demo runner.\n"})  # (a .py is flagged as code)
+data = tar_of({"train.jsonl": b'{"text": "hi"}\n'})
+lay = modelpack("ok_modelpack_tars", [
+    (zst(data), "dataset.v1.tar+zstd", "data", data),   # first: the layer fuzz_oci's seed holds
+    (safetensors(), "weight.v1.raw", "model.safetensors", None),
+    (b'{"architectures": ["Demo"]}', "weight.config.v1.raw", "config.json", None),
+    (docs, "doc.v1.tar", "docs", None),
+    (gz(code), "code.v1.tar+gzip", "code", code)])
+row("ok_modelpack_tars", "-")
+seed("ok_modelpack_tars", lay)
+
+# modctl writes the layer digest as the DiffID of a compressed layer too: the same bytes.
+lay = modelpack("ok_modelpack_modctl", [
+    (safetensors(), "weight.v1.raw", "model.safetensors", None),
+    (gz(docs), "doc.v1.tar+gzip", "docs", None)])
+row("ok_modelpack_modctl", "-")
+
+lay = Layout("ok_kitops")
+kitfile = {"manifestVersion": "1.0.0", "package": {"name": "demo", "version": "1.0"},
+           "model": {"name": "demo", "path": "model.safetensors", "framework": "safetensors"},
+           "docs": [{"path": "README.md"}]}
+cfg = lay.blob(json.dumps(kitfile).encode(), KIT + "config.v1+json")
+descs = [lay.blob(tar_of({"model.safetensors": safetensors()}), KIT + "model.v1.tar"),
+         lay.blob(gz(tar_of({"README.md": b"# demo\n"})), KIT + "docs.v1.tar+gzip"),
+         lay.blob(tar_of({"USAGE.md": b"Load with the demo runner.\n"}), KIT + "code.v1.tar")]
+m, _ = lay.manifest(descs, config=cfg, artifact=KIT + "manifest.v1+json")
+lay.index([tag(m, "v1")])
+row("ok_kitops", "-")
+seed("ok_kitops", lay)
+
+
+def docker_model(name, layers, version="v0.2", diffids=None):
+    """Docker model artifact: no artifactType, one layer per file, a config with rootfs."""
+    lay = Layout(name)
+    descs = [lay.blob(data, DOCKER + media, path, FILEPATH) if path else lay.blob(data, DOCKER + media)
+             for data, media, path in layers]
+    config = {"config": {"format": "gguf", "architecture": "demo", "size": "72 B"},
+              "descriptor": {"created": "2025-01-01T00:00:00Z"},
+              "rootfs": {"type": "rootfs",
+                         "diff_ids": diffids or [d["digest"] for d in descs]}}
+    cfg = lay.blob(json.dumps(config).encode(), DOCKER + "model.config." + version + "+json")
+    doc = {"schemaVersion": 2, "mediaType": MANIFEST, "config": cfg, "layers": descs}
+    m = lay.blob(json.dumps(doc, indent=2).encode(), MANIFEST)
+    lay.index([tag(m, "v1")])
+    return lay
+
+
+lay = docker_model("ok_docker", [(GGUF, "gguf.v3", "model.gguf"),
+                                 (b"MIT\n", "license", "LICENSE"),
+                                 (b"{{ messages }}", "chat.template.jinja", "template.jinja")])
+row("ok_docker", "-")
+seed("ok_docker", lay)
+
+# Paths a loader writing each layer to its annotation would get wrong.
+good = (b'{"architectures": ["Demo"]}', "weight.config.v1.raw", "config.json", None)
+for name, path, rule in [
+        ("path_traversal", "../../.bashrc", "oci.model.path.traversal"),
+        ("path_absolute", "/etc/cron.d/model", "oci.model.path.traversal"),
+        ("path_backslash", "weights\\model.safetensors", "oci.model.path.invalid"),
+        ("path_control", "model\x1b[2K.safetensors", "oci.model.path.invalid"),
+        ("path_dot", "./weights//model.safetensors", "oci.model.path.invalid")]:
+    lay = modelpack(name, [(safetensors(), "weight.v1.raw", path, None), good])
+    row(name, rule)
+    seed(name, lay)
+
+lay = modelpack("path_duplicate", [(safetensors(), "weight.v1.raw", "model.safetensors", None),
+                                   (safetensors()[:-4] + b"\0\0\0\0", "weight.v1.raw",
+                                    "model.safetensors", None)])
+row("path_duplicate", "oci.model.path.duplicate")
+seed("path_duplicate", lay)
+
+lay = modelpack("path_collision", [(safetensors(), "weight.v1.raw", "model.safetensors", None),
+                                   (b'{}', "weight.config.v1.raw", "Model.safetensors", None)])
+row("path_collision", "oci.model.path.collision")
+
+lay = modelpack("path_missing", [(safetensors(), "weight.v1.raw", None, None), good])
+row("path_missing", "oci.model.path.missing")
+
+# DiffIDs that are not the layers'.
+lay = modelpack("diffid_count", [(safetensors(), "weight.v1.raw", "model.safetensors", None), good],
+                diffids=[sha(safetensors())])
+row("diffid_count", "oci.model.diffid.mismatch")
+seed("diffid_count", lay)
+
+lay = modelpack("diffid_raw", [(safetensors(), "weight.v1.raw", "model.safetensors", None), good],
+                diffids=[sha(b"another model"), sha(good[0])])
+row("diffid_raw", "oci.model.diffid.mismatch")
+
+lay = modelpack("diffid_gzip", [(safetensors(), "weight.v1.raw", "model.safetensors", None),
+                                (gz(docs), "doc.v1.tar+gzip", "docs",
+                                 tar_of({"README.md": b"# another\n"}))])
+row("diffid_gzip", "oci.model.diffid.mismatch")
+
+lay = modelpack("diffid_zstd", [(safetensors(), "weight.v1.raw", "model.safetensors", None),
+                                (zst(docs), "doc.v1.tar+zstd", "docs",
+                                 tar_of({"README.md": b"# another\n"}))])
+row("diffid_zstd", "oci.model.diffid.mismatch")
+
+lay = Layout("config_no_modelfs")
+d = lay.blob(safetensors(), MP + "weight.v1.raw", "model.safetensors", FILEPATH)
+cfg = lay.blob(json.dumps({"descriptor": {"name": "demo"}, "config": {}}).encode(),
+               MP + "config.v1+json")
+m, _ = lay.manifest([d], config=cfg)
+lay.index([tag(m, "v1")])
+row("config_no_modelfs", "oci.model.config.invalid")
+seed("config_no_modelfs", lay)
+
+# Content that is not what the media type says.
+lay = modelpack("content_tar", [(safetensors(), "weight.v1.tar", "model.safetensors", None)])
+row("content_tar", "oci.model.content.mismatch")
+seed("content_tar", lay)
+
+lay = modelpack("content_gzip", [(gz(b"not a tar\n" * 100), "doc.v1.tar+gzip", "docs",
+                                  b"not a tar\n" * 100)])
+row("content_gzip", "oci.model.content.mismatch")
+seed("content_gzip", lay)
+
+lay = modelpack("content_gzip_cut", [(gz(docs)[:-20], "doc.v1.tar+gzip", "docs", docs)])
+row("content_gzip_cut", "oci.model.content.mismatch,archive.read.error,analysis.incomplete")
+seed("content_gzip_cut", lay)
+
+# A plain pickle (no call in it) where the config says safetensors: loaders told safetensors
+# would never unpickle it, others would.
+lay = modelpack("content_pickle", [(pickle.dumps({"w": [1.0, 2.0]}, protocol=2), "weight.v1.raw",
+                                    "model.safetensors", None)])
+row("content_pickle", "oci.model.content.mismatch")
+seed("content_pickle", lay)
+
+lay = docker_model("docker_not_gguf", [(safetensors(), "gguf.v3", "model.gguf")])
+row("docker_not_gguf", "oci.model.content.mismatch")
+
+lay = docker_model("docker_traversal", [(GGUF, "gguf.v3", "../model.gguf")])
+row("docker_traversal", "oci.model.path.traversal")
+seed("docker_traversal", lay)
+
+lay = docker_model("docker_path_missing", [(GGUF, "gguf.v3", None)])
+row("docker_path_missing", "oci.model.path.missing")
+
+lay = Layout("kitops_unknown_type")
+cfg = lay.blob(json.dumps(kitfile).encode(), KIT + "config.v1+json")
+descs = [lay.blob(tar_of({"model.safetensors": safetensors()}), KIT + "weights.v2.tar")]
+m, _ = lay.manifest(descs, config=cfg, artifact=KIT + "manifest.v1+json")
+lay.index([tag(m, "v1")])
+row("kitops_unknown_type", "oci.model.mediatype.unknown")
+seed("kitops_unknown_type", lay)
+
+lay = modelpack("modelpack_unknown_type", [(safetensors(), "weight.v2.raw", "model.safetensors",
+                                            None)])
+row("modelpack_unknown_type", "oci.model.mediatype.unknown")
 
 # ---- layouts packed into tars, as docker save and skopeo copy oci-archive: write them ----
 

@@ -31,6 +31,9 @@ TESTS += tests/cli/hf.sh
 EXTRA_DIST += tests/cli/hf.sh
 TESTS += tests/cli/output.sh
 EXTRA_DIST += tests/cli/output.sh
+# OCI model artifacts on disk: ModelPack, KitOps, Docker model (testdata/oci).
+TESTS += tests/cli/ocimodel.sh
+EXTRA_DIST += tests/cli/ocimodel.sh
 # oci:// inputs against docker-registry and a registry of its own on loopback.
 TESTS += tests/cli/registry.sh
 EXTRA_DIST += tests/cli/registry.sh tests/cli/fakeregistry.py

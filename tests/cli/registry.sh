@@ -84,8 +84,12 @@ for f in sorted((f["severity"], f["rule"], f["path"][len(pre):] if f["path"].sta
 EOF
 }
 
-# Layouts on disk and pushed: the same findings, the same exit status.
-for fx in ok_modelpack ok_oras ok_nested_index layer_pickle; do
+# Layouts on disk and pushed: the same findings, the same exit status; and the registry's
+# findings hold every rule expected.tsv lists for the layout (the model artifacts' checks:
+# ModelPack, KitOps and Docker model, benign and hostile).
+models=$(sed -n 's/^\(ok_modelpack_[a-z]*\|ok_kitops\|ok_docker\|path_[a-z]*\|diffid_[a-z]*\|config_[a-z_]*\|content_[a-z_]*\|docker_[a-z_]*\|[a-z]*_unknown_type\)	.*/\1/p' "$oci/expected.tsv")
+[ "$(echo $models | wc -w)" -ge 25 ] || fail "expected.tsv lists $(echo $models | wc -w) model artifacts, not 25 or more"
+for fx in ok_modelpack ok_oras ok_nested_index layer_pickle $models; do
 	if ! push "$oci/$fx" "$fx:v1"; then
 		fail "$fx: skopeo could not push it"
 		continue
@@ -99,6 +103,7 @@ for fx in ok_modelpack ok_oras ok_nested_index layer_pickle; do
 	nrc=$?
 	findings "$work/disk.json" "$oci/$fx" >"$work/disk.txt"
 	findings "$work/net.json" "oci://$reg/$fx:v1" >"$work/net.txt"
+	cp "$work/net.txt" "$work/net-$fx.txt"
 	if [ "$drc" != "$nrc" ]; then
 		fail "$fx: exit $nrc from the registry, $drc from the layout on disk"
 		sed 's/^/# /' "$work/err"
@@ -108,8 +113,13 @@ for fx in ok_modelpack ok_oras ok_nested_index layer_pickle; do
 	else
 		ok "$fx: oci:// gives the findings of the layout on disk (exit $nrc)"
 	fi
+	for rule in $(sed -n "s/^$fx\t\(info:\)\{0,1\}//p" "$oci/expected.tsv" | tr ',' ' '); do
+		[ "$rule" = - ] && continue
+		grep -q " $rule " "$work/net.txt" ||
+		    fail "$fx: $rule is not among the findings through the registry"
+	done
 done
-grep -q 'critical pickle.global.denied /blobs/sha256/' "$work/net.txt" &&
+grep -q 'critical pickle.global.denied /blobs/sha256/' "$work/net-layer_pickle.txt" &&
     ok "layer_pickle: the malicious pickle layer is found through the registry" ||
     fail "layer_pickle: no pickle.global.denied on a blob of the pulled artifact"
 
@@ -198,8 +208,9 @@ blobdata() { # DIGEST-HEX
 	echo "$work/data/docker/registry/v2/blobs/sha256/$(echo "$1" | cut -c1-2)/$1/data"
 }
 push "$oci/layer_pickle" tampered:v1 || fail "tampered: push"
+manifest=$("$py" -c 'import json, sys; print(json.load(open(sys.argv[1]))["manifests"][0]["digest"][7:])' "$oci/layer_pickle/index.json")
 layer=$(sed -n 's/.*"digest": *"sha256:\([0-9a-f]*\)".*/\1/p' \
-    "$oci/layer_pickle/blobs/sha256/9412d3279cf52792bdddb9cb8d7fbecbc39322bf139f0a2945a52db9db33a527" | tail -n 1)
+    "$oci/layer_pickle/blobs/sha256/$manifest" | tail -n 1)
 size=$(wc -c <"$(blobdata "$layer")")
 head -c "$size" /dev/zero >"$(blobdata "$layer")"
 expect "a layer whose bytes do not match its digest" 1 "integrity.digest.mismatch" \

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* fuzz_oci.c: the OCI image layout reader (walk/oci.c). The input is index.json, then
- * optionally a NUL and a manifest, which is stored as the blob sha256:abab...ab (a name the
- * input can point at; its content never matches it, which is a finding, not a failure). The
- * layout is laid out once in a temporary folder and rewritten for each input. */
+/* fuzz_oci.c: the OCI image layout reader (walk/oci.c) and its model checks (walk/ocimodel.c,
+ * walk/ocilayer.c). The input is index.json, then optionally a NUL and a manifest, stored as
+ * the blob sha256:abab...ab, a NUL and a config, stored as sha256:cdcd...cd, and a NUL and a
+ * layer (the rest, NULs and all), stored as sha256:efef...ef: names the input can point at,
+ * whose content never matches them, which is a finding, not a failure. The layout is laid
+ * out once in a temporary folder and rewritten for each input. */
 #include "config.h"
 
 #include <stdint.h>
@@ -18,6 +20,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FAKE "abababababababababababababababababababababababababababababababab"
+#define CONFIG "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+#define LAYER2 "efefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefef"
 /* sha256 of "layer": a blob the manifests of the seeds may name. */
 #define LAYER "dac1d7cfa95021764849fd102524e141488c5e3a90f861dbb5a12d9ac8584f85"
 
@@ -57,8 +61,8 @@ setup(void)
 static void
 teardown(void)
 {
-	/* Deepest first: the two blobs, then their folders and the layout's files. */
-	const char *blobs[] = {FAKE, LAYER};
+	/* Deepest first: the blobs, then their folders and the layout's files. */
+	const char *blobs[] = {FAKE, CONFIG, LAYER2, LAYER};
 	const char *rels[] = {"blobs/sha256", "blobs", "oci-layout", "index.json"};
 
 	for (size_t i = 0; i < sizeof(blobs) / sizeof(blobs[0]); i++) {
@@ -83,8 +87,6 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct mv_ctx *ctx;
-	const uint8_t *nul = memchr(data, 0, size);
-	size_t ilen = nul ? (size_t)(nul - data) : size;
 	const char *inputs[1];
 	struct mv_result *res = NULL;
 
@@ -97,11 +99,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		mv_ctx_set_jobs(ctx, 1);
 	}
-	put("index.json", data, ilen);
-	if (nul)
-		put("blobs/sha256/" FAKE, nul + 1, size - ilen - 1);
-	else
-		put("blobs/sha256/" FAKE, "", 0);
+	/* index.json NUL manifest NUL config NUL layer: each part up to the next NUL. */
+	{
+		const char *names[] = {"index.json", "blobs/sha256/" FAKE, "blobs/sha256/" CONFIG,
+		    "blobs/sha256/" LAYER2};
+		const uint8_t *p = data, *end = data + size;
+
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			const uint8_t *q = k + 1 < sizeof(names) / sizeof(names[0]) && p ?
+			    memchr(p, 0, (size_t)(end - p)) : NULL;
+			size_t n = p == NULL ? 0 : q ? (size_t)(q - p) : (size_t)(end - p);
+
+			put(names[k], p ? p : (const uint8_t *)"", n);
+			p = q ? q + 1 : NULL;
+		}
+	}
 	inputs[0] = root;
 	if (mv_run(ctx, inputs, 1, &res) != MV_OK)
 		abort();        /* a layout of files that are all there never fails a run */
