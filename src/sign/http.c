@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* http.c: the few HTTPS requests keyless signing makes (Fulcio, Rekor, an OIDC token
- * endpoint), through libcurl: bounded time, bounded retries, bounded replies. */
+ * endpoint, a timestamp authority), through libcurl: bounded time, bounded retries, bounded
+ * replies. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -118,6 +119,8 @@ mv_http(struct mv_ctx *ctx, const struct mv_http_req *rq, struct mv_buf *out)
 		    rc == CURLE_URL_MALFORMAT)
 			break;
 	}
+	if (rq->status)
+		*rq->status = code;
 	if (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED)
 		return mv_ctx_fail(ctx, MV_ERR_LIMIT, "%s: the reply from %s is larger than %zu "
 		    "bytes", rq->what, rq->url, out->max);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* keyless.c: Sigstore keyless signing: an ephemeral P-256 key, a Fulcio certificate binding
- * it to the OIDC identity, the DSSE envelope signed with it, and the envelope logged in Rekor
- * (v1, a dsse entry) with the log's promise, inclusion proof and checkpoint. */
+ * it to the OIDC identity, the DSSE envelope signed with it, RFC 3161 timestamps over its
+ * signature when the signing config names timestamp authorities, and the envelope logged in
+ * Rekor (v1, a dsse entry) with the log's promise, inclusion proof and checkpoint. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -279,13 +280,58 @@ done:
 	return st;
 }
 
+/* Timestamps over the signature from as many authorities as the signing config asks for,
+ * trying them in order; a JSON array of RFC3161SignedTimestamp objects (NULL: none asked
+ * for). */
+static mv_status
+timestamps(struct mv_ctx *ctx, struct mv_keyless *kl, X509 *leaf, const unsigned char *sig,
+    size_t siglen, json_t **out)
+{
+	json_t *arr;
+	mv_status st = MV_OK;
+	size_t got = 0;
+
+	*out = NULL;
+	if (kl->urls.ntsa == 0)
+		return MV_OK;
+	if ((arr = json_array()) == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < kl->urls.ntsa && got < kl->urls.tsa_need; i++) {
+		unsigned char *der = NULL;
+		size_t len = 0;
+
+		if ((st = mv_tsa_stamp(ctx, kl->urls.tsa[i], sig, siglen, leaf, &der, &len)) ==
+		    MV_OK) {
+			if (json_array_append_new(arr, json_pack("{s:o*}", "signedTimestamp",
+			    mv_json_b64(der, len))) != 0 ||
+			    json_object_size(json_array_get(arr, got)) != 1)
+				st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+			else
+				got++;
+		}
+		free(der);
+		if (st == MV_ERR_NOMEM)
+			break;
+	}
+	/* Those that failed were worth trying only while enough others could make up. */
+	if (got < kl->urls.tsa_need) {
+		if (st == MV_OK)
+			st = mv_ctx_fail(ctx, MV_ERR_VERIFY, "%zu of the %zu timestamps asked for were "
+			    "made", got, kl->urls.tsa_need);
+		json_decref(arr);
+		return st;
+	}
+	*out = arr;
+	return MV_OK;
+}
+
 mv_status
 mv_keyless_sign(struct mv_ctx *ctx, struct mv_keyless *kl, const unsigned char *payload,
     size_t n, struct mv_buf *out)
 {
 	EVP_PKEY *key = NULL;
 	X509 *leaf = NULL;
-	json_t *entry = NULL;
+	json_t *entry = NULL, *stamps = NULL;
 	struct mv_buf pae;
 	unsigned char *sig = NULL, *der = NULL;
 	size_t siglen = 0;
@@ -312,18 +358,21 @@ mv_keyless_sign(struct mv_ctx *ctx, struct mv_keyless *kl, const unsigned char *
 		st = mv_ctx_fail(ctx, MV_ERR_CRYPTO, "the signature just made does not verify");
 		goto done;
 	}
-	if ((st = rekor_entry(ctx, kl, leaf, payload, n, sig, siglen, &entry)) != MV_OK)
+	/* Timestamps first: nothing is logged for good when an authority refuses. */
+	if ((st = timestamps(ctx, kl, leaf, sig, siglen, &stamps)) != MV_OK ||
+	    (st = rekor_entry(ctx, kl, leaf, payload, n, sig, siglen, &entry)) != MV_OK)
 		goto done;
 	if ((derlen = i2d_X509(leaf, &der)) <= 0) {
 		st = mv_ctx_fail(ctx, MV_ERR_CRYPTO, "cannot encode the certificate");
 		goto done;
 	}
-	st = mv_bundle_write_keyless(ctx, der, (size_t)derlen, entry, payload, n, sig, siglen,
-	    out);
+	st = mv_bundle_write_keyless(ctx, der, (size_t)derlen, entry, stamps, payload, n, sig,
+	    siglen, out);
 done:
 	ERR_clear_error();
 	OPENSSL_free(der);
 	json_decref(entry);
+	json_decref(stamps);
 	X509_free(leaf);
 	EVP_PKEY_free(key);
 	free(sig);

@@ -19,6 +19,8 @@ libmavis_internal_la_SOURCES += \
 	src/sign/signer.c \
 	src/sign/sigstore.c \
 	src/sign/statement.c \
+	src/sign/timestamp.c \
+	src/sign/tsa.c \
 	src/sign/verify.c \
 	src/sign/x509.c
 noinst_HEADERS += \

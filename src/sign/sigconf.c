@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* sigconf.c: which Fulcio and Rekor keyless signing uses: a Sigstore signing_config.json
- * (v0.2), or the public-good or staging instance. */
+/* sigconf.c: which Fulcio, Rekor and timestamp authorities keyless signing uses: a Sigstore
+ * signing_config.json (v0.2), or the public-good or staging instance. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -65,6 +65,47 @@ base_url(const char *url)
 	return mv_strndup(url, n);
 }
 
+/* The timestamp authorities (v1 API, valid now; their URLs are used as given, path and all)
+ * and how many of them tsaConfig's selector wants. */
+static mv_status
+tsas(struct mv_ctx *ctx, const char *path, json_t *doc, time_t now, struct mv_sigstore_urls *u)
+{
+	json_t *list = json_object_get(doc, "tsaUrls");
+	json_t *cfg = json_object_get(doc, "tsaConfig");
+	const char *sel = json_string_value(json_object_get(cfg, "selector"));
+	json_int_t count = json_integer_value(json_object_get(cfg, "count"));
+
+	if ((u->tsa = calloc(json_array_size(list) + 1, sizeof(*u->tsa))) == NULL)
+		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *svc = json_array_get(list, i);
+		const char *url = live(svc, now);
+
+		if (url == NULL || json_integer_value(json_object_get(svc, "majorApiVersion")) != 1)
+			continue;
+		if ((u->tsa[u->ntsa] = mv_strdup(url)) == NULL)
+			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		u->ntsa++;
+	}
+	if (u->ntsa == 0)
+		return MV_OK;
+	/* ANY is the default (a config without tsaConfig, or selector unset). */
+	if (sel == NULL || strcmp(sel, "ANY") == 0 || strcmp(sel, "SERVICE_SELECTOR_UNDEFINED") == 0)
+		u->tsa_need = 1;
+	else if (strcmp(sel, "ALL") == 0)
+		u->tsa_need = u->ntsa;
+	else if (strcmp(sel, "EXACT") != 0)
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: tsaConfig's selector is not ANY, ALL or "
+		    "EXACT", path);
+	else if (count >= 1 && (size_t)count <= u->ntsa)
+		u->tsa_need = (size_t)count;
+	else
+		return mv_ctx_fail(ctx, MV_ERR_UNSUPPORTED, "%s: tsaConfig asks for exactly %lld "
+		    "timestamps; %zu timestamp authorities are valid now", path, (long long)count,
+		    u->ntsa);
+	return MV_OK;
+}
+
 mv_status
 mv_sigstore_urls_load(struct mv_ctx *ctx, const char *path, int staging,
     struct mv_sigstore_urls *u)
@@ -83,7 +124,14 @@ mv_sigstore_urls_load(struct mv_ctx *ctx, const char *path, int staging,
 		    "https://fulcio.sigstore.dev");
 		u->rekor = mv_strdup(staging ? "https://rekor.sigstage.dev" :
 		    "https://rekor.sigstore.dev");
-		st = u->fulcio && u->rekor ? MV_OK : mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		/* The timestamp authority both instances' signing configs list. */
+		u->tsa = calloc(1, sizeof(*u->tsa));
+		if (u->tsa)
+			u->tsa[0] = mv_strdup(staging ? "https://timestamp.sigstage.dev/api/v1/timestamp" :
+			    "https://timestamp.sigstore.dev/api/v1/timestamp");
+		u->ntsa = u->tsa_need = 1;
+		st = u->fulcio && u->rekor && u->tsa && u->tsa[0] ? MV_OK :
+		    mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
 	if ((st = mv_file_read(ctx, path, MAX_CONFIG_FILE, &data, &len)) != MV_OK)
@@ -110,7 +158,11 @@ mv_sigstore_urls_load(struct mv_ctx *ctx, const char *path, int staging,
 	}
 	u->fulcio = base_url(ca);
 	u->rekor = base_url(log);
-	st = u->fulcio && u->rekor ? MV_OK : mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+	if (u->fulcio == NULL || u->rekor == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	st = tsas(ctx, path, doc, now, u);
 done:
 	if (st != MV_OK)
 		mv_sigstore_urls_free(u);
@@ -124,5 +176,8 @@ mv_sigstore_urls_free(struct mv_sigstore_urls *u)
 {
 	free(u->fulcio);
 	free(u->rekor);
+	for (size_t i = 0; u->tsa && i < u->ntsa; i++)
+		free(u->tsa[i]);
+	free(u->tsa);
 	memset(u, 0, sizeof(*u));
 }

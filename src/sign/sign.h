@@ -246,11 +246,11 @@ mv_status mv_bundle_write(struct mv_ctx *ctx, const char *key_hint,
     const unsigned char *payload, size_t payload_len, const unsigned char *sig, size_t sig_len,
     struct mv_buf *out);
 /* Serialize a keyless bundle as model_signing writes one: the Fulcio certificate, the Rekor
- * entry tlog (a TransparencyLogEntry in its JSON form; the bundle takes a reference), no
- * timestamps. */
+ * entry tlog (a TransparencyLogEntry in its JSON form; the bundle takes a reference), the
+ * RFC 3161 timestamps (a JSON array of RFC3161SignedTimestamp objects, or NULL for none). */
 mv_status mv_bundle_write_keyless(struct mv_ctx *ctx, const unsigned char *cert,
-    size_t cert_len, void *tlog, const unsigned char *payload, size_t payload_len,
-    const unsigned char *sig, size_t sig_len, struct mv_buf *out);
+    size_t cert_len, void *tlog, void *timestamps, const unsigned char *payload,
+    size_t payload_len, const unsigned char *sig, size_t sig_len, struct mv_buf *out);
 /* A JSON string (json_t) of the base64 of p; NULL when out of memory. */
 void *mv_json_b64(const void *p, size_t n);
 /* Set obj[key] = v, taking v; 0 when v is NULL or it cannot be set (then v is freed). */
@@ -394,13 +394,25 @@ void mv_x509_free_all(struct stack_st_X509 *s);
 
 struct mv_trusted_root;
 
+/* A certificate authority of a trusted root (Fulcio's, or a timestamp authority's): its
+ * chain as listed, split into trust anchors and the others, and its validity window. */
+struct mv_ca_chain {
+	struct stack_st_X509 *roots;     /* the self-signed certificates of the chain */
+	struct stack_st_X509 *inter;     /* the others */
+	struct x509_st *first;           /* the chain's first certificate (a TSA's signing
+	                                  * certificate), held by roots or inter */
+	time_t start, end;               /* end 0: open */
+};
+
 /* A Sigstore trusted_root.json: transparency log keys and Fulcio CA chains. */
 mv_status mv_trusted_root_load(struct mv_ctx *ctx, const char *path,
     struct mv_trusted_root **out);
 void mv_trusted_root_free(struct mv_trusted_root *tr);
 /* Verify a keyless bundle offline: the Fulcio chain at the log's integrated time, the DSSE
  * signature, the Rekor entry (signed entry timestamp, inclusion proof, signed checkpoint, body
- * matching the envelope), and the identity and issuer in the certificate. Problems become
+ * matching the envelope), every RFC 3161 timestamp over the signature (against the trusted
+ * root's timestamp authorities, the chain checked again at each stamped time), and the
+ * identity and issuer in the certificate. Problems become
  * differences in rep; the signer is set to the certificate's identity. */
 mv_status mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
     const struct mv_bundle *b, const char *identity, const char *issuer,
@@ -414,6 +426,37 @@ const char *mv_rekor_dsse_check(const unsigned char *body, size_t n,
     const unsigned char *payload, size_t payload_len, const unsigned char *sig,
     size_t sig_len, struct x509_st *leaf);
 
+/* ---- timestamp.c ---- */
+
+struct TS_resp_st;
+struct x509_store_st;
+
+/* Read an RFC 3161 TimeStampResp (DER) that stamps data: its status granted, a token whose
+ * TSTInfo is version 1 with a SHA-2 message imprint of data; its genTime into *t. NULL and
+ * the reply in *out (free with TS_RESP_free) when so, else why not. */
+const char *mv_timestamp_read(const unsigned char *der, size_t n, const unsigned char *data,
+    size_t dlen, struct TS_resp_st **out, time_t *t);
+/* Whether the token of r is signed by a certificate that chains to store (its own
+ * certificates and untrusted help build the path) with the time-stamping purpose, and is
+ * want when want is not NULL: NULL when so, else why not. */
+const char *mv_timestamp_signed(struct TS_resp_st *r, struct stack_st_X509 *untrusted,
+    struct x509_store_st *store, struct x509_st *want);
+/* A timestamp of a bundle verified against the timestamp authorities of a trusted root: read
+ * as above over the signature sig, made while one of tsa was valid, and signed by that
+ * authority's first certificate, chaining to its roots at the stamped time *t. */
+const char *mv_timestamp_verify(const struct mv_ca_chain *tsa, size_t ntsa,
+    const unsigned char *der, size_t n, const unsigned char *sig, size_t siglen, time_t *t);
+
+/* ---- tsa.c ---- */
+
+/* Ask the timestamp authority at url for a timestamp over sig (SHA-256 imprint, a nonce,
+ * its certificate asked for): as an RFC 3161 TimeStampReq (application/timestamp-query),
+ * and, when the authority refuses that form (HTTP 400 or 415), in the JSON form of Sigstore's
+ * timestamp-authority. The reply must stamp sig with our nonce, be signed by the certificate
+ * it carries for time stamping, and fall within leaf's validity. Its DER into *der. */
+mv_status mv_tsa_stamp(struct mv_ctx *ctx, const char *url, const unsigned char *sig,
+    size_t siglen, struct x509_st *leaf, unsigned char **der, size_t *len);
+
 /* ---- http.c ---- */
 
 /* One request to a Sigstore service or a token endpoint. */
@@ -425,6 +468,8 @@ struct mv_http_req {
 	const char *content_type;        /* of the body */
 	const char *accept;              /* a whole "Accept: ..." line, or NULL for JSON */
 	const char *bearer;              /* an Authorization bearer token, or NULL */
+	long *status;                    /* receives the HTTP status of the last reply (0: none),
+	                                  * or NULL */
 };
 
 /* Make the request with timeouts, trying again on transient failures; the reply goes to out
@@ -438,10 +483,15 @@ mv_status mv_http(struct mv_ctx *ctx, const struct mv_http_req *rq, struct mv_bu
 struct mv_sigstore_urls {
 	char *fulcio;                    /* base URL of a Fulcio v2 API */
 	char *rekor;                     /* base URL of a Rekor v1 API */
+	char **tsa;                      /* full URLs of RFC 3161 timestamp authorities (v1) */
+	size_t ntsa;
+	size_t tsa_need;                 /* how many of them must stamp the signature */
 };
 
 /* From a Sigstore signing_config.json (v0.2): the first Fulcio and Rekor v1 service valid
- * now; path NULL: the public-good instance, or staging's. */
+ * now, and the timestamp authorities valid now with how many the config's tsaConfig selector
+ * asks for (ANY: one, ALL: each, EXACT: count); path NULL: the public-good instance, or
+ * staging's. */
 mv_status mv_sigstore_urls_load(struct mv_ctx *ctx, const char *path, int staging,
     struct mv_sigstore_urls *u);
 void mv_sigstore_urls_free(struct mv_sigstore_urls *u);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sigstore.c: Sigstore keyless signatures verified offline against a trusted_root.json: the
  * Fulcio certificate chain, the Rekor log entry (signed entry timestamp, inclusion proof,
- * signed checkpoint) and the signer's identity. */
+ * signed checkpoint), the RFC 3161 timestamps and the signer's identity. */
 #include "config.h"
 
 #include <stdio.h>
@@ -33,17 +33,13 @@ struct tlog {
 	time_t start, end;               /* end 0: open */
 };
 
-struct ca {
-	STACK_OF(X509) *roots;           /* the self-signed certificates of the chain */
-	STACK_OF(X509) *inter;           /* the others */
-	time_t start, end;
-};
-
 struct mv_trusted_root {
 	struct tlog *tlog;
 	size_t ntlog;
-	struct ca *ca;
+	struct mv_ca_chain *ca;          /* Fulcio */
 	size_t nca;
+	struct mv_ca_chain *tsa;         /* timestamp authorities */
+	size_t ntsa;
 };
 
 int
@@ -102,6 +98,11 @@ mv_trusted_root_free(struct mv_trusted_root *tr)
 		mv_x509_free_all(tr->ca[i].inter);
 	}
 	free(tr->ca);
+	for (size_t i = 0; i < tr->ntsa; i++) {
+		mv_x509_free_all(tr->tsa[i].roots);
+		mv_x509_free_all(tr->tsa[i].inter);
+	}
+	free(tr->tsa);
 	free(tr);
 }
 
@@ -143,17 +144,19 @@ load_tlogs(struct mv_ctx *ctx, const char *path, json_t *arr, struct mv_trusted_
 	return MV_OK;
 }
 
+/* certificateAuthorities or timestampAuthorities (the same message): each chain as listed. */
 static mv_status
-load_cas(struct mv_ctx *ctx, const char *path, json_t *arr, struct mv_trusted_root *tr)
+load_cas(struct mv_ctx *ctx, const char *path, const char *what, json_t *arr,
+    struct mv_ca_chain **out, size_t *nout)
 {
 	size_t n = json_array_size(arr);
 
-	if ((tr->ca = calloc(n ? n : 1, sizeof(*tr->ca))) == NULL)
+	if ((*out = calloc(n ? n : 1, sizeof(**out))) == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		json_t *c = json_array_get(arr, i);
 		json_t *certs = json_object_get(json_object_get(c, "certChain"), "certificates");
-		struct ca *a = &tr->ca[tr->nca];
+		struct mv_ca_chain *a = &(*out)[*nout];
 
 		a->roots = sk_X509_new_null();
 		a->inter = sk_X509_new_null();
@@ -179,18 +182,19 @@ load_cas(struct mv_ctx *ctx, const char *path, json_t *arr, struct mv_trusted_ro
 				X509_free(x);
 				goto bad;
 			}
+			if (k == 0)
+				a->first = x;
 		}
 		if (sk_X509_num(a->roots) == 0)
 			goto bad;
-		tr->nca++;
+		(*nout)++;
 		continue;
 bad:
 		mv_x509_free_all(a->roots);
 		mv_x509_free_all(a->inter);
 		memset(a, 0, sizeof(*a));
 		ERR_clear_error();
-		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: certificate authority %zu is malformed",
-		    path, i);
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: %s %zu is malformed", path, what, i);
 	}
 	return MV_OK;
 }
@@ -223,7 +227,10 @@ mv_trusted_root_load(struct mv_ctx *ctx, const char *path, struct mv_trusted_roo
 		goto done;
 	}
 	if ((st = load_tlogs(ctx, path, json_object_get(doc, "tlogs"), tr)) != MV_OK ||
-	    (st = load_cas(ctx, path, json_object_get(doc, "certificateAuthorities"), tr)) != MV_OK)
+	    (st = load_cas(ctx, path, "certificate authority", json_object_get(doc,
+	    "certificateAuthorities"), &tr->ca, &tr->nca)) != MV_OK ||
+	    (st = load_cas(ctx, path, "timestamp authority", json_object_get(doc,
+	    "timestampAuthorities"), &tr->tsa, &tr->ntsa)) != MV_OK)
 		goto done;
 	if (tr->ntlog == 0 || tr->nca == 0) {
 		st = mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: no usable transparency log or certificate "
@@ -601,7 +608,7 @@ static const char *
 check_chain(struct mv_ctx *ctx, const struct mv_trusted_root *tr, X509 *leaf, time_t t)
 {
 	for (size_t i = 0; i < tr->nca; i++) {
-		const struct ca *a = &tr->ca[i];
+		const struct mv_ca_chain *a = &tr->ca[i];
 		STACK_OF(X509) *chain;
 		mv_status st;
 
@@ -621,6 +628,40 @@ check_chain(struct mv_ctx *ctx, const struct mv_trusted_root *tr, X509 *leaf, ti
 	    "at the time the log recorded";
 }
 
+/* Every RFC 3161 timestamp of the bundle over the signature, each verified against the
+ * trusted root's timestamp authorities (a bad one fails: none is skipped), and the
+ * certificate valid at each stamped time. NULL when so, else why not and *idx which. */
+static const char *
+check_timestamps(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
+    const struct mv_bundle *b, X509 *leaf, size_t *idx)
+{
+	json_t *tvd = json_object_get(json_object_get((json_t *)b->json, "verificationMaterial"),
+	    "timestampVerificationData");
+	json_t *list = json_object_get(tvd, "rfc3161Timestamps");
+
+	*idx = 0;
+	if ((tvd != NULL && !json_is_object(tvd)) || (list != NULL && !json_is_array(list)))
+		return "the bundle's timestamp verification data is malformed";
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		unsigned char *der = NULL;
+		const char *why;
+		size_t n;
+		time_t t = 0;
+
+		*idx = i;
+		if (b64_field(json_array_get(list, i), "signedTimestamp", &der, &n) != 0)
+			return "its signedTimestamp is not base64";
+		why = mv_timestamp_verify(tr->tsa, tr->ntsa, der, n, b->sig, b->sig_len, &t);
+		free(der);
+		if (why != NULL)
+			return why;
+		if (check_chain(ctx, tr, leaf, t) != NULL)
+			return "the certificate does not chain to a certificate authority of the "
+			    "trusted root at the stamped time";
+	}
+	return NULL;
+}
+
 mv_status
 mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
     const struct mv_bundle *b, const char *identity, const char *issuer,
@@ -635,6 +676,7 @@ mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
 	const char *why = NULL, *mdname;
 	struct mv_buf pae;
 	time_t t = 0;
+	size_t ts;
 	mv_status st = MV_OK;
 
 	mv_buf_init(&pae, MV_SIG_MAX_BYTES + 128);
@@ -661,6 +703,11 @@ mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
 		why = check_chain(ctx, tr, leaf, t);
 	if (why) {
 		st = mv_report_diff(rep, MV_DIFF_UNTRUSTED, "", "%s", why);
+		goto done;
+	}
+	if ((why = check_timestamps(ctx, tr, b, leaf, &ts)) != NULL) {
+		st = mv_report_diff(rep, MV_DIFF_UNTRUSTED, "", "RFC 3161 timestamp %zu: %s", ts + 1,
+		    why);
 		goto done;
 	}
 	key = X509_get0_pubkey(leaf);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_keyless.c: what keyless signing reads from outside: a signing_config.json, an OIDC
- * token's claims, Fulcio's and Rekor's replies. The first byte picks the parser. */
+ * token's claims, Fulcio's and Rekor's replies, a timestamp authority's TimeStampResp (also
+ * what mavis verify reads from a bundle's rfc3161Timestamps). The first byte picks the
+ * parser. */
 #include "config.h"
 
 #include <stdint.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/ts.h>
 #include <openssl/x509.h>
 
 #include "core/ctx.h"
@@ -28,11 +31,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (ctx == NULL || size == 0)
 		goto done;
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		if (mv_sigstore_urls_load(ctx, fuzz_tmp_write(data + 1, size - 1), 0, &u) ==
 		    MV_OK) {
-			if (u.fulcio == NULL || u.rekor == NULL)
+			if (u.fulcio == NULL || u.rekor == NULL || u.tsa_need > u.ntsa ||
+			    (u.ntsa && u.tsa_need == 0))
 				abort();
 			mv_sigstore_urls_free(&u);
 		}
@@ -58,12 +62,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			json_decref(e);
 		}
 		break;
-	default:
+	case 3:
 		if ((doc = json_loadb((const char *)data + 1, size - 1, 0, NULL)) == NULL)
 			break;
 		if (mv_fulcio_leaf(ctx, doc, &leaf) == MV_OK && leaf == NULL)
 			abort();
 		break;
+	default: {
+		/* A reply over the signature "sig" (the seeds stamp it). */
+		TS_RESP *r = NULL;
+		time_t when;
+
+		if (mv_timestamp_read(data + 1, size - 1, (const unsigned char *)"sig", 3, &r,
+		    &when) == NULL && r == NULL)
+			abort();
+		TS_RESP_free(r);
+		break;
+	}
 	}
 done:
 	X509_free(leaf);

@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
 """seeds-keyless.py: write the seed corpus of fuzz_keyless into tests/fuzz/corpus/keyless:
-signing configurations (byte 0), OIDC tokens (1), Rekor v1 replies (2) and Fulcio v2
-replies (3), well formed and hostile."""
+signing configurations (byte 0), OIDC tokens (1), Rekor v1 replies (2), Fulcio v2
+replies (3) and RFC 3161 TimeStampResps over the bytes "sig" (4, made by `openssl ts` with a
+throwaway authority), well formed and hostile."""
 import base64
 import json
 import os
+import subprocess
 import sys
+import tempfile
 
 
 def b64u(obj):
@@ -41,6 +44,11 @@ SEEDS = {
         "start": "2020-01-01T00:00:00Z", "end": "2021-01-01T00:00:00Z"})])),
     "config-file-url": (0, dict(CONFIG, caUrls=[dict(SVC, url="file:///etc/passwd")])),
     "config-other-type": (0, {"mediaType": "x"}),
+    "config-tsa-all": (0, dict(CONFIG, tsaUrls=[dict(SVC, url="https://tsa.example/a"),
+                                                dict(SVC, url="https://tsa.example/b")],
+                               tsaConfig={"selector": "ALL"})),
+    "config-tsa-exact": (0, dict(CONFIG, tsaUrls=[dict(SVC, url="https://tsa.example/a")],
+                                 tsaConfig={"selector": "EXACT", "count": 3})),
     "token": (1, jwt({"iss": "https://issuer.example", "sub": "me", "exp": 4102444800})),
     "token-email": (1, jwt({"iss": "https://accounts.google.com", "email": "a@b",
                             "exp": 4102444800})),
@@ -60,6 +68,51 @@ SEEDS = {
 }
 
 
+TSA_CNF = """[leaf]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, timeStamping
+[tsa]
+default_tsa = t
+[t]
+serial = {d}/serial
+signer_cert = {d}/tsa.crt
+signer_key = {d}/tsa.key
+certs = {d}/tsa.crt
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256, sha384
+accuracy = secs:1
+ess_cert_id_alg = sha256
+crypto_device = builtin
+"""
+
+
+def timestamps():
+    """TimeStampResps from a throwaway OpenSSL TSA: over "sig", over something else, refused
+    (a digest it does not take), and the first cut short."""
+    out = {}
+    with tempfile.TemporaryDirectory() as d:
+        def run(*args):
+            return subprocess.run(["openssl", *args], check=True, capture_output=True).stdout
+        with open(d + "/tsa.cnf", "w") as f:
+            f.write(TSA_CNF.format(d=d))
+        with open(d + "/serial", "w") as f:
+            f.write("01\n")
+        run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", d + "/tsa.key", "-subj", "/CN=seed tsa", "-days", "3650",
+            "-config", d + "/tsa.cnf", "-extensions", "leaf", "-out", d + "/tsa.crt")
+        for name, data, digest in (("tsr", b"sig", "-sha256"), ("tsr-other", b"other", "-sha256"),
+                                   ("tsr-refused", b"sig", "-sha512")):
+            with open(d + "/data", "wb") as f:
+                f.write(data)
+            run("ts", "-query", "-data", d + "/data", digest, "-cert", "-out", d + "/q")
+            out[name] = run("ts", "-reply", "-config", d + "/tsa.cnf", "-queryfile", d + "/q")
+    out["tsr-truncated"] = out["tsr"][:len(out["tsr"]) // 2]
+    out["tsr-garbage"] = b"\x30\x03\x02\x01\x00"
+    return out
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus", "keyless")
@@ -68,6 +121,9 @@ def main():
         text = body if isinstance(body, str) else json.dumps(body)
         with open(os.path.join(out, name), "wb") as f:
             f.write(bytes([kind]) + text.encode())
+    for name, der in timestamps().items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(bytes([4]) + der)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# run.sh: mavis sign sigstore end to end against local Fulcio and Rekor stand-ins
-# (server.js, on @sigstore/mock) with a throwaway trust root: the bundle verifies with mavis
-# verify --trusted-root and with @sigstore/verify; tampering with the certificate, the log
-# entry, its proof, its checkpoint, the payload or the signature fails both; each failure of
-# signing (expired token, Fulcio refusing, Rekor unreachable, ...) is one line and writes
-# nothing. Skipped (77) without node or the packages (npm ci --prefix tests/keyless).
+# run.sh: mavis sign sigstore end to end against local Fulcio, Rekor and timestamp authority
+# stand-ins (server.js, on @sigstore/mock, and OpenSSL's TSA) with a throwaway trust root: the
+# bundle verifies with mavis verify --trusted-root and with @sigstore/verify; tampering with
+# the certificate, the log entry, its proof, its checkpoint, the timestamp, the payload or the
+# signature fails both; each failure of signing (expired token, Fulcio refusing, Rekor or a
+# timestamp authority unreachable, ...) is one line and writes nothing. Skipped (77) without node or the packages (npm ci --prefix tests/keyless).
 here=${top_srcdir:-$(dirname "$0")/../..}/tests/keyless
 mavis=${MAVIS:-./mavis}
 node=${NODE:-node}
@@ -78,10 +78,12 @@ sig="$tmp/model.sig"
 expect 0 "sign sigstore against the stand-ins" "$mavis" sign sigstore \
     --identity-token "@$tmp/token" --signing-config "$config" --signature "$sig" "$tmp/model"
 said "sign says the method" "(sigstore method)"
-verify() { # verify BUNDLE: mavis verify, then @sigstore/verify
-	"$mavis" verify --trusted-root "$root" --identity "$2" --identity-provider "$3" \
+verify() { # verify BUNDLE IDENTITY ISSUER: mavis verify, then @sigstore/verify (trusted root
+	# $vroot, else the stand-ins')
+	"$mavis" verify --trusted-root "${vroot:-$root}" --identity "$2" --identity-provider "$3" \
 	    --signature "$1" "$tmp/model" >"$tmp/mv.out" 2>&1 || return 1
-	"$node" "$here/verify.js" "$1" "$root" "$2" "$3" >"$tmp/js.out" 2>&1 || return 2
+	"$node" "$here/verify.js" "$1" "${vroot:-$root}" "$2" "$3" >"$tmp/js.out" 2>&1 ||
+	    { cat "$tmp/js.out"; return 2; }
 }
 expect 0 "the bundle verifies with mavis and @sigstore/verify" verify "$sig" "$who" "$iss"
 expect 1 "another identity is refused" "$mavis" verify --trusted-root "$root" \
@@ -122,7 +124,8 @@ fs.writeFileSync(process.argv[2], JSON.stringify(b));' "$sig" "$tmp/bad.sig" ||
 	0) ko "$1: mavis verify accepted it" ;;
 	2) ko "$1: @sigstore/verify accepted it"; cat "$tmp/mv.out" "$tmp/js.out" ;;
 	*) if [ "$3" = mavis ]; then ok "$1: mavis refuses"
-	   elif "$node" "$here/verify.js" "$tmp/bad.sig" "$root" "$who" "$iss" >/dev/null 2>&1
+	   elif "$node" "$here/verify.js" "$tmp/bad.sig" "${vroot:-$root}" "$who" "$iss" \
+	       >/dev/null 2>&1
 	   then ko "$1: @sigstore/verify accepted it"
 	   else ok "$1: both refuse"; fi ;;
 	esac
@@ -141,6 +144,112 @@ tamper "inclusion proof size" 't.inclusionProof.treeSize = "2";' mavis
 tamper "checkpoint" 't.inclusionProof.checkpoint.envelope = t.inclusionProof.checkpoint.envelope.replace(/Timestamp: (\d)/, (m, d) => `Timestamp: ${(Number(d) + 1) % 10}`);'
 tamper "payload" 'b.dsseEnvelope.payload = Buffer.from(Buffer.from(b.dsseEnvelope.payload, "base64").toString().replace("part-0.bin", "part-9.bin")).toString("base64");'
 tamper "signature" 'b.dsseEnvelope.signatures[0].sig = flip(b.dsseEnvelope.signatures[0].sig, -3);'
+
+# RFC 3161 timestamps. The stand-ins' signing config names the mock TSA, which reads only the
+# JSON request form of Sigstore's timestamp-authority: mavis asks in DER (the RFC 3161 form,
+# which the real service and every RFC 3161 authority read), is told 400, and asks in JSON.
+config_with() { # config_with FILE JS: the signing config with JS applied to it (c)
+	"$node" -e '
+const fs = require("fs");
+const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const svc = (url) => ({ url, majorApiVersion: 1, validFor: c.tsaUrls[0].validFor, operator: "t" });
+'"$2"'
+fs.writeFileSync(process.argv[2], JSON.stringify(c));' "$config" "$1" "$base"
+}
+stamps() { # stamps BUNDLE N: the bundle holds N RFC 3161 timestamps, each a TimeStampResp
+	"$node" -e '
+const b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const ts = b.verificationMaterial.timestampVerificationData.rfc3161Timestamps || [];
+if (ts.length !== Number(process.argv[2]) ||
+    ts.some((t) => Object.keys(t).join() !== "signedTimestamp" ||
+      Buffer.from(t.signedTimestamp, "base64")[0] !== 0x30))
+  process.exit(1);' "$1" "$2"
+}
+expect 0 "the bundle carries one RFC 3161 timestamp" stamps "$sig" 1
+# A third judge: OpenSSL's own RFC 3161 verifier, given the mock TSA's chain from the root.
+"$node" -e '
+const fs = require("fs");
+const [sigf, rootf, out] = process.argv.slice(1);
+const b = JSON.parse(fs.readFileSync(sigf, "utf8"));
+const r = JSON.parse(fs.readFileSync(rootf, "utf8"));
+const pem = (d) => `-----BEGIN CERTIFICATE-----\n${d.match(/.{1,64}/g).join("\n")}\n-----END CERTIFICATE-----\n`;
+const chain = r.timestampAuthorities[0].certChain.certificates;
+fs.writeFileSync(`${out}/tsa-leaf.pem`, pem(chain[0].rawBytes));
+fs.writeFileSync(`${out}/tsa-root.pem`, pem(chain[1].rawBytes));
+fs.writeFileSync(`${out}/tsr.der`, Buffer.from(
+  b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp, "base64"));
+fs.writeFileSync(`${out}/sig.bin`, Buffer.from(b.dsseEnvelope.signatures[0].sig, "base64"));
+' "$sig" "$root" "$tmp"
+expect 0 "openssl ts -verify accepts the timestamp over the signature" openssl ts -verify \
+    -data "$tmp/sig.bin" -in "$tmp/tsr.der" -CAfile "$tmp/tsa-root.pem" \
+    -untrusted "$tmp/tsa-leaf.pem"
+# An authority that reads only DER TimeStampReqs (OpenSSL's TSA, 415 to anything else).
+config_with "$tmp/der.json" 'c.tsaUrls = [svc(`${process.argv[3]}/openssl-tsa`)];'
+expect 0 "sign with an RFC 3161 (DER-only) timestamp authority" "$mavis" sign sigstore \
+    --identity-token "@$tmp/token" --signing-config "$tmp/der.json" --signature "$tmp/der.sig" \
+    "$tmp/model"
+expect 0 "... its timestamp is in the bundle" stamps "$tmp/der.sig" 1
+expect 0 "... and verifies with mavis and @sigstore/verify" verify "$tmp/der.sig" "$who" "$iss"
+config_with "$tmp/all.json" 'c.tsaUrls.push(svc(`${process.argv[3]}/openssl-tsa`));
+c.tsaConfig = { selector: "ALL" };'
+expect 0 "tsaConfig ALL: a timestamp from each authority" "$mavis" sign sigstore \
+    --identity-token "@$tmp/token" --signing-config "$tmp/all.json" --signature "$tmp/all.sig" \
+    "$tmp/model"
+expect 0 "... two timestamps" stamps "$tmp/all.sig" 2
+expect 0 "... both verify with mavis and @sigstore/verify" verify "$tmp/all.sig" "$who" "$iss"
+config_with "$tmp/any.json" 'c.tsaUrls.unshift(svc(`${process.argv[3]}/refuse/api/v1/timestamp`));'
+expect 0 "tsaConfig ANY: an authority that refuses is passed over" "$mavis" sign sigstore \
+    --identity-token "@$tmp/token" --signing-config "$tmp/any.json" --signature "$tmp/any.sig" \
+    "$tmp/model"
+expect 0 "... one timestamp" stamps "$tmp/any.sig" 1
+expect 0 "a second signature (another timestamp) for the tampering below" "$mavis" sign \
+    sigstore --identity-token "@$tmp/token" --signing-config "$config" \
+    --signature "$tmp/other.sig" "$tmp/model"
+# Tampering with the timestamp fails both verifiers.
+tamper "timestamp: a flipped byte" 'const s = b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0];
+s.signedTimestamp = flip(s.signedTimestamp, -5);'
+tamper "timestamp: another signature's (wrong imprint)" 'const o = JSON.parse(fs.readFileSync("'"$tmp/other.sig"'", "utf8"));
+b.verificationMaterial.timestampVerificationData = o.verificationMaterial.timestampVerificationData;'
+tamper "timestamp: one of two dropped for another's" 'const o = JSON.parse(fs.readFileSync("'"$tmp/other.sig"'", "utf8"));
+b.verificationMaterial.timestampVerificationData.rfc3161Timestamps.push(
+  o.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0]);'
+tamper "no timestamp and no log entry" 'b.verificationMaterial.timestampVerificationData = {};
+b.verificationMaterial.tlogEntries = [];'
+"$node" -e '
+const fs = require("fs");
+const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const tsa = r.timestampAuthorities;
+r.timestampAuthorities = [tsa[1]];
+fs.writeFileSync(process.argv[2], JSON.stringify(r));
+r.timestampAuthorities = [tsa[0], tsa[1]];
+tsa[0].validFor = { start: "2020-01-01T00:00:00Z", end: "2021-01-01T00:00:00Z" };
+fs.writeFileSync(process.argv[3], JSON.stringify(r));
+' "$root" "$tmp/root-notsa.json" "$tmp/root-oldtsa.json"
+vroot=$tmp/root-notsa.json
+tamper "the TSA's certificate is not in the trusted root" ''
+vroot=$tmp/root-oldtsa.json
+tamper "the TSA was not valid (per the trusted root) at the stamped time" ''
+vroot=
+# Signing fails, in one line and writing nothing, when the timestamp cannot be had.
+echo previous >"$tmp/keep.sig"
+tsa_fails() { # tsa_fails NAME PATTERN CONFIG-JS
+	config_with "$tmp/tsa.json" "$3"
+	expect 2 "$1" env -u ACTIONS_ID_TOKEN_REQUEST_URL "$mavis" sign sigstore \
+	    --identity-token "@$tmp/token" --signing-config "$tmp/tsa.json" \
+	    --signature "$tmp/keep.sig" "$tmp/model"
+	said "$1: one line" "$2"
+	[ "$(cat "$tmp/keep.sig")" = previous ] && ok "$1: nothing written" ||
+	    ko "$1: the signature file changed"
+}
+tsa_fails "the TSA refuses" "timestamp authority refused the request (HTTP 403)" \
+    'c.tsaUrls = [svc(`${process.argv[3]}/refuse/api/v1/timestamp`)];'
+tsa_fails "the TSA stamps something else" "not over this signature" \
+    'c.tsaUrls = [svc(`${process.argv[3]}/wrong-tsa/api/v1/timestamp`)];'
+tsa_fails "the TSA is unreachable" "timestamp authority unreachable at http://127.0.0.1:1/" \
+    'c.tsaUrls = [svc("http://127.0.0.1:1/api/v1/timestamp")];'
+tsa_fails "tsaConfig EXACT 2 of 1" "asks for exactly 2 timestamps" \
+    'c.tsaConfig = { selector: "EXACT", count: 2 };'
+
 printf 'weights-X' >"$tmp/model/weights/part-1.bin"
 expect 1 "a changed model file is found" "$mavis" verify --trusted-root "$root" \
     --identity "$who" --identity-provider "$iss" --signature "$sig" "$tmp/model"

@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// server.js: Fulcio and Rekor stand-ins on loopback for mavis sign sigstore, built on the
-// handlers of @sigstore/mock (the Sigstore project's mocks, meant for nock) behind a plain
-// http server. Usage: node server.js DIR. It writes DIR/port, DIR/trusted_root.json (the
-// mock CA, CT log and log key: a throwaway trust root) and DIR/signing_config.json, then serves:
+// server.js: Fulcio, Rekor and timestamp authority stand-ins on loopback for mavis sign
+// sigstore, built on the handlers of @sigstore/mock (the Sigstore project's mocks, meant for
+// nock) behind a plain http server. Usage: node server.js DIR. It writes DIR/port,
+// DIR/trusted_root.json (the mock CA, CT log, log key and both timestamp authorities: a
+// throwaway trust root) and DIR/signing_config.json (the mock TSA), then serves:
 //   POST /api/v2/signingCert      Fulcio (the mock CA)
 //   POST /api/v1/log/entries      Rekor v1 (the mock log), dsse entries canonicalized first
+//   POST /api/v1/timestamp        the mock TSA: reads only the JSON request form of Sigstore's
+//                                 timestamp-authority (a DER TimeStampReq is a 400)
+//   POST /openssl-tsa             an RFC 3161 TSA that reads only DER TimeStampReqs
+//                                 (application/timestamp-query; else 415), answered by
+//                                 `openssl ts -reply` with a certificate made here
+//   POST /wrong-tsa/api/v1/timestamp  the mock TSA stamping a fixed hash, whatever is asked
 //   GET  /gha-token?audience=A    a GitHub Actions token endpoint (bearer DIR/gha-bearer)
 //   /refuse/...                   403 for everything (a service that says no)
 'use strict';
+const { execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
@@ -42,6 +50,67 @@ function canonicalDsse(proposed) {
   };
 }
 
+// A second timestamp authority, OpenSSL's: a root and a time-stamping certificate (extended
+// key usage timeStamping, critical, as RFC 3161 asks), and the config `openssl ts -reply`
+// reads. Returns the DER of both certificates.
+function opensslTsa(tdir) {
+  fs.mkdirSync(tdir);
+  const f = (n) => path.join(tdir, n);
+  const ossl = (...a) => execFileSync('openssl', a, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ext = [
+    '[root]', 'basicConstraints = critical, CA:TRUE', 'keyUsage = critical, keyCertSign, cRLSign',
+    'subjectKeyIdentifier = hash',
+    '[leaf]', 'basicConstraints = critical, CA:FALSE', 'keyUsage = critical, digitalSignature',
+    'extendedKeyUsage = critical, timeStamping', 'subjectKeyIdentifier = hash',
+    'authorityKeyIdentifier = keyid',
+    '[tsa]', 'default_tsa = stand_in',
+    '[stand_in]', `serial = ${f('serial')}`, `signer_cert = ${f('tsa.crt')}`,
+    `signer_key = ${f('tsa.key')}`, `certs = ${f('tsa.crt')}`, 'signer_digest = sha256',
+    'default_policy = 1.2.3.4.1', 'digests = sha256, sha384, sha512', 'accuracy = secs:1',
+    'ess_cert_id_alg = sha256', 'crypto_device = builtin', '',
+  ].join('\n');
+  fs.writeFileSync(f('tsa.cnf'), ext);
+  fs.writeFileSync(f('serial'), '01\n');
+  ossl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', f('root.key'));
+  ossl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', f('tsa.key'));
+  ossl('req', '-new', '-x509', '-key', f('root.key'), '-subj', '/O=mavis tests/CN=tsa root',
+    '-days', '30', '-config', f('tsa.cnf'), '-extensions', 'root', '-out', f('root.crt'));
+  ossl('req', '-new', '-key', f('tsa.key'), '-subj', '/O=mavis tests/CN=tsa', '-config',
+    f('tsa.cnf'), '-out', f('tsa.csr'));
+  ossl('x509', '-req', '-in', f('tsa.csr'), '-CA', f('root.crt'), '-CAkey', f('root.key'),
+    '-set_serial', '7', '-days', '30', '-extfile', f('tsa.cnf'), '-extensions', 'leaf',
+    '-out', f('tsa.crt'));
+  const der = (n) => ossl('x509', '-in', f(n), '-outform', 'DER');
+  return { leaf: der('tsa.crt'), root: der('root.crt'), dir: tdir };
+}
+
+// `openssl ts -reply` answering one DER TimeStampReq.
+function opensslStamp(tdir, query) {
+  const q = path.join(tdir, `q${process.hrtime.bigint()}`);
+  fs.writeFileSync(q, query);
+  try {
+    return execFileSync('openssl', ['ts', '-reply', '-config', path.join(tdir, 'tsa.cnf'),
+      '-queryfile', q], { stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    fs.unlinkSync(q);
+  }
+}
+
+// @sigstore/core 3.x reads a GeneralizedTime only without a fraction of a second or with
+// exactly three digits of one; DER drops a fraction's trailing zeros (X.690 11.7.3), so one
+// genTime of the mock TSA in ten ends ".12Z" and @sigstore/verify throws "invalid time" on a
+// valid timestamp. Such a stamp is asked for again, a millisecond later.
+async function stampForJs(handler, body) {
+  for (let i = 0; ; i++) {
+    const r = await handler.fn(body);
+    const m = r.statusCode === 201 ?
+      Buffer.from(r.response).toString('latin1').match(/\x18[\x0f-\x13](\d{14}(\.\d+)?Z)/) : null;
+    if (!m || !m[2] || m[2].length === 4 || i === 50)
+      return r;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 async function main() {
   const key = () => crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const caKeys = key();
@@ -52,6 +121,10 @@ async function main() {
   const url = 'http://127.0.0.1';
   const tlog = await mock.initializeTLog(url, logKeys);
   const rekor = mock.rekorHandler(tlog);
+  const tsa = await mock.initializeTSA(key());
+  const tsaJson = mock.tsaHandler(tsa);
+  const tsaWrong = mock.tsaHandler(tsa, { strict: false });
+  const ossl = opensslTsa(path.join(dir, 'openssl-tsa'));
   const spki = logKeys.publicKey.export({ format: 'der', type: 'spki' });
   const start = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -59,7 +132,8 @@ async function main() {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
-      const body = Buffer.concat(chunks).toString();
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString();
       const reply = (code, text, type) => {
         res.writeHead(code, { 'Content-Type': type || 'text/plain' });
         res.end(text);
@@ -81,6 +155,14 @@ async function main() {
           r = await fulcio.fn(body);
         } else if (req.method === 'POST' && u.pathname === rekor.path) {
           r = await rekor.fn(JSON.stringify(canonicalDsse(JSON.parse(body))));
+        } else if (req.method === 'POST' && u.pathname === tsaJson.path) {
+          r = await stampForJs(tsaJson, body);
+        } else if (req.method === 'POST' && u.pathname === `/wrong-tsa${tsaWrong.path}`) {
+          r = await stampForJs(tsaWrong, body);
+        } else if (req.method === 'POST' && u.pathname === '/openssl-tsa') {
+          if (req.headers['content-type'] !== 'application/timestamp-query')
+            return reply(415, 'only application/timestamp-query');
+          return reply(200, opensslStamp(ossl.dir, raw), 'application/timestamp-reply');
         } else {
           return reply(404, 'not found');
         }
@@ -121,7 +203,19 @@ async function main() {
         },
         logId: { keyId: Buffer.from(ctlog.logID).toString('base64') },
       }],
-      timestampAuthorities: [],
+      timestampAuthorities: [{
+        subject: { organization: 'sigstore.mock', commonName: 'tsa' },
+        uri: `${base}${tsaJson.path}`,
+        certChain: { certificates: [{ rawBytes: tsa.intCertificate.toString('base64') },
+          { rawBytes: tsa.rootCertificate.toString('base64') }] },
+        validFor: { start },
+      }, {
+        subject: { organization: 'mavis tests', commonName: 'tsa' },
+        uri: `${base}/openssl-tsa`,
+        certChain: { certificates: [{ rawBytes: ossl.leaf.toString('base64') },
+          { rawBytes: ossl.root.toString('base64') }] },
+        validFor: { start },
+      }],
     };
     const service = (u, v) => ({ url: u, majorApiVersion: v, validFor: { start },
       operator: 'mavis-tests' });
@@ -130,7 +224,8 @@ async function main() {
       caUrls: [service(base, 1)],
       oidcUrls: [],
       rekorTlogUrls: [service(base, 1)],
-      tsaUrls: [],
+      tsaUrls: [{ url: `${base}${tsaJson.path}`, majorApiVersion: 1, validFor: { start },
+        operator: 'mavis-tests' }],
       rekorTlogConfig: { selector: 'ANY' },
       tsaConfig: { selector: 'ANY' },
     };

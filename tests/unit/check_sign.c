@@ -1110,7 +1110,7 @@ static const char *const keyless[] = {"v0.3.1-sigstore", "v1.0.0-sigstore", "v1.
 #define NKEYLESS (sizeof(keyless) / sizeof(keyless[0]))
 enum kmut {
 	K_NONE = 0, K_IDENTITY, K_ISSUER, K_FILE, K_SET, K_PROOF, K_CHECKPOINT, K_TIME, K_SIG,
-	K_BODY, K_NO_TLOG, K__COUNT
+	K_BODY, K_NO_TLOG, K_TSA, K__COUNT
 };
 
 /* Flip the last byte of a base64 field of obj. */
@@ -1200,6 +1200,21 @@ START_TEST(test_keyless)
 		json_object_set_new(json_object_get(doc, "verificationMaterial"), "tlogEntries",
 		    json_array());
 		break;
+	case K_TSA: {
+		/* A flipped byte in the RFC 3161 timestamp of v1.1.0; the others get one that is
+		 * not a TimeStampResp at all. Either fails: no timestamp is skipped. */
+		json_t *tvd = json_object_get(json_object_get(doc, "verificationMaterial"),
+		    "timestampVerificationData");
+		json_t *ts = json_array_get(json_object_get(tvd, "rfc3161Timestamps"), 0);
+
+		if (ts)
+			flip_b64(ts, "signedTimestamp");
+		else
+			json_object_set_new(json_object_get(doc, "verificationMaterial"),
+			    "timestampVerificationData", json_pack("{s:[{s:s}]}",
+			    "rfc3161Timestamps", "signedTimestamp", "MAA="));
+		break;
+	}
 	default: break;
 	}
 	ck_assert_int_eq(json_dump_file(doc, sig, JSON_COMPACT), 0);
