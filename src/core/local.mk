@@ -8,6 +8,7 @@ libmavis_internal_la_SOURCES += \
 	src/core/file.c \
 	src/core/finding.c \
 	src/core/format.c \
+	src/core/hashalg.c \
 	src/core/hdrguard.c \
 	src/core/hex.c \
 	src/core/jsonutil.c \
@@ -33,6 +34,7 @@ noinst_HEADERS += \
 	src/core/finding.h \
 	src/core/hdrguard.h \
 	src/core/format.h \
+	src/core/hashalg.h \
 	src/core/jsonutil.h \
 	src/core/lafilter.h \
 	src/core/ocidesc.h \
@@ -42,6 +44,7 @@ noinst_HEADERS += \
 	src/core/sha256.h \
 	src/core/sigcache.h \
 	src/core/sigfile.h \
+	src/core/sink.h \
 	src/core/sniff.h \
 	src/core/str.h \
 	src/core/strset.h

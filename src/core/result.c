@@ -27,6 +27,18 @@ mv_entry_type_name(enum mv_entry_type type)
 	return "other";
 }
 
+const char *
+mv_attest_state_name(enum mv_attest_state s)
+{
+	switch (s) {
+	case MV_ATTEST_VERIFIED: return "verified";
+	case MV_ATTEST_UNVERIFIED: return "unverified";
+	case MV_ATTEST_UNSIGNED: return "unsigned";
+	case MV_ATTEST_INVALID: return "invalid";
+	}
+	return "invalid";
+}
+
 void
 mv_source_free(struct mv_source *s)
 {
@@ -174,11 +186,8 @@ mv_provenance_clear(struct mv_provenance *p)
 mv_status
 mv_result_provenance_add(struct mv_result *res, struct mv_provenance *p)
 {
-	struct mv_provenance *v = realloc(res->prov, (res->nprov + 1) * sizeof(*v));
-
-	if (v == NULL)
+	if (MV_ARRAY_RESERVE(res->prov, res->provcap, res->nprov + 1, SIZE_MAX) != 0)
 		return MV_ERR_NOMEM;
-	res->prov = v;
 	res->prov[res->nprov++] = *p;
 	memset(p, 0, sizeof(*p));
 	return MV_OK;

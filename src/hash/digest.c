@@ -4,23 +4,21 @@
 
 #include <pthread.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/evp.h>
 
 #include "hash/digest.h"
 
+/* The engine's name of each algorithm (core/hashalg.c has the names users write). */
 static const struct {
 	unsigned alg;
-	const char *name;       /* as users and manifests write it */
-	const char *evp;        /* OpenSSL's name */
-	unsigned size;
+	const char *evp;        /* OpenSSL's name; NULL: computed here (BLAKE3) */
 } algs[MV_HASH_MAX] = {
-	{MV_HASH_SHA256, "sha256", "SHA2-256", 32},
-	{MV_HASH_SHA384, "sha384", "SHA2-384", 48},
-	{MV_HASH_SHA512, "sha512", "SHA2-512", 64},
-	{MV_HASH_BLAKE2B, "blake2b", "BLAKE2B-512", 64},
-	{MV_HASH_BLAKE3, "blake3", NULL, MV_BLAKE3_OUT},
+	{MV_HASH_SHA256, "SHA2-256"},
+	{MV_HASH_SHA384, "SHA2-384"},
+	{MV_HASH_SHA512, "SHA2-512"},
+	{MV_HASH_BLAKE2B, "BLAKE2B-512"},
+	{MV_HASH_BLAKE3, NULL},
 };
 
 /* Explicit fetches are done once: an implicit fetch on every EVP_DigestInit costs a lookup
@@ -42,47 +40,6 @@ mv_digest_global_init(void)
 {
 	pthread_once(&once, global_init);
 	return init_failed ? MV_ERR_CRYPTO : MV_OK;
-}
-
-const char *
-mv_hash_name(unsigned alg)
-{
-	for (int i = 0; i < MV_HASH_MAX; i++)
-		if (algs[i].alg == alg)
-			return algs[i].name;
-	return NULL;
-}
-
-mv_status
-mv_hash_lookup(const char *name, unsigned *alg)
-{
-	for (int i = 0; i < MV_HASH_MAX; i++) {
-		if (strcasecmp(name, algs[i].name) == 0) {
-			*alg = algs[i].alg;
-			return MV_OK;
-		}
-	}
-	/* Common spellings: "sha-256", "blake2b-512", "blake2". */
-	if (strcasecmp(name, "sha-256") == 0 || strcasecmp(name, "sha2-256") == 0)
-		*alg = MV_HASH_SHA256;
-	else if (strcasecmp(name, "sha-384") == 0 || strcasecmp(name, "sha2-384") == 0)
-		*alg = MV_HASH_SHA384;
-	else if (strcasecmp(name, "sha-512") == 0 || strcasecmp(name, "sha2-512") == 0)
-		*alg = MV_HASH_SHA512;
-	else if (strcasecmp(name, "blake2b-512") == 0 || strcasecmp(name, "blake2") == 0)
-		*alg = MV_HASH_BLAKE2B;
-	else
-		return MV_ERR_NOTFOUND;
-	return MV_OK;
-}
-
-unsigned
-mv_hash_size(unsigned alg)
-{
-	for (int i = 0; i < MV_HASH_MAX; i++)
-		if (algs[i].alg == alg)
-			return algs[i].size;
-	return 0;
 }
 
 mv_status

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "mavis.h"
 #include "core/codec.h"
+#include "core/hashalg.h"
 #include "hash/blake3.h"
 
 struct evp_md_ctx_st;
@@ -28,8 +29,5 @@ mv_status mv_digester_update(struct mv_digester *d, const void *p, size_t n);
 /* Write one struct mv_digest per algorithm, in enum order; returns how many. */
 unsigned mv_digester_final(struct mv_digester *d, struct mv_digest *out);
 void mv_digester_free(struct mv_digester *d);
-
-/* Digest size in bytes of one algorithm bit. */
-unsigned mv_hash_size(unsigned alg);
 
 #endif

@@ -14,13 +14,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/array.h"
 #include "core/ctx.h"
 #include "core/result.h"
 #include "core/sigcache.h"
 #include "core/str.h"
 #include "hash/blake3.h"
+#include "hash/digest.h"
 #include "net/registry.h"
+#include "run/feed.h"
 #include "run/run.h"
+#include "scan/analyse.h"
 #include "walk/source.h"
 #include "walk/walk.h"
 
@@ -227,15 +231,8 @@ struct jobs {
 static mv_status
 job_add(struct jobs *q, uint64_t bytes, mv_task_fn fn, mv_task_fn cancel, void *arg)
 {
-	if (q->n == q->cap) {
-		size_t ncap = q->cap ? q->cap * 2 : 64;
-		struct job *v = realloc(q->v, ncap * sizeof(*v));
-
-		if (v == NULL)
-			return MV_ERR_NOMEM;
-		q->v = v;
-		q->cap = ncap;
-	}
+	if (MV_ARRAY_RESERVE(q->v, q->cap, q->n + 1, SIZE_MAX) != 0)
+		return MV_ERR_NOMEM;
 	q->v[q->n] = (struct job){.bytes = bytes, .seq = q->n, .fn = fn, .cancel = cancel,
 	    .arg = arg};
 	q->n++;
@@ -496,6 +493,8 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
     size_t memlen, struct mv_result **out)
 {
 	struct mv_run run;
+	struct mv_feedcfg feed;
+	struct mv_sink sink;
 	struct mv_result *res = NULL;
 	struct mv_remote **remotes = NULL;       /* of oci:// inputs, read by the items */
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -512,6 +511,13 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 	run.flags = ctx->flags;
 	run.jobs = jobs;
 	run.run_lock = &lock;
+	feed = (struct mv_feedcfg){
+		.hashes = ctx->hashes, .shard_size = ctx->shard_size,
+		.analyse = (ctx->flags & MV_RUN_ANALYSE) != 0, .limit = ctx->limit,
+		.sigdir = mv_ctx_signatures(ctx),
+	};
+	mv_feed_sink(&sink, &feed);
+	run.sink = &sink;
 	if (ninputs == 0)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "no input given");
 	if ((st = mv_digest_global_init()) != MV_OK)
@@ -591,7 +597,7 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 		if ((st = remotes[i] ? mv_walk_remote(&run, res->inputs[i], remotes[i]) :
 		    mv_walk_input(&run, res->inputs[i], res->stdin_input == i + 1)) != MV_OK)
 			goto done;
-	if ((run.flags & MV_RUN_ANALYSE) && (run.pkg = mv_pkg_new()) == NULL) {
+	if ((run.flags & MV_RUN_ANALYSE) && (feed.pkg = mv_pkg_new()) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -625,7 +631,7 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 	}
 	/* Post-walk hook of the analysers (scan/analyse.h): references from one file to another
 	 * (ONNX external data, safetensors shards) can only be checked once every entry is known. */
-	if (run.pkg && (st = mv_pkg_check(run.pkg, res->ent, res->nent, &res->findings)) != MV_OK) {
+	if (feed.pkg && (st = mv_pkg_check(feed.pkg, res->ent, res->nent, &res->findings)) != MV_OK) {
 		st = mv_ctx_fail(ctx, st, "out of memory");
 		goto done;
 	}
@@ -639,7 +645,7 @@ done:
 		mv_item_free(run.items[i]);
 	free(run.items);
 	mv_findings_free(&run.run_findings);
-	mv_pkg_free(run.pkg);
+	mv_pkg_free(feed.pkg);
 	mv_result_free(res);
 	for (size_t i = 0; remotes && i < ninputs; i++)
 		if (remotes[i])

@@ -11,4 +11,8 @@
 mv_status mv_run_memory(struct mv_ctx *ctx, const char *name, const void *p, size_t n,
     struct mv_result **out);
 
+/* How the signing stage hashes a model: through a run (sign/sign.h, run/sign.c). */
+struct mv_walker;
+extern const struct mv_walker mv_run_walker;
+
 #endif

@@ -15,7 +15,6 @@
 #include "core/result.h"
 #include "core/str.h"
 #include "sign/sign.h"
-#include "walk/hf.h"
 
 static const char *
 base_of(const char *path)
@@ -44,27 +43,22 @@ archive_stem(const char *path)
 }
 
 mv_status
-mv_model_open(struct mv_ctx *ctx, const char *path, struct mv_model *md)
+mv_model_open(struct mv_ctx *ctx, const struct mv_walker *w, const char *path,
+    struct mv_model *md)
 {
 	struct stat st;
+	mv_status rst;
 
 	memset(md, 0, sizeof(*md));
+	md->walker = w;
 	if (strcmp(path, "-") == 0)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "a model on standard input cannot be signed "
 		    "or verified: name a folder, a file or an archive");
-	if (mv_hf_is_uri(path)) {
-		/* hf://ORG/NAME[@REVISION]: the snapshot of the local cache it names. */
-		struct mv_source *src;
-		mv_status st2;
-
-		if ((st2 = mv_hf_resolve(ctx, path, &src)) != MV_OK)
-			return st2;
-		md->path = mv_strdup(src->path);
-		mv_source_free(src);
-		if (md->path == NULL)
-			goto nomem;
+	/* hf://ORG/NAME[@REVISION]: the snapshot of the local cache it names. */
+	if ((rst = w->resolve(ctx, path, &md->path)) != MV_OK)
+		return rst;
+	if (md->path)
 		path = md->path;
-	}
 	if (stat(path, &st) != 0)
 		return mv_ctx_fail(ctx, errno == ENOENT ? MV_ERR_NOTFOUND : MV_ERR_IO, "%s: %s",
 		    path, strerror(errno));
@@ -240,7 +234,6 @@ mv_model_hash(struct mv_ctx *ctx, struct mv_model *md, const struct mv_scope *sc
 {
 	struct mv_ctx *rc = NULL;
 	unsigned flags = 0;
-	const char *inputs[1];
 	mv_status st;
 
 	*own = NULL;
@@ -266,8 +259,7 @@ mv_model_hash(struct mv_ctx *ctx, struct mv_model *md, const struct mv_scope *sc
 	for (size_t i = 0; md->kind == MV_MODEL_DIR && i < sc->nignore; i++)
 		if ((st = mv_ctx_add_ignore(rc, sc->ignore[i])) != MV_OK)
 			goto fail;
-	inputs[0] = md->path;
-	if ((st = mv_run(rc, inputs, 1, own)) != MV_OK)
+	if ((st = md->walker->run(rc, md->path, own)) != MV_OK)
 		goto fail;
 	mv_ctx_free(rc);
 	st = mv_model_build(ctx, md, sc, *own, 0, m, issues);

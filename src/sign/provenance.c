@@ -17,18 +17,6 @@
 /* Dependencies kept of one attestation: a build lists its inputs, not thousands. */
 #define MAX_DEPS 256
 
-const char *
-mv_attest_state_name(enum mv_attest_state s)
-{
-	switch (s) {
-	case MV_ATTEST_VERIFIED: return "verified";
-	case MV_ATTEST_UNVERIFIED: return "unverified";
-	case MV_ATTEST_UNSIGNED: return "unsigned";
-	case MV_ATTEST_INVALID: return "invalid";
-	}
-	return "invalid";
-}
-
 /* A string member, or NULL (absent, not a string, or holding a NUL). */
 static const char *
 text(json_t *obj, const char *key)

@@ -96,12 +96,12 @@ refuse(struct mv_ctx *ctx, const struct mv_model *md, const struct mv_scope_issu
 
 /* Open the model and decide how an archive given as the model is read. */
 static mv_status
-model_open(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
-    struct mv_model *md)
+model_open(struct mv_ctx *ctx, const struct mv_walker *w, const struct mv_sign_opts *o,
+    const char *model, struct mv_model *md)
 {
 	mv_status st;
 
-	if ((st = mv_model_open(ctx, model, md)) != MV_OK)
+	if ((st = mv_model_open(ctx, w, model, md)) != MV_OK)
 		return st;
 	if (md->kind == MV_MODEL_FILE && o->archive != MV_SIG_ARCHIVE_WHOLE) {
 		int fmt = mv_archive_format_of(md->path);
@@ -247,8 +247,9 @@ done:
 }
 
 mv_status
-mv_sign_digest(struct mv_ctx *ctx, const struct mv_sign_opts *opts, const char *model,
-    unsigned char root[32], size_t *nresources)
+mv_sign_model_digest(struct mv_ctx *ctx, const struct mv_walker *w,
+    const struct mv_sign_opts *opts, const char *model, unsigned char root[32],
+    size_t *nresources)
 {
 	struct mv_sign_opts oo, *o = &oo;
 	struct mv_model md;
@@ -263,7 +264,7 @@ mv_sign_digest(struct mv_ctx *ctx, const struct mv_sign_opts *opts, const char *
 	if ((st = mv_opts_read(ctx, opts, o, sizeof(*o), "mv_sign_digest",
 	    "MV_SIGN_OPTS_INIT")) != MV_OK)
 		goto done;
-	if ((st = check_hash(ctx, o)) != MV_OK || (st = model_open(ctx, o, model, &md)) != MV_OK)
+	if ((st = check_hash(ctx, o)) != MV_OK || (st = model_open(ctx, w, o, model, &md)) != MV_OK)
 		goto done;
 	if ((st = sig_path(ctx, o, model, &md, &sigpath)) != MV_OK ||
 	    (st = model_manifest(ctx, o, &md, sigpath, &m)) != MV_OK)
@@ -284,8 +285,8 @@ done:
 /* Keyless: the identity token first (an expired one should not wait for a hundred
  * gigabytes), then the model, then Fulcio and Rekor. */
 static mv_status
-sign_keyless(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model,
-    size_t *nresources)
+sign_keyless(struct mv_ctx *ctx, const struct mv_walker *w, const struct mv_sign_opts *o,
+    const char *model, size_t *nresources)
 {
 	struct mv_model md;
 	struct mv_manifest m;
@@ -303,7 +304,7 @@ sign_keyless(struct mv_ctx *ctx, const struct mv_sign_opts *o, const char *model
 		st = mv_ctx_fail(ctx, MV_ERR_USAGE, "keyless signing takes no key or certificate");
 		goto done;
 	}
-	if ((st = check_hash(ctx, o)) != MV_OK || (st = model_open(ctx, o, model, &md)) != MV_OK)
+	if ((st = check_hash(ctx, o)) != MV_OK || (st = model_open(ctx, w, o, model, &md)) != MV_OK)
 		goto done;
 	if ((st = mv_keyless_open(ctx, o, &kl)) != MV_OK)
 		goto done;
@@ -331,8 +332,8 @@ done:
 }
 
 mv_status
-mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *opts, const char *model,
-    size_t *nresources)
+mv_sign_model(struct mv_ctx *ctx, const struct mv_walker *w, const struct mv_sign_opts *opts,
+    const char *model, size_t *nresources)
 {
 	struct mv_sign_opts oo, *o = &oo;
 	struct mv_model md;
@@ -366,7 +367,7 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *opts, const char *model,
 		goto done;
 	}
 	if (o->keyless) {
-		st = sign_keyless(ctx, o, model, nresources);
+		st = sign_keyless(ctx, w, o, model, nresources);
 		goto done;
 	}
 	if (o->key == NULL) {
@@ -380,7 +381,7 @@ mv_sign(struct mv_ctx *ctx, const struct mv_sign_opts *opts, const char *model,
 		    "certificate too");
 		goto done;
 	}
-	if ((st = model_open(ctx, o, model, &md)) != MV_OK)
+	if ((st = model_open(ctx, w, o, model, &md)) != MV_OK)
 		goto done;
 	/* The key first: a wrong passphrase or PIN should not wait for a hundred gigabytes. */
 	if ((st = mv_signer_open(ctx, o, &sg)) != MV_OK)

@@ -59,7 +59,7 @@ struct mv_manifest {
 	uint64_t shard_size;
 	int allow_symlinks;
 	char **ignore;           /* ignore_paths, model-relative */
-	size_t nignore;
+	size_t nignore, ignorecap;
 	struct mv_resource *r;
 	size_t n, cap;
 	char *model_name;        /* the statement's subject name */
@@ -138,7 +138,18 @@ char *mv_archive_top(const struct mv_result *res, size_t input);
 
 /* ---- model.c ---- */
 
+/* How the signing stage reaches the walk, which sits above it in the pipeline (run/sign.c
+ * gives it): a run of its own over one model path, and hf:// names resolved offline. */
+struct mv_walker {
+	/* A run of rc (a context of the stage's own: limits, flags, digests) over path. */
+	mv_status (*run)(struct mv_ctx *rc, const char *path, struct mv_result **out);
+	/* *path: the snapshot folder of the hf:// name (a new string), or NULL when name is
+	 * not one; on failure the context says why. */
+	mv_status (*resolve)(struct mv_ctx *ctx, const char *name, char **path);
+};
+
 struct mv_model {
+	const struct mv_walker *walker;
 	char *path;              /* as given */
 	enum mv_model_kind kind;
 	char *root_real;         /* canonical path of a folder model */
@@ -148,8 +159,9 @@ struct mv_model {
 };
 
 /* Look at a model path: a folder, or a regular file (kind MV_MODEL_FILE until the caller
- * decides it is an archive of files). */
-mv_status mv_model_open(struct mv_ctx *ctx, const char *path, struct mv_model *md);
+ * decides it is an archive of files); md hashes it through w. */
+mv_status mv_model_open(struct mv_ctx *ctx, const struct mv_walker *w, const char *path,
+    struct mv_model *md);
 void mv_model_close(struct mv_model *md);
 /* The model-relative name of file when it lies inside a folder model, else NULL. */
 mv_status mv_model_rel(struct mv_ctx *ctx, const struct mv_model *md, const char *file,
@@ -164,6 +176,21 @@ mv_status mv_model_build(struct mv_ctx *ctx, struct mv_model *md, const struct m
 mv_status mv_model_hash(struct mv_ctx *ctx, struct mv_model *md, const struct mv_scope *sc,
     const struct mv_result *reuse, size_t input, struct mv_manifest *m,
     struct mv_scope_issues *issues, struct mv_result **own);
+/* The public calls of mavis.h that hash a model (mv_sign, mv_sign_digest, mv_verify,
+ * mv_verify_result, mv_signature_check), with the walk they hash it through. */
+mv_status mv_sign_model(struct mv_ctx *ctx, const struct mv_walker *w,
+    const struct mv_sign_opts *opts, const char *model, size_t *nresources);
+mv_status mv_sign_model_digest(struct mv_ctx *ctx, const struct mv_walker *w,
+    const struct mv_sign_opts *opts, const char *model, unsigned char root[32],
+    size_t *nresources);
+mv_status mv_verify_model(struct mv_ctx *ctx, const struct mv_walker *w,
+    const struct mv_verify_opts *o, const char *model, struct mv_verify_report **out);
+mv_status mv_verify_model_result(struct mv_ctx *ctx, const struct mv_walker *w,
+    const struct mv_verify_opts *o, const struct mv_result *res, size_t input,
+    struct mv_verify_report **out);
+mv_status mv_signature_model_check(struct mv_ctx *ctx, const struct mv_walker *w,
+    const struct mv_verify_opts *o, struct mv_result *res, size_t input,
+    struct mv_verify_report **out);
 /* Fill sc's ignore list: the git defaults (when git) and, in a folder hf download --local-dir
  * wrote, its .cache/huggingface records; extra (already model-relative and checked, e.g.
  * signed ignore_paths), the user's paths (checked here), the signature's own name. */

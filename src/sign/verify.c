@@ -669,8 +669,9 @@ done:
 }
 
 static mv_status
-verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *opts, const char *model,
-    const struct mv_result *reuse, size_t input, int scanning, struct mv_verify_report **out)
+verify_impl(struct mv_ctx *ctx, const struct mv_walker *w, const struct mv_verify_opts *opts,
+    const char *model, const struct mv_result *reuse, size_t input, int scanning,
+    struct mv_verify_report **out)
 {
 	struct mv_verify_opts oo, *o = &oo;
 	struct mv_verify_report *rep = NULL;
@@ -710,7 +711,7 @@ verify_impl(struct mv_ctx *ctx, const struct mv_verify_opts *opts, const char *m
 		rep->status = MV_VERIFY_NO_SIGNATURE;
 		goto done;
 	}
-	if ((st = mv_model_open(ctx, model, &md)) != MV_OK)
+	if ((st = mv_model_open(ctx, w, model, &md)) != MV_OK)
 		goto done;
 	rep->kind = md.kind;
 	/* With nothing to check it against, a scan only says what the signature claims: a
@@ -775,18 +776,19 @@ verdict(struct mv_ctx *ctx, mv_status st, const char *model, struct mv_verify_re
 }
 
 mv_status
-mv_verify(struct mv_ctx *ctx, const struct mv_verify_opts *o, const char *model,
-    struct mv_verify_report **out)
+mv_verify_model(struct mv_ctx *ctx, const struct mv_walker *w, const struct mv_verify_opts *o,
+    const char *model, struct mv_verify_report **out)
 {
 	/* The report is read after it is made: an argument list has no order. */
-	mv_status st = verify_impl(ctx, o, model, NULL, 0, 0, out);
+	mv_status st = verify_impl(ctx, w, o, model, NULL, 0, 0, out);
 
 	return verdict(ctx, st, model, *out);
 }
 
 mv_status
-mv_verify_result(struct mv_ctx *ctx, const struct mv_verify_opts *o,
-    const struct mv_result *res, size_t input, struct mv_verify_report **out)
+mv_verify_model_result(struct mv_ctx *ctx, const struct mv_walker *w,
+    const struct mv_verify_opts *o, const struct mv_result *res, size_t input,
+    struct mv_verify_report **out)
 {
 	const char *in = mv_result_input(res, input);
 	mv_status st;
@@ -794,13 +796,14 @@ mv_verify_result(struct mv_ctx *ctx, const struct mv_verify_opts *o,
 	*out = NULL;
 	if (in == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "no input %zu in the run", input);
-	st = verify_impl(ctx, o, in, res, input, 0, out);
+	st = verify_impl(ctx, w, o, in, res, input, 0, out);
 	return verdict(ctx, st, in, *out);
 }
 
 mv_status
-mv_signature_check(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv_result *res,
-    size_t input, struct mv_verify_report **out)
+mv_signature_model_check(struct mv_ctx *ctx, const struct mv_walker *w,
+    const struct mv_verify_opts *o, struct mv_result *res, size_t input,
+    struct mv_verify_report **out)
 {
 	const char *in = mv_result_input(res, input);
 	struct mv_verify_report *rep = NULL;
@@ -815,7 +818,7 @@ mv_signature_check(struct mv_ctx *ctx, const struct mv_verify_opts *o, struct mv
 	if (mv_result_input_is_stdin(res, input) || (stat(in, &sb) == 0 &&
 	    !S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)))
 		return MV_OK;
-	if ((st = verify_impl(ctx, o, in, res, input, 1, &rep)) != MV_OK)
+	if ((st = verify_impl(ctx, w, o, in, res, input, 1, &rep)) != MV_OK)
 		return st;
 	if ((st = mv_verify_report_findings(rep, res, input)) != MV_OK) {
 		mv_verify_report_free(rep);

@@ -48,7 +48,8 @@ struct ain {
  * exactly once. */
 struct reader {
 	struct mv_blocks *in;
-	struct mv_feed *feed;           /* NULL: nothing to feed (a decompressed stream) */
+	const struct mv_sink *sink;     /* what the bytes go to once state is set */
+	void *state;                    /* NULL: nothing to feed (yet, or a decompressed stream) */
 	struct mv_task *t;
 	const char *path;
 	unsigned char head[MV_SNIFF_HEAD];
@@ -105,7 +106,7 @@ pull(struct reader *r, const unsigned char **p, size_t *n)
 		return -1;
 	}
 	r->total += *n;
-	if (r->feed && mv_feed_data(r->feed, *p, *n) != MV_OK) {
+	if (r->state && r->sink->data(r->state, *p, *n) != MV_OK) {
 		reader_fail(r, "digest failure");
 		return -1;
 	}
@@ -463,9 +464,12 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
     const struct mv_rsrc *ra, enum mv_format *fmt_out)
 {
 	struct mv_run *run = t->run;
-	struct mv_feed feed;
+	const struct mv_sink *sink = run->sink;
+	/* The sink's state for the entry lives after the reader, in the same allocation. */
+	const size_t soff = (sizeof(struct reader) + _Alignof(max_align_t) - 1) &
+	    ~(_Alignof(max_align_t) - 1);
 	struct reader *r;
-	struct mv_actx actx;
+	struct mv_entry_view view;
 	enum mv_format fmt, walk;
 	struct mv_entry *rec = &own->v[idx];
 	char *path = mv_strdup(rec->path), *name = mv_strdup(rec->name);
@@ -475,15 +479,13 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 
 	if (fmt_out)
 		*fmt_out = MV_FMT_UNKNOWN;
-	memset(&feed, 0, sizeof(feed));
 	/* Every field zero but the head buffer, which only headlen bytes of are ever read:
 	 * clearing 4 KiB for every small file of a package is most of its bookkeeping. */
-	if ((r = malloc(sizeof(*r))) != NULL) {
+	if ((r = malloc(soff + sink->state_size)) != NULL) {
 		memset(r, 0, offsetof(struct reader, head));
 		memset(&r->headlen, 0, sizeof(*r) - offsetof(struct reader, headlen));
 	}
-	if (r == NULL || path == NULL || name == NULL || mv_feed_init(&feed, run) != MV_OK) {
-		mv_feed_free(&feed);
+	if (r == NULL || path == NULL || name == NULL) {
 		free(r);
 		free(path);
 		free(name);
@@ -493,7 +495,7 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 		return 0;
 	}
 	r->in = in;
-	r->feed = &feed;
+	r->sink = sink;
 	r->t = t;
 	r->path = path;
 	r->arch = arch;
@@ -544,28 +546,23 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 	rec = &own->v[idx];
 	rec->format = mv_format_name(fmt);
 
-	memset(&actx, 0, sizeof(actx));
-	actx.path = path;
-	actx.name = member_name ? member_name : name;
-	actx.format = fmt;
-	actx.parent = parent;
-	actx.parent_path = parent_path;
-	actx.size = size_hint;
-	actx.depth = depth;
-	actx.limit = run->limit;
-	actx.head = r->head;
-	actx.headlen = r->headlen;
-	actx.findings = t->findings;
-	actx.sigdir = mv_ctx_signatures(run->ctx);
-	actx.pkg = run->pkg;
-	mv_feed_analyse(&feed, run, &actx);
-	/* The blocks read for sniffing went to the digests before an analyser was chosen; they
-	 * are exactly head plus pend, so the analysers get them now and see every byte. */
-	if (feed.analysing) {
-		mv_analysis_feed(&feed.an, r->head, r->headlen);
-		if (r->pendlen)
-			mv_analysis_feed(&feed.an, r->pend, r->pendlen);
+	view = (struct mv_entry_view){
+		.path = path, .name = member_name ? member_name : name, .format = fmt,
+		.parent = parent, .parent_path = parent_path, .size = size_hint, .depth = depth,
+		.head = r->head, .headlen = r->headlen, .findings = t->findings,
+	};
+	if (sink->begin(sink, (char *)r + soff, &view) != MV_OK) {
+		rec->flags |= MV_ENTRY_INCOMPLETE;
+		mv_findings_add(t->findings, MV_R_ANALYSIS_INCOMPLETE, path, -1, "out of memory");
+		stop = 0;
+		goto done;
 	}
+	/* The blocks read for sniffing were held back until the sink knew the entry; they are
+	 * exactly head plus pend, so the sink sees every byte, in order. */
+	r->state = (char *)r + soff;
+	if (sink->data(r->state, r->head, r->headlen) != MV_OK ||
+	    (r->pendlen && sink->data(r->state, r->pend, r->pendlen) != MV_OK))
+		reader_fail(r, "digest failure");
 
 	if (mv_format_is_container(walk) && !(run->flags & MV_RUN_NO_RECURSE)) {
 		rec->flags |= MV_ENTRY_CONTAINER;
@@ -587,7 +584,8 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 	reader_drain(r);
 	complete = !r->err;
 	rec = &own->v[idx];
-	if (mv_feed_finish(&feed, rec, complete) != MV_OK) {
+	r->state = NULL;
+	if (sink->end((char *)r + soff, rec, complete) != MV_OK) {
 		complete = 0;
 		snprintf(r->why, sizeof(r->why), "digest failure");
 	}
@@ -601,7 +599,7 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 	if (fmt_out && *fmt_out == MV_FMT_UNKNOWN)
 		*fmt_out = walk;
 	stop = r->stop;
-	mv_feed_free(&feed);
+done:
 	free(r);
 	free(path);
 	free(name);

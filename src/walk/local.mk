@@ -4,7 +4,6 @@ libmavis_internal_la_SOURCES += \
 	src/walk/archive.c \
 	src/walk/dir.c \
 	src/walk/expect.c \
-	src/walk/feed.c \
 	src/walk/hfcache.c \
 	src/walk/hflocal.c \
 	src/walk/input.c \

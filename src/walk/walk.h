@@ -13,9 +13,8 @@
 #include "core/pool.h"
 #include "core/remote.h"
 #include "core/result.h"
+#include "core/sink.h"
 #include "core/sniff.h"
-#include "hash/digest.h"
-#include "scan/analyse.h"
 #include "walk/hf.h"
 #include "walk/ocimodel.h"
 #include "walk/source.h"
@@ -62,7 +61,7 @@ struct mv_run {
 	atomic_int entries_flagged;
 	atomic_int bytes_flagged;
 	struct mv_findings run_findings; /* run-wide limits, added once */
-	struct mv_pkg *pkg;              /* analysers' references between files (scan/package.c) */
+	const struct mv_sink *sink;      /* what every entry's bytes go to */
 	void *run_lock;                  /* guards run_findings */
 };
 
@@ -84,27 +83,6 @@ struct mv_memblocks {
 	size_t left;
 };
 void mv_memblocks_init(struct mv_memblocks *m, const void *p, size_t n);
-
-/* Everything the bytes of one entry go to, in one pass. */
-struct mv_feed {
-	struct mv_digester dg;
-	struct mv_analysis an;
-	int analysing;
-	uint64_t pos;                    /* bytes fed */
-	uint64_t shard_size;             /* 0: whole-entry digests */
-	uint64_t shard_pos;              /* bytes into the current shard */
-	struct mv_shard *shards;
-	size_t nshard, shardcap;
-	int failed;
-};
-
-mv_status mv_feed_init(struct mv_feed *f, struct mv_run *run);
-mv_status mv_feed_data(struct mv_feed *f, const unsigned char *p, size_t n);
-/* Start the analyser for the entry, once its first bytes are known. */
-void mv_feed_analyse(struct mv_feed *f, struct mv_run *run, const struct mv_actx *a);
-/* Store digests (or shards) in e unless the stream was incomplete; end the analysis. */
-mv_status mv_feed_finish(struct mv_feed *f, struct mv_entry *e, int complete);
-void mv_feed_free(struct mv_feed *f);
 
 /* Count one more entry against MV_LIMIT_ENTRIES; 0 when over (reported once per run). */
 int mv_run_count_entry(struct mv_run *run, const char *path);

@@ -23,6 +23,7 @@
 #include "core/finding.h"
 #include "core/str.h"
 #include "hash/digest.h"
+#include "run/run.h"
 #include "sign/sign.h"
 
 /* ---- helpers ---- */
@@ -439,7 +440,7 @@ folder_manifest(const char *dir, uint64_t shard, struct mv_manifest *m)
 
 	memset(&sc, 0, sizeof(sc));
 	memset(&is, 0, sizeof(is));
-	ck_assert_int_eq(mv_model_open(ctx, dir, &md), MV_OK);
+	ck_assert_int_eq(mv_model_open(ctx, &mv_run_walker, dir, &md), MV_OK);
 	ck_assert_int_eq(mv_scope_ignores(ctx, &sc, &md, 1, NULL, 0, NULL, 0, NULL), MV_OK);
 	sc.single_name = ".";
 	mv_manifest_init(m);
@@ -533,7 +534,7 @@ START_TEST(test_root_single_file)
 	puts_file(t, "file_model", "This is a simple model");
 	memset(&sc, 0, sizeof(sc));
 	memset(&is, 0, sizeof(is));
-	ck_assert_int_eq(mv_model_open(ctx, f, &md), MV_OK);
+	ck_assert_int_eq(mv_model_open(ctx, &mv_run_walker, f, &md), MV_OK);
 	ck_assert_int_eq(md.kind, MV_MODEL_FILE);
 	sc.single_name = ".";
 	mv_manifest_init(&m);
