@@ -11,6 +11,7 @@
 
 #include <openssl/crypto.h>
 
+#include "core/array.h"
 #include "core/ctx.h"
 #include "core/str.h"
 
@@ -266,7 +267,6 @@ mv_ctx_set_flags(struct mv_ctx *ctx, unsigned flags)
 mv_status
 mv_ctx_add_ignore(struct mv_ctx *ctx, const char *name)
 {
-	char **v;
 	char *copy;
 	size_t len;
 
@@ -279,14 +279,11 @@ mv_ctx_add_ignore(struct mv_ctx *ctx, const char *name)
 	if (len == 0)
 		return mv_ctx_fail(ctx, MV_ERR_USAGE, "empty ignore path");
 	copy = mv_strndup(name, len);
-	v = realloc(ctx->ignore, (ctx->nignore + 1) * sizeof(*v));
-	if (copy == NULL || v == NULL) {
+	if (copy == NULL ||
+	    MV_ARRAY_RESERVE(ctx->ignore, ctx->ignorecap, ctx->nignore + 1, SIZE_MAX) != 0) {
 		free(copy);
-		if (v)
-			ctx->ignore = v;
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	}
-	ctx->ignore = v;
 	ctx->ignore[ctx->nignore++] = copy;
 	return MV_OK;
 }

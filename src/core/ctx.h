@@ -15,7 +15,7 @@ struct mv_ctx {
 	unsigned flags;           /* MV_RUN_* */
 	uint64_t shard_size;      /* 0: whole files */
 	char **ignore;            /* names left out of the walk */
-	size_t nignore;
+	size_t nignore, ignorecap;
 	mv_progress_fn progress;
 	void *progress_arg;
 	char *sigdir;             /* signatures folder override, or NULL */

@@ -32,7 +32,7 @@ struct mv_result {
 	unsigned char *remote;  /* per input: 1 when pulled from a registry (oci://) */
 	int incomplete;
 	struct mv_provenance *prov;     /* attestations read after the run (sign/attest.c) */
-	size_t nprov;
+	size_t nprov, provcap;
 };
 
 /* The findings of a finished run, for stages that add to it afterwards (signatures). */

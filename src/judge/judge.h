@@ -52,20 +52,20 @@ struct mv_policy {
 	enum mv_severity fail_on;
 	size_t fail_on_line;                   /* 0: not set by the file */
 	struct mv_pol_severity *sev;
-	size_t nsev;
+	size_t nsev, sevcap;
 	struct mv_pol_suppress *sup;
-	size_t nsup;
+	size_t nsup, supcap;
 	struct mv_pol_forbid *forbid;
-	size_t nforbid;
+	size_t nforbid, forbidcap;
 	struct mv_pol_allow *allow;            /* "allow global NAME" lines */
-	size_t nallow;
+	size_t nallow, allowcap;
 	size_t require_signature;              /* line of "require signature", or 0 */
 	char **require_format;                 /* "require format NAME...": one of these */
 	size_t nrequire_format;
 	size_t require_format_line;
 	char *trust_key;                       /* "trust key FILE", resolved, or NULL */
 	char **trust_roots;                    /* "trust cert-chain FILE" lines, resolved */
-	size_t ntrust_roots;
+	size_t ntrust_roots, trust_rootscap;
 	char *trust_sigstore[3];               /* "trust sigstore ROOT IDENTITY ISSUER" */
 };
 

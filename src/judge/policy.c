@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/array.h"
 #include "core/ctx.h"
 #include "core/format.h"
 #include "core/str.h"
@@ -185,12 +186,6 @@ fail(struct mv_ctx *ctx, const char *file, size_t line, const char *msg, const c
 	    arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
 }
 
-static void *
-grow(void *v, size_t n, size_t size)
-{
-	return realloc(v, (n + 1) * size);
-}
-
 /*
  * "trust key FILE", "trust cert-chain FILE" and "trust sigstore ROOT IDENTITY ISSUER": the
  * trust material a registry or a release gate keeps beside its policy, so every scan verifies
@@ -208,7 +203,6 @@ trust(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, 
 	int methods = (pol->trust_key != NULL) + (pol->ntrust_roots > 0) +
 	    (pol->trust_sigstore[0] != NULL);
 	char *path;
-	void *v;
 
 	if (!keyless && (n != 3 || (!key && strcmp(w[1], "cert-chain") != 0)))
 		return fail(ctx, file, line, "trust takes: trust key FILE, trust cert-chain FILE, "
@@ -244,11 +238,10 @@ trust(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t line, 
 			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		return MV_OK;
 	}
-	if ((v = grow(pol->trust_roots, pol->ntrust_roots, sizeof(char *))) == NULL) {
+	if (MV_ARRAY_RESERVE(pol->trust_roots, pol->trust_rootscap, pol->ntrust_roots + 1, SIZE_MAX) != 0) {
 		free(path);
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	}
-	pol->trust_roots = v;
 	pol->trust_roots[pol->ntrust_roots++] = path;
 	return MV_OK;
 }
@@ -272,7 +265,6 @@ allow_global(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t
     char **w, int n)
 {
 	struct mv_pol_allow *a;
-	void *v;
 
 	if (n != 3 || strcmp(w[1], "global") != 0)
 		return fail(ctx, file, line, "allow takes: allow global MODULE.NAME", NULL);
@@ -282,9 +274,8 @@ allow_global(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t
 	for (size_t i = 0; i < pol->nallow; i++)
 		if (strcmp(pol->allow[i].name, w[2]) == 0)
 			return fail(ctx, file, line, "allowed twice:", w[2]);
-	if ((v = grow(pol->allow, pol->nallow, sizeof(*pol->allow))) == NULL)
+	if (MV_ARRAY_RESERVE(pol->allow, pol->allowcap, pol->nallow + 1, SIZE_MAX) != 0)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-	pol->allow = v;
 	a = &pol->allow[pol->nallow++];
 	a->line = line;
 	a->name = mv_strdup(w[2]);
@@ -299,7 +290,6 @@ directive(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t li
     int n)
 {
 	enum mv_severity sev;
-	void *v;
 
 	if (strcmp(w[0], "fail-on") == 0) {
 		if (n != 2)
@@ -324,9 +314,8 @@ directive(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t li
 		for (size_t i = 0; i < pol->nsev; i++)
 			if (strcmp(pol->sev[i].rule, w[1]) == 0)
 				return fail(ctx, file, line, "severity given twice for", w[1]);
-		if ((v = grow(pol->sev, pol->nsev, sizeof(*pol->sev))) == NULL)
+		if (MV_ARRAY_RESERVE(pol->sev, pol->sevcap, pol->nsev + 1, SIZE_MAX) != 0)
 			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-		pol->sev = v;
 		pol->sev[pol->nsev].sev = sev;
 		pol->sev[pol->nsev].line = line;
 		if ((pol->sev[pol->nsev].rule = mv_strdup(w[1])) == NULL)
@@ -350,9 +339,8 @@ directive(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t li
 		if (strlen(w[3]) < 3)
 			return fail(ctx, file, line, "a suppression needs a reason a reviewer can read",
 			    NULL);
-		if ((v = grow(pol->sup, pol->nsup, sizeof(*pol->sup))) == NULL)
+		if (MV_ARRAY_RESERVE(pol->sup, pol->supcap, pol->nsup + 1, SIZE_MAX) != 0)
 			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-		pol->sup = v;
 		s = &pol->sup[pol->nsup];
 		memset(s, 0, sizeof(*s));
 		s->line = line;
@@ -400,9 +388,8 @@ directive(struct mv_ctx *ctx, struct mv_policy *pol, const char *file, size_t li
 		for (size_t i = 0; i < pol->nforbid; i++)
 			if (strcmp(pol->forbid[i].format, w[2]) == 0)
 				return fail(ctx, file, line, "format forbidden twice:", w[2]);
-		if ((v = grow(pol->forbid, pol->nforbid, sizeof(*pol->forbid))) == NULL)
+		if (MV_ARRAY_RESERVE(pol->forbid, pol->forbidcap, pol->nforbid + 1, SIZE_MAX) != 0)
 			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-		pol->forbid = v;
 		pol->forbid[pol->nforbid].line = line;
 		if ((pol->forbid[pol->nforbid].format = mv_strdup(w[2])) == NULL)
 			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "core/array.h"
 #include "core/str.h"
 #include "report/modelcard.h"
 
@@ -72,13 +73,11 @@ set_str(char **dst, const char *s)
 static int
 add_item(struct mv_strlist *l, const char *s)
 {
-	char **v;
 
 	if (s == NULL || l->n >= MV_MODELCARD_ITEMS)
 		return 0;
-	if ((v = realloc(l->v, (l->n + 1) * sizeof(*v))) == NULL)
+	if (MV_ARRAY_RESERVE(l->v, l->cap, l->n + 1, MV_MODELCARD_ITEMS) != 0)
 		return -1;
-	l->v = v;
 	if ((l->v[l->n] = mv_str_escape(s, strlen(s))) == NULL)
 		return -1;
 	l->n++;

@@ -14,7 +14,7 @@
 
 struct mv_strlist {
 	char **v;
-	size_t n;
+	size_t n, cap;
 };
 
 struct mv_modelcard {

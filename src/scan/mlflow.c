@@ -9,6 +9,7 @@
 
 #include <yaml.h>
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/str.h"
 #include "core/strset.h"
@@ -29,7 +30,7 @@ struct mlm {
 	const struct mv_actx *a;
 	struct mv_whole w;
 	struct item *it;
-	size_t nit;
+	size_t nit, itcap;
 	struct mv_strset files;     /* files reported as loaded */
 	char *anc_name[MAX_ANCHORS], *anc_value[MAX_ANCHORS];
 	size_t nanc;
@@ -69,10 +70,9 @@ add_item(struct mlm *s, const char *flavour, const char *key, const char *value,
 {
 	struct item *v;
 
-	if (s->nit >= MAX_ITEMS || (v = realloc(s->it, (s->nit + 1) * sizeof(*v))) == NULL)
+	if (MV_ARRAY_RESERVE(s->it, s->itcap, s->nit + 1, MAX_ITEMS) != 0)
 		return;
-	s->it = v;
-	v += s->nit;
+	v = s->it + s->nit;
 	v->flavour = mv_strdup(flavour);
 	v->key = mv_strdup(key);
 	v->value = mv_strdup(value);

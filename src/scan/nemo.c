@@ -47,7 +47,7 @@ struct nemo {
 	struct level *lv;
 	size_t depth, cap;
 	struct anchor *anc;
-	size_t nanc;
+	size_t nanc, anccap;
 };
 
 static int
@@ -227,11 +227,9 @@ add_anchor(struct nemo *s, const char *name, const char *value)
 {
 	struct anchor *v;
 
-	if (s->nanc >= MAX_ANCHORS)
+	if (MV_ARRAY_RESERVE(s->anc, s->anccap, s->nanc + 1, MAX_ANCHORS) != 0)
 		return;
-	if ((v = realloc(s->anc, (s->nanc + 1) * sizeof(*v))) == NULL)
-		return;
-	s->anc = v;
+	v = s->anc;
 	v[s->nanc].name = mv_strdup(name);
 	v[s->nanc].value = mv_strdup(value);
 	if (v[s->nanc].name == NULL || v[s->nanc].value == NULL) {

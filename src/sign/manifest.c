@@ -78,15 +78,13 @@ mv_manifest_add(struct mv_manifest *m, const char *path, uint64_t start, uint64_
 mv_status
 mv_manifest_add_ignore(struct mv_manifest *m, const char *path)
 {
-	char **v;
 
 	for (size_t i = 0; i < m->nignore; i++)
 		if (strcmp(m->ignore[i], path) == 0)
 			return MV_OK;
-	if ((v = realloc(m->ignore, (m->nignore + 1) * sizeof(*v))) == NULL)
+	if (MV_ARRAY_RESERVE(m->ignore, m->ignorecap, m->nignore + 1, SIZE_MAX) != 0)
 		return MV_ERR_NOMEM;
-	m->ignore = v;
-	if ((v[m->nignore] = mv_strdup(path)) == NULL)
+	if ((m->ignore[m->nignore] = mv_strdup(path)) == NULL)
 		return MV_ERR_NOMEM;
 	m->nignore++;
 	return MV_OK;

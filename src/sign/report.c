@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/finding.h"
 #include "core/result.h"
 #include "core/str.h"
@@ -84,15 +85,8 @@ mv_report_diff(struct mv_verify_report *rep, enum mv_sig_diff_kind kind, const c
 	char *raw, *nm;
 	va_list ap;
 
-	if (rep->ndiff == rep->cap) {
-		size_t ncap = rep->cap ? rep->cap * 2 : 8;
-		struct mv_sig_diff *v = realloc(rep->diff, ncap * sizeof(*v));
-
-		if (v == NULL)
-			return MV_ERR_NOMEM;
-		rep->diff = v;
-		rep->cap = ncap;
-	}
+	if (MV_ARRAY_RESERVE(rep->diff, rep->cap, rep->ndiff + 1, SIZE_MAX) != 0)
+		return MV_ERR_NOMEM;
 	va_start(ap, fmt);
 	raw = mv_vasprintf(fmt, ap);
 	va_end(ap);

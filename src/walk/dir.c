@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/array.h"
 #include "core/ctx.h"
 #include "core/str.h"
 #include "walk/walk.h"
@@ -244,14 +245,9 @@ walk_dir(struct mv_dirwalk *w, const char *rel, const char *fspath, int depth,
 		}
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (n == cap) {
-			struct dent *v = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*v));
-
-			if (v == NULL) {
-				rc = MV_ERR_NOMEM;
-				goto unwind;
-			}
-			names = v;
+		if (MV_ARRAY_RESERVE(names, cap, n + 1, SIZE_MAX) != 0) {
+			rc = MV_ERR_NOMEM;
+			goto unwind;
 		}
 		if ((names[n].name = mv_strdup(de->d_name)) == NULL) {
 			rc = MV_ERR_NOMEM;

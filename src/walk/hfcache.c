@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/ctx.h"
 #include "core/result.h"
@@ -213,16 +214,9 @@ list_files(const char *dir, const char *rel, int depth, struct names *ns)
 		} else if (lstat(full, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 			st = list_files(full, r, depth + 1, ns);
 		} else if (lstat(full, &sb) == 0 && S_ISREG(sb.st_mode)) {
-			if (ns->n == ns->cap) {
-				size_t ncap = ns->cap ? ns->cap * 2 : 16;
-				char **v = realloc(ns->v, ncap * sizeof(*v));
-
-				if (v == NULL) {
-					st = MV_ERR_NOMEM;
-					goto next;
-				}
-				ns->v = v;
-				ns->cap = ncap;
+			if (MV_ARRAY_RESERVE(ns->v, ns->cap, ns->n + 1, SIZE_MAX) != 0) {
+				st = MV_ERR_NOMEM;
+				goto next;
 			}
 			ns->v[ns->n++] = r;
 			r = NULL;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/array.h"
 #include "core/str.h"
 #include "walk/hf.h"
 #include "walk/walk.h"
@@ -148,15 +149,8 @@ add_record(struct mv_hflocal *hl, const char *full, const char *rel)
 	size_t n = 0;
 	mv_status st = MV_OK;
 
-	if (hl->n == hl->cap) {
-		size_t ncap = hl->cap ? hl->cap * 2 : 16;
-		struct rec *v = realloc(hl->v, ncap * sizeof(*v));
-
-		if (v == NULL)
-			return MV_ERR_NOMEM;
-		hl->v = v;
-		hl->cap = ncap;
-	}
+	if (MV_ARRAY_RESERVE(hl->v, hl->cap, hl->n + 1, SIZE_MAX) != 0)
+		return MV_ERR_NOMEM;
 	r = &hl->v[hl->n];
 	memset(r, 0, sizeof(*r));
 	if ((r->path = mv_strndup(rel, strlen(rel) - strlen(META_SUFFIX))) == NULL)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/array.h"
 #include "core/ctx.h"
 #include "core/str.h"
 #include "walk/walk.h"
@@ -56,16 +57,9 @@ mv_run_add_item(struct mv_run *run, struct mv_item *item)
 		mv_item_free(item);
 		return MV_OK;
 	}
-	if (run->nitems == run->itemcap) {
-		size_t ncap = run->itemcap ? run->itemcap * 2 : 64;
-		struct mv_item **v = realloc(run->items, ncap * sizeof(*v));
-
-		if (v == NULL) {
-			mv_item_free(item);
-			return MV_ERR_NOMEM;
-		}
-		run->items = v;
-		run->itemcap = ncap;
+	if (MV_ARRAY_RESERVE(run->items, run->itemcap, run->nitems + 1, SIZE_MAX) != 0) {
+		mv_item_free(item);
+		return MV_ERR_NOMEM;
 	}
 	item->run = run;
 	if (item->top.type == MV_ENTRY_FILE)

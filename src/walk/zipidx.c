@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/array.h"
 #include "core/cursor.h"
 #include "walk/zipidx.h"
 
@@ -68,7 +69,7 @@ struct zip {
 	const uint64_t *limit;
 	struct mv_findings *fl;
 	struct mv_zipidx *idx;
-	size_t cap;                 /* entries allocated */
+	size_t cap, spancap;        /* entries and spans allocated */
 	struct span *span;          /* members of the central directory with a local header */
 	size_t nspan;
 	unsigned char *tail;        /* the last bytes of the file, where the end record is */
@@ -538,23 +539,13 @@ add_entry(struct zip *z)
 		z->full = 1;
 		return NULL;
 	}
-	if (idx->n == z->cap) {
-		size_t ncap = z->cap ? z->cap * 2 : 16;
-		struct mv_zipent *v = realloc(idx->ent, ncap * sizeof(*v));
-		struct span *s = realloc(z->span, ncap * sizeof(*s));
-
-		if (v)
-			idx->ent = v;
-		if (s)
-			z->span = s;
-		if (v == NULL || s == NULL) {
-			z->st = MV_ERR_NOMEM;
-			return NULL;
-		}
-		z->cap = ncap;
+	if (MV_ARRAY_RESERVE(idx->ent, z->cap, idx->n + 1, SIZE_MAX) != 0 ||
+	    MV_ARRAY_RESERVE(z->span, z->spancap, idx->n + 1, SIZE_MAX) != 0) {
+		z->st = MV_ERR_NOMEM;
+		return NULL;
 	}
 	e = &idx->ent[idx->n];
-	memset(e, 0, sizeof(*e));
+	memset(e, 0, sizeof(*e));     /* a slot left by an entry given up on */
 	return e;
 }
 
