@@ -2,20 +2,23 @@
 # SPDX-License-Identifier: Apache-2.0
 # spdx.sh: every source file carries "SPDX-License-Identifier: Apache-2.0" in its first three
 # lines: C sources and headers, scripts (shell, Python, JavaScript), build files, manual
-# pages, and the fixture generators of testdata (gen-*.py; the fixtures themselves are data).
+# pages, the hooks (hooks/, action.yml, .pre-commit-hooks.yaml), and the fixture generators of
+# testdata (gen-*.py; the fixtures themselves are data).
 set -u
 : "${top_srcdir:?}"
 cd "$top_srcdir" || exit 99
 missing=0
 checked=0
-for f in Makefile.am configure.ac .ci/deps .ci/run .ci/fuzz mavis.pc.in $(find src include \
+for f in Makefile.am configure.ac .ci/deps .ci/run .ci/fuzz mavis.pc.in action.yml \
+    .pre-commit-hooks.yaml $(find src include \
     tests bench man signatures completions testdata hooks \( -name node_modules -o -name corpus \
     -o -name .libs -o -name .deps \) -prune -o -type f -print 2>/dev/null | sort); do
 	case $f in
 	testdata/*/gen-*.py | testdata/gen-*.py) ;;
 	testdata/*) continue ;;
-	*.c | *.h | *.sh | *.py | *.mk | *.js | *.am | *.1 | *.3 | *.5 | *.bash | */_mavis) ;;
-	Makefile.am | configure.ac | .ci/* | mavis.pc.in | hooks/*) ;;
+	*.c | *.h | *.sh | *.py | *.mk | *.js | *.am | *.1 | *.3 | *.5 | *.7 | *.8 | *.bash | */_mavis) ;;
+	Makefile.am | configure.ac | .ci/* | mavis.pc.in) ;;
+	hooks/* | action.yml | .pre-commit-hooks.yaml) ;;
 	*) continue ;;
 	esac
 	[ -f "$f" ] || continue

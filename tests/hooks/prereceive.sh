@@ -97,6 +97,12 @@ echo '{"third": 3}' >third.json && git add third.json && git commit -qm third
 push "mavis.failOn low" refuse HEAD:refs/heads/main
 says "mavis.failOn low" "signature.missing"
 git --git-dir="$work/srv.git" config --unset mavis.failOn
+# A policy named relative to the repository, where git runs the hook.
+printf 'require format gguf\n' >"$work/srv.git/gguf.policy"
+git --git-dir="$work/srv.git" config mavis.policy gguf.policy
+push "mavis.policy relative" refuse HEAD:refs/heads/main
+says "mavis.policy relative" "policy.format.required"
+git --git-dir="$work/srv.git" config --unset mavis.policy
 # No mavis to run: refused, not passed.
 MAVIS=$work/no-such-mavis push "no mavis" refuse HEAD:refs/heads/main
 says "no mavis" "could not be completed"
