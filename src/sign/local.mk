@@ -14,6 +14,7 @@ libmavis_internal_la_SOURCES += \
 	src/sign/pkcs11.c \
 	src/sign/provenance.c \
 	src/sign/report.c \
+	src/sign/sct.c \
 	src/sign/sign.c \
 	src/sign/sigconf.c \
 	src/sign/signer.c \

@@ -421,6 +421,14 @@ void mv_x509_free_all(struct stack_st_X509 *s);
 
 struct mv_trusted_root;
 
+/* A transparency log (Rekor) or certificate transparency log of a trusted root. */
+struct mv_log_key {
+	unsigned char *keyid;
+	size_t keyidlen;
+	struct evp_pkey_st *key;
+	time_t start, end;               /* end 0: open */
+};
+
 /* A certificate authority of a trusted root (Fulcio's, or a timestamp authority's): its
  * chain as listed, split into trust anchors and the others, and its validity window. */
 struct mv_ca_chain {
@@ -435,7 +443,8 @@ struct mv_ca_chain {
 mv_status mv_trusted_root_load(struct mv_ctx *ctx, const char *path,
     struct mv_trusted_root **out);
 void mv_trusted_root_free(struct mv_trusted_root *tr);
-/* Verify a keyless bundle offline: the Fulcio chain at the log's integrated time, the DSSE
+/* Verify a keyless bundle offline: the Fulcio chain at the log's integrated time and at
+ * least one SCT of the certificate from a CT log of the trusted root, the DSSE
  * signature, the Rekor entry (signed entry timestamp, inclusion proof, signed checkpoint, body
  * matching the envelope), every RFC 3161 timestamp over the signature (against the trusted
  * root's timestamp authorities, the chain checked again at each stamped time), and the
@@ -452,6 +461,15 @@ int mv_rfc3339_parse(const char *s, time_t *out);
 const char *mv_rekor_dsse_check(const unsigned char *body, size_t n,
     const unsigned char *payload, size_t payload_len, const unsigned char *sig,
     size_t sig_len, struct x509_st *leaf);
+
+/* ---- sct.c ---- */
+
+/* The SCTs embedded in leaf (RFC 6962 3.3), each checked over the precertificate (leaf's TBS
+ * without its SCT list) and issuer's key hash with the key of the log it names among logs, its
+ * time within that log's validity; *nvalid counts those that verify. NULL unless leaf carries
+ * none or its precertificate cannot be rebuilt (then why). */
+const char *mv_sct_check(struct x509_st *leaf, struct x509_st *issuer,
+    const struct mv_log_key *logs, size_t nlogs, size_t *nvalid);
 
 /* ---- timestamp.c ---- */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sigstore.c: Sigstore keyless signatures verified offline against a trusted_root.json: the
- * Fulcio certificate chain, the Rekor log entry (signed entry timestamp, inclusion proof,
- * signed checkpoint), the RFC 3161 timestamps and the signer's identity. */
+ * Fulcio certificate chain and its SCTs, the Rekor log entry (signed entry timestamp,
+ * inclusion proof, signed checkpoint), the RFC 3161 timestamps and the signer's identity. */
 #include "config.h"
 
 #include <stdio.h>
@@ -26,16 +26,11 @@
 /* Inclusion proofs of a log of 2^64 entries hold 64 hashes. */
 #define MAX_PROOF 64
 
-struct tlog {
-	unsigned char *keyid;
-	size_t keyidlen;
-	EVP_PKEY *key;
-	time_t start, end;               /* end 0: open */
-};
-
 struct mv_trusted_root {
-	struct tlog *tlog;
+	struct mv_log_key *tlog;         /* Rekor */
 	size_t ntlog;
+	struct mv_log_key *ctlog;        /* certificate transparency */
+	size_t nctlog;
 	struct mv_ca_chain *ca;          /* Fulcio */
 	size_t nca;
 	struct mv_ca_chain *tsa;         /* timestamp authorities */
@@ -93,6 +88,11 @@ mv_trusted_root_free(struct mv_trusted_root *tr)
 		EVP_PKEY_free(tr->tlog[i].key);
 	}
 	free(tr->tlog);
+	for (size_t i = 0; i < tr->nctlog; i++) {
+		free(tr->ctlog[i].keyid);
+		EVP_PKEY_free(tr->ctlog[i].key);
+	}
+	free(tr->ctlog);
 	for (size_t i = 0; i < tr->nca; i++) {
 		mv_x509_free_all(tr->ca[i].roots);
 		mv_x509_free_all(tr->ca[i].inter);
@@ -106,16 +106,18 @@ mv_trusted_root_free(struct mv_trusted_root *tr)
 	free(tr);
 }
 
+/* tlogs or ctlogs (the same message): each log's id, key and validity. */
 static mv_status
-load_tlogs(struct mv_ctx *ctx, const char *path, json_t *arr, struct mv_trusted_root *tr)
+load_logs(struct mv_ctx *ctx, const char *path, const char *what, json_t *arr,
+    struct mv_log_key **out, size_t *nout)
 {
 	size_t n = json_array_size(arr);
 
-	if ((tr->tlog = calloc(n ? n : 1, sizeof(*tr->tlog))) == NULL)
+	if ((*out = calloc(n ? n : 1, sizeof(**out))) == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		json_t *t = json_array_get(arr, i), *pk = json_object_get(t, "publicKey");
-		struct tlog *l = &tr->tlog[tr->ntlog];
+		struct mv_log_key *l = &(*out)[*nout];
 		unsigned char *der = NULL;
 		const unsigned char *p;
 		size_t dlen;
@@ -125,8 +127,8 @@ load_tlogs(struct mv_ctx *ctx, const char *path, json_t *arr, struct mv_trusted_
 		    valid_for(json_object_get(pk, "validFor"), &l->start, &l->end) != 0) {
 			free(l->keyid);
 			free(der);
-			return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: transparency log %zu is malformed",
-			    path, i);
+			return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: %s %zu is malformed", path, what,
+			    i);
 		}
 		p = der;
 		l->key = dlen <= INT32_MAX ? d2i_PUBKEY(NULL, &p, (long)dlen) : NULL;
@@ -139,7 +141,7 @@ load_tlogs(struct mv_ctx *ctx, const char *path, json_t *arr, struct mv_trusted_
 			memset(l, 0, sizeof(*l));
 			continue;
 		}
-		tr->ntlog++;
+		(*nout)++;
 	}
 	return MV_OK;
 }
@@ -226,7 +228,10 @@ mv_trusted_root_load(struct mv_ctx *ctx, const char *path, struct mv_trusted_roo
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	if ((st = load_tlogs(ctx, path, json_object_get(doc, "tlogs"), tr)) != MV_OK ||
+	if ((st = load_logs(ctx, path, "transparency log", json_object_get(doc, "tlogs"),
+	    &tr->tlog, &tr->ntlog)) != MV_OK ||
+	    (st = load_logs(ctx, path, "certificate transparency log", json_object_get(doc,
+	    "ctlogs"), &tr->ctlog, &tr->nctlog)) != MV_OK ||
 	    (st = load_cas(ctx, path, "certificate authority", json_object_get(doc,
 	    "certificateAuthorities"), &tr->ca, &tr->nca)) != MV_OK ||
 	    (st = load_cas(ctx, path, "timestamp authority", json_object_get(doc,
@@ -328,7 +333,7 @@ proof_root(const unsigned char leaf[32], long long index, long long size,
 
 /* A signed note: "ORIGIN\nSIZE\nROOT\n[other lines]\n\n— NAME B64(keyhint4 || sig)\n". */
 static const char *
-check_checkpoint(const char *env, const struct tlog *log, long long size,
+check_checkpoint(const char *env, const struct mv_log_key *log, long long size,
     const unsigned char root[32])
 {
 	const char *blank = strstr(env, "\n\n"), *line, *sp;
@@ -440,7 +445,7 @@ check_entry(const struct mv_trusted_root *tr, json_t *e, const struct mv_bundle 
     time_t *t)
 {
 	json_t *proof = json_object_get(e, "inclusionProof"), *hashes;
-	const struct tlog *log = NULL;
+	const struct mv_log_key *log = NULL;
 	unsigned char *keyid = NULL, *body = NULL, *set = NULL, *rh = NULL, leafh[32];
 	unsigned char (*path)[32] = NULL, root[32];
 	size_t keyidlen, bodylen, setlen, rhlen, np;
@@ -603,9 +608,25 @@ issuer_of(X509 *leaf)
 	return NULL;
 }
 
-/* Path validation of the leaf to one of the trusted root's Fulcio CAs, at time t. */
+/* The certificate of a that issued leaf (for the SCTs' issuer key hash). */
+static X509 *
+issuer_in(const struct mv_ca_chain *a, X509 *leaf)
+{
+	for (int i = 0; i < sk_X509_num(a->inter) + sk_X509_num(a->roots); i++) {
+		X509 *c = i < sk_X509_num(a->inter) ? sk_X509_value(a->inter, i) :
+		    sk_X509_value(a->roots, i - sk_X509_num(a->inter));
+
+		if (X509_check_issued(c, leaf) == X509_V_OK)
+			return c;
+	}
+	return NULL;
+}
+
+/* Path validation of the leaf to one of the trusted root's Fulcio CAs, at time t; the
+ * certificate that issued it into *issuer when issuer is not NULL. */
 static const char *
-check_chain(struct mv_ctx *ctx, const struct mv_trusted_root *tr, X509 *leaf, time_t t)
+check_chain(struct mv_ctx *ctx, const struct mv_trusted_root *tr, X509 *leaf, time_t t,
+    X509 **issuer)
 {
 	for (size_t i = 0; i < tr->nca; i++) {
 		const struct mv_ca_chain *a = &tr->ca[i];
@@ -621,6 +642,8 @@ check_chain(struct mv_ctx *ctx, const struct mv_trusted_root *tr, X509 *leaf, ti
 		if (st == MV_OK)
 			st = mv_x509_verify_time(ctx, chain, a->roots, t);
 		sk_X509_free(chain);
+		if (st == MV_OK && issuer != NULL && (*issuer = issuer_in(a, leaf)) == NULL)
+			st = MV_ERR_VERIFY;
 		if (st == MV_OK)
 			return NULL;
 	}
@@ -655,7 +678,7 @@ check_timestamps(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
 		free(der);
 		if (why != NULL)
 			return why;
-		if (check_chain(ctx, tr, leaf, t) != NULL)
+		if (check_chain(ctx, tr, leaf, t, NULL) != NULL)
 			return "the certificate does not chain to a certificate authority of the "
 			    "trusted root at the stamped time";
 	}
@@ -676,7 +699,8 @@ mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
 	const char *why = NULL, *mdname;
 	struct mv_buf pae;
 	time_t t = 0;
-	size_t ts;
+	size_t ts, nsct = 0;
+	X509 *issued_by = NULL;
 	mv_status st = MV_OK;
 
 	mv_buf_init(&pae, MV_SIG_MAX_BYTES + 128);
@@ -700,7 +724,13 @@ mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
 		if ((why = check_entry(tr, json_array_get(entries, i), b, leaf, &t)) == NULL)
 			break;
 	if (why == NULL)
-		why = check_chain(ctx, tr, leaf, t);
+		why = check_chain(ctx, tr, leaf, t, &issued_by);
+	/* Fulcio logged the certificate: at least one of its SCTs verifies with a CT log of the
+	 * trusted root (the threshold of the Sigstore clients). */
+	if (why == NULL && (why = mv_sct_check(leaf, issued_by, tr->ctlog, tr->nctlog, &nsct)) ==
+	    NULL && nsct == 0)
+		why = "no signed certificate timestamp of the certificate verifies with a "
+		    "certificate transparency log of the trusted root";
 	if (why) {
 		st = mv_report_diff(rep, MV_DIFF_UNTRUSTED, "", "%s", why);
 		goto done;

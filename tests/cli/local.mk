@@ -51,6 +51,7 @@ EXTRA_DIST += tests/cli/pkcs11.sh
 # mavis and @sigstore/verify (skipped until npm ci --prefix tests/keyless has run).
 TESTS += tests/keyless/run.sh
 EXTRA_DIST += tests/keyless/run.sh tests/keyless/server.js tests/keyless/verify.js \
+	tests/keyless/oms-adapter.sh tests/keyless/oms-conformance.py \
 	tests/keyless/package.json tests/keyless/package-lock.json
 # In-toto attestations shipped with a model (fixtures: testdata/attest/gen.py).
 TESTS += tests/cli/attest.sh

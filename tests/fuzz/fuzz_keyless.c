@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_keyless.c: what keyless signing reads from outside: a signing_config.json, an OIDC
  * token's claims, Fulcio's and Rekor's replies, a timestamp authority's TimeStampResp (also
- * what mavis verify reads from a bundle's rfc3161Timestamps). The first byte picks the
- * parser. */
+ * what mavis verify reads from a bundle's rfc3161Timestamps), a certificate's SCT list. The
+ * first byte picks the parser. */
 #include "config.h"
 
 #include <stdint.h>
@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (ctx == NULL || size == 0)
 		goto done;
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		if (mv_sigstore_urls_load(ctx, fuzz_tmp_write(data + 1, size - 1), 0, &u) ==
 		    MV_OK) {
@@ -68,6 +68,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (mv_fulcio_leaf(ctx, doc, &leaf) == MV_OK && leaf == NULL)
 			abort();
 		break;
+	case 5: {
+		/* A DER certificate whose SCTs are read and their precertificate rebuilt (no log
+		 * to verify them with: none may count). */
+		const unsigned char *p = data + 1;
+		size_t n = 0;
+
+		if ((leaf = d2i_X509(NULL, &p, (long)(size - 1))) != NULL &&
+		    mv_sct_check(leaf, leaf, NULL, 0, &n) == NULL && n != 0)
+			abort();
+		break;
+	}
 	default: {
 		/* A reply over the signature "sig" (the seeds stamp it). */
 		TS_RESP *r = NULL;

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """seeds-keyless.py: write the seed corpus of fuzz_keyless into tests/fuzz/corpus/keyless:
 signing configurations (byte 0), OIDC tokens (1), Rekor v1 replies (2), Fulcio v2
-replies (3) and RFC 3161 TimeStampResps over the bytes "sig" (4, made by `openssl ts` with a
-throwaway authority), well formed and hostile."""
+replies (3), RFC 3161 TimeStampResps over the bytes "sig" (4, made by `openssl ts` with a
+throwaway authority) and certificates with embedded SCT lists (5), well formed and
+hostile."""
 import base64
 import json
 import os
@@ -113,6 +114,35 @@ def timestamps():
     return out
 
 
+def sct_list(n, sig_len=70, trailing=b""):
+    """An RFC 6962 SignedCertificateTimestampList of n SCTs with made-up logs and
+    signatures, as the DER of the extension's OCTET STRING."""
+    one = (b"\x00" + bytes(range(32)) + (1700000000000).to_bytes(8, "big") + b"\x00\x00" +
+           b"\x04\x03" + sig_len.to_bytes(2, "big") + b"\x30" * sig_len)
+    body = b"".join(len(one).to_bytes(2, "big") + one for _ in range(n)) + trailing
+    lst = len(body).to_bytes(2, "big") + body
+    return b"\x04" + bytes([0x81, len(lst)]) + lst if len(lst) < 256 else \
+        b"\x04\x82" + len(lst).to_bytes(2, "big") + lst
+
+
+def certificates():
+    """Self-signed certificates carrying SCT lists: one, two, a truncated one."""
+    out = {}
+    with tempfile.TemporaryDirectory() as d:
+        for name, ext in (("cert-sct", sct_list(1)), ("cert-sct-two", sct_list(2)),
+                          ("cert-sct-bad-length", sct_list(1, trailing=b"\x00\x05")),
+                          ("cert-no-sct", None)):
+            args = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", d + "/k", "-subj",
+                    "/CN=seed", "-days", "1", "-outform", "DER", "-out", d + "/c"]
+            if ext is not None:
+                args += ["-addext", "1.3.6.1.4.1.11129.2.4.2=DER:" + ext.hex()]
+            subprocess.run(args, check=True, capture_output=True)
+            with open(d + "/c", "rb") as f:
+                out[name] = f.read()
+    return out
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus", "keyless")
@@ -124,6 +154,9 @@ def main():
     for name, der in timestamps().items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(bytes([4]) + der)
+    for name, der in certificates().items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(bytes([5]) + der)
 
 
 if __name__ == "__main__":

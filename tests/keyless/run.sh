@@ -4,7 +4,7 @@
 # stand-ins (server.js, on @sigstore/mock, and OpenSSL's TSA) with a throwaway trust root: the
 # bundle verifies with mavis verify --trusted-root and with @sigstore/verify; tampering with
 # the certificate, the log entry, its proof, its checkpoint, the timestamp, the payload or the
-# signature fails both; each failure of signing (expired token, Fulcio refusing, Rekor or a
+# signature, or a trusted root without the CT log of the certificate's SCT, fails both; each failure of signing (expired token, Fulcio refusing, Rekor or a
 # timestamp authority unreachable, ...) is one line and writes nothing. Skipped (77) without node or the packages (npm ci --prefix tests/keyless).
 here=${top_srcdir:-$(dirname "$0")/../..}/tests/keyless
 mavis=${MAVIS:-./mavis}
@@ -227,6 +227,24 @@ fs.writeFileSync(process.argv[3], JSON.stringify(r));
 ' "$root" "$tmp/root-notsa.json" "$tmp/root-oldtsa.json"
 vroot=$tmp/root-notsa.json
 tamper "the TSA's certificate is not in the trusted root" ''
+# The certificate's SCT (the mock CA logs it with the mock CT log) must verify with a CT log
+# of the trusted root: both verifiers ask for one.
+"$node" -e '
+const crypto = require("crypto");
+const fs = require("fs");
+const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const ct = r.ctlogs;
+r.ctlogs = [];
+fs.writeFileSync(process.argv[2], JSON.stringify(r));
+const other = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey;
+ct[0].publicKey.rawBytes = other.export({ format: "der", type: "spki" }).toString("base64");
+r.ctlogs = ct;
+fs.writeFileSync(process.argv[3], JSON.stringify(r));
+' "$root" "$tmp/root-noct.json" "$tmp/root-otherct.json"
+vroot=$tmp/root-noct.json
+tamper "the trusted root lists no CT log" ''
+vroot=$tmp/root-otherct.json
+tamper "the CT log's key is another (the SCT does not verify)" ''
 vroot=$tmp/root-oldtsa.json
 tamper "the TSA was not valid (per the trusted root) at the stamped time" ''
 vroot=
@@ -312,6 +330,36 @@ fails "not a signing config" "not a Sigstore signing config" --identity-token "@
 expect 2 "sign sigstore takes no key" "$mavis" sign sigstore --key "$tmp/token" "$tmp/model"
 expect 2 "--staging and --signing-config" "$mavis" sign sigstore --staging \
     --signing-config "$config" "$tmp/model"
+
+# The OMS conformance suite's five keyless cases (sampras343/model-signing-conformance,
+# roundtrip/sigstore-*), through an adapter speaking its CLI contract, with the suite's checks
+# of each bundle. The suite itself signs against Sigstore's public-good or staging services
+# with a CI token; here the adapter is pointed at the stand-ins and their trust root, and the
+# token is the stand-ins' (oms-conformance.py says which facts carry over).
+py=${PYTHON3:-python3}
+if command -v "$py" >/dev/null 2>&1; then
+	for case in $("$py" "$here/oms-conformance.py" --list); do
+		mkdir "$tmp/oms-$case"
+		expect 0 "OMS conformance: $case" env MAVIS="$mavis" \
+		    MAVIS_SIGNING_CONFIG="$config" MAVIS_TRUSTED_ROOT="$root" \
+		    SIGSTORE_ID_TOKEN_FILE="$tmp/token" SIGSTORE_IDENTITY="$who" \
+		    SIGSTORE_ISSUER="$iss" "$py" "$here/oms-conformance.py" "$here/oms-adapter.sh" \
+		    "$case" "$tmp/oms-$case"
+	done
+	# The driver can fail: the wrong identity, and a bundle of the wrong layout.
+	mkdir "$tmp/oms-wrong"
+	expect 1 "OMS conformance: another identity fails the case" env MAVIS="$mavis" \
+	    MAVIS_SIGNING_CONFIG="$config" MAVIS_TRUSTED_ROOT="$root" \
+	    SIGSTORE_ID_TOKEN_FILE="$tmp/token" SIGSTORE_IDENTITY=other@example.org \
+	    SIGSTORE_ISSUER="$iss" "$py" "$here/oms-conformance.py" "$here/oms-adapter.sh" \
+	    sigstore-simple "$tmp/oms-wrong"
+	expect 2 "the adapter refuses sigstore verification without a trusted root" env \
+	    MAVIS="$mavis" MAVIS_TRUSTED_ROOT= "$here/oms-adapter.sh" verify-model --method \
+	    sigstore --model-path "$tmp/model" --bundle "$sig" --identity "$who" \
+	    --identity-provider "$iss"
+else
+	echo "SKIP: keyless: OMS conformance cases: no python3"
+fi
 
 echo "keyless: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -18,11 +18,11 @@ if (!issuer) {
 try {
   const bundle = bundleFromJSON(JSON.parse(fs.readFileSync(bundlePath, 'utf8')));
   const root = TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(rootPath, 'utf8')));
-  // The stand-in CA's certificate carries an SCT from a CT log the throwaway root does not
-  // list: no CT log is required; one log entry and one time source (its integrated time) are.
+  // The Sigstore clients' defaults: one log entry, one SCT from a CT log of the root, one
+  // time source (the log's integrated time or an RFC 3161 timestamp).
   const verifier = new Verifier(toTrustMaterial(root), {
     tlogThreshold: 1,
-    ctlogThreshold: 0,
+    ctlogThreshold: 1,
     timestampThreshold: 1,
   });
   verifier.verify(toSignedEntity(bundle), {
