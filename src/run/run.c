@@ -602,17 +602,13 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 		goto done;
 	}
 	if (run.flags & MV_RUN_ANALYSE) {
-		char err[512];
-
 		/* The lists the analysers get stay valid until this run ends, whatever reloads. */
 		mv_sigcache_enter();
 		entered = 1;
 
 		/* Never analyse without the lists that say what is safe: fail the run instead. */
-		if ((st = mv_analysis_prepare(mv_ctx_signatures(ctx), err, sizeof(err))) != MV_OK) {
-			st = mv_ctx_fail(ctx, st, "cannot read the signatures: %s", err);
+		if ((st = mv_analysis_prepare(ctx)) != MV_OK)
 			goto done;
-		}
 	}
 	if ((st = mv_pool_new(jobs, SIZE_MAX, &run.pool)) != MV_OK) {
 		st = mv_ctx_fail(ctx, st, "cannot start worker threads");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ctx.h"
 #include "scan/analyse.h"
 #include "scan/formats.h"
 #include "scan/pickle_an.h"
@@ -164,9 +165,13 @@ mv_actx_suffix(const struct mv_actx *a, const char *sfx)
 }
 
 mv_status
-mv_analysis_prepare(const char *sigdir, char *err, size_t errlen)
+mv_analysis_prepare(struct mv_ctx *ctx)
 {
 	const struct mv_pypolicy *pol;
+	char err[512];
+	mv_status st;
 
-	return mv_pypolicy_get(sigdir, &pol, err, errlen);
+	if ((st = mv_pypolicy_get(mv_ctx_signatures(ctx), &pol, err, sizeof(err))) != MV_OK)
+		return mv_ctx_fail(ctx, st, "cannot read the signatures: %s", err);
+	return MV_OK;
 }

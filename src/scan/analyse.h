@@ -66,8 +66,9 @@ int mv_analysis_begin(struct mv_analysis *an, const struct mv_actx *a);
 void mv_analysis_feed(struct mv_analysis *an, const unsigned char *p, size_t n);
 void mv_analysis_end(struct mv_analysis *an, int complete);
 /* Read the signature files the analysers need (once per process) before any entry is
- * offered, so that a missing or broken file fails the run rather than one entry. */
-mv_status mv_analysis_prepare(const char *sigdir, char *err, size_t errlen);
+ * offered (those of ctx's signatures folder), so that a missing or broken file fails the
+ * run rather than one entry; the context says why. */
+mv_status mv_analysis_prepare(struct mv_ctx *ctx);
 
 /*
  * Findings of one entry, at most MV_REPORT_MAX of each rule: a hostile file must not be able

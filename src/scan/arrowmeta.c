@@ -89,7 +89,6 @@ analyse_pickle(struct mv_arrowmeta *m, const unsigned char *p, uint32_t n, uint3
     int sniffed)
 {
 	struct mv_pickle *pk;
-	char err[256];
 	int64_t at = where_at(m, off);
 
 	if (m->pickles >= MV_ARROW_MAX_PICKLES) {
@@ -97,11 +96,9 @@ analyse_pickle(struct mv_arrowmeta *m, const unsigned char *p, uint32_t n, uint3
 		return;
 	}
 	m->pickles++;
-	if ((pk = mv_pickle_for(m->a, MV_PICKLE_PLAIN, at < 0 ? 0 : (uint64_t)at, err,
-	    sizeof(err))) == NULL) {
-		incomplete(m, off, err);
+	if ((pk = mv_pickle_for(m->a, MV_PICKLE_PLAIN, at < 0 ? 0 : (uint64_t)at, at,
+	    m->where)) == NULL)
 		return;
-	}
 	if (sniffed)
 		mv_pickle_sniffed(pk);
 	mv_pickle_feed(pk, p, n);

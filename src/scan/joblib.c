@@ -22,7 +22,6 @@ struct jz {
 	uint64_t in, produced;
 	int ended, failed;
 	struct mv_pickle *m;
-	char err[512];
 };
 
 /* A zlib header (RFC 1950: deflate, check bits, no preset dictionary) whose first inflated
@@ -66,7 +65,7 @@ jz_begin(const struct mv_actx *a)
 		s->zinit = 1;
 	else
 		s->failed = 1;
-	s->m = mv_pickle_for(a, MV_PICKLE_PLAIN, 0, s->err, sizeof(s->err));
+	s->m = mv_pickle_for(a, MV_PICKLE_PLAIN, 0, -1, "joblib data");
 	return s;
 }
 
@@ -131,11 +130,8 @@ jz_end(void *state, int complete)
 {
 	struct jz *s = state;
 
-	if (s->m == NULL) {
-		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
-		    "joblib data not analysed: %s", s->err);
+	if (s->m == NULL)
 		return;
-	}
 	if (!s->failed && !s->ended && complete)
 		fail(s, "the zlib stream is cut short");
 	mv_pickle_end(s->m, complete && !s->failed);

@@ -355,7 +355,6 @@ struct npy {
 	int state;           /* 0 preamble, 1 header, 2 raw data, 3 pickle, 4 stopped */
 	uint64_t data_start, expect, got;
 	struct mv_pickle *m;
-	char err[512];
 };
 
 static int
@@ -453,10 +452,8 @@ header_done(struct npy *s)
 		mv_findings_add(s->a->findings, MV_R_NUMPY_OBJECT_ARRAY, s->a->path,
 		    (int64_t)s->data_start, "an object array: its data is a pickle that "
 		    "np.load(allow_pickle=True) runs (CVE-2019-6446)");
-		s->m = mv_pickle_for(s->a, MV_PICKLE_NPY, s->data_start, s->err, sizeof(s->err));
+		s->m = mv_pickle_for(s->a, MV_PICKLE_NPY, s->data_start, -1, "object array");
 		if (s->m == NULL) {
-			mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
-			    "object array not analysed: %s", s->err);
 			s->state = 4;
 			goto done;
 		}

@@ -15,7 +15,6 @@
 struct pan {
 	const struct mv_actx *a;
 	struct mv_pickle *m;
-	char err[512];
 };
 
 static int
@@ -81,14 +80,18 @@ pk_claim(const struct mv_actx *a)
 
 struct mv_pickle *
 mv_pickle_for(const struct mv_actx *a, enum mv_pickle_profile profile, uint64_t base,
-    char *err, size_t errlen)
+    int64_t offset, const char *what)
 {
 	const struct mv_pypolicy *pol;
 	struct mv_pickle_opts o;
 	struct mv_pickle *m;
+	char err[512];
 
-	if (mv_pypolicy_get(a->sigdir, &pol, err, errlen) != MV_OK)
+	if (mv_pypolicy_get(a->sigdir, &pol, err, sizeof(err)) != MV_OK) {
+		mv_findings_add(a->findings, MV_R_ANALYSIS_INCOMPLETE, a->path, offset,
+		    "%s not analysed: %s", what, err);
 		return NULL;
+	}
 	memset(&o, 0, sizeof(o));
 	o.policy = pol;
 	o.limit = a->limit;
@@ -98,7 +101,8 @@ mv_pickle_for(const struct mv_actx *a, enum mv_pickle_profile profile, uint64_t 
 	o.base = base;
 	o.summary = 1;
 	if ((m = mv_pickle_new(&o)) == NULL)
-		snprintf(err, errlen, "out of memory");
+		mv_findings_add(a->findings, MV_R_ANALYSIS_INCOMPLETE, a->path, offset,
+		    "%s not analysed: out of memory", what);
 	return m;
 }
 
@@ -111,7 +115,7 @@ pk_begin(const struct mv_actx *a)
 	if (s == NULL)
 		return NULL;
 	s->a = a;
-	s->m = mv_pickle_for(a, prof, 0, s->err, sizeof(s->err));
+	s->m = mv_pickle_for(a, prof, 0, -1, "pickle");
 	if (s->m && !torch_member(a) && prof == MV_PICKLE_PLAIN)
 		mv_pickle_sniffed(s->m);
 	if (s->m && base_is(a, "constants.pkl"))
@@ -137,12 +141,8 @@ pk_end(void *state, int complete)
 {
 	struct pan *s = state;
 
-	if (s->m == NULL) {
-		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
-		    "pickle not analysed: %s", s->err);
-		return;
-	}
-	mv_pickle_end(s->m, complete);
+	if (s->m)
+		mv_pickle_end(s->m, complete);
 }
 
 static void

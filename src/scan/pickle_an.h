@@ -8,10 +8,11 @@
 #include "scan/pickle.h"
 
 /* A machine judging callables by the policy of the entry's signatures folder; base is the
- * offset in the entry of the first byte it will be fed. NULL with err set when the policy
- * cannot be read or memory runs out. */
+ * offset in the entry of the first byte it will be fed. When the policy cannot be read or
+ * memory runs out: NULL, and an analysis.incomplete finding at offset saying that what (a
+ * pickle, an object array) is not analysed, and why. */
 struct mv_pickle *mv_pickle_for(const struct mv_actx *a, enum mv_pickle_profile profile,
-    uint64_t base, char *err, size_t errlen);
+    uint64_t base, int64_t offset, const char *what);
 
 extern const struct mv_analyser mv_analyser_pickle;
 extern const struct mv_analyser mv_analyser_npy;

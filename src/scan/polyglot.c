@@ -18,7 +18,6 @@
 struct poly {
 	const struct mv_actx *a;
 	struct mv_pickle *m;
-	char err[512];
 };
 
 /* The loaders that would read the entry from byte 0 as a pickle, for the finding. */
@@ -53,7 +52,7 @@ poly_begin(const struct mv_actx *a)
 	if (s == NULL)
 		return NULL;
 	s->a = a;
-	s->m = mv_pickle_for(a, MV_PICKLE_PLAIN, 0, s->err, sizeof(s->err));
+	s->m = mv_pickle_for(a, MV_PICKLE_PLAIN, 0, -1, "pickle at the start of the file");
 	if (s->m)
 		mv_pickle_sniffed(s->m);
 	mv_findings_add(a->findings, MV_R_PICKLE_POLYGLOT, a->path, 0,
@@ -78,13 +77,8 @@ poly_end(void *state, int complete)
 {
 	struct poly *s = state;
 
-	if (s->m == NULL) {
-		mv_findings_add(s->a->findings, MV_R_ANALYSIS_INCOMPLETE, s->a->path, -1,
-		    "pickle at the start of the %s file not analysed: %s",
-		    mv_format_name(s->a->format), s->err);
-		return;
-	}
-	mv_pickle_end(s->m, complete);
+	if (s->m)
+		mv_pickle_end(s->m, complete);
 }
 
 static void
