@@ -31,6 +31,25 @@ mv_metric_seconds(double seconds)
 			atomic_fetch_add(&bucket[i], 1);
 }
 
+/* The counters, as /metrics names and explains them. */
+static const struct {
+	enum mv_metric id;
+	const char *name, *help;
+} counters[] = {
+	{MV_M_ACCEPTED, "mavis_scans_accepted_total", "Scan requests this process accepted."},
+	{MV_M_REJECTED, "mavis_scans_rejected_total", "Scan requests refused with the queue full."},
+	{MV_M_DONE, "mavis_scans_done_total", "Scans this process finished with a report."},
+	{MV_M_FAILED, "mavis_scans_failed_total", "Scans this process could not make."},
+	{MV_M_REQUESTS, "mavis_http_requests_total", "HTTP requests answered."},
+};
+
+/* One sample with its HELP and TYPE lines. */
+static void
+sample(FILE *f, const char *name, const char *type, const char *help, long long v)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n", name, help, name, type, name, v);
+}
+
 char *
 mv_metrics_text(struct mv_queue *q, unsigned running_here)
 {
@@ -43,24 +62,13 @@ mv_metrics_text(struct mv_queue *q, unsigned running_here)
 	if (f == NULL)
 		return NULL;
 	q->ops->counts(q, &queued, &running);
-	fprintf(f, "# HELP mavis_scans_queued Scans waiting to run (all replicas).\n"
-	    "# TYPE mavis_scans_queued gauge\nmavis_scans_queued %ld\n", queued);
-	fprintf(f, "# HELP mavis_scans_running Scans running (all replicas).\n"
-	    "# TYPE mavis_scans_running gauge\nmavis_scans_running %ld\n", running);
-	fprintf(f, "# HELP mavis_scans_running_here Scans this process is running.\n"
-	    "# TYPE mavis_scans_running_here gauge\nmavis_scans_running_here %u\n", running_here);
-	fprintf(f, "# HELP mavis_scans_accepted_total Scan requests this process accepted.\n"
-	    "# TYPE mavis_scans_accepted_total counter\nmavis_scans_accepted_total %llu\n",
-	    (unsigned long long)atomic_load(&counter[MV_M_ACCEPTED]));
-	fprintf(f, "# HELP mavis_scans_rejected_total Scan requests refused with the queue full.\n"
-	    "# TYPE mavis_scans_rejected_total counter\nmavis_scans_rejected_total %llu\n",
-	    (unsigned long long)atomic_load(&counter[MV_M_REJECTED]));
-	fprintf(f, "# HELP mavis_scans_done_total Scans this process finished with a report.\n"
-	    "# TYPE mavis_scans_done_total counter\nmavis_scans_done_total %llu\n",
-	    (unsigned long long)atomic_load(&counter[MV_M_DONE]));
-	fprintf(f, "# HELP mavis_scans_failed_total Scans this process could not make.\n"
-	    "# TYPE mavis_scans_failed_total counter\nmavis_scans_failed_total %llu\n",
-	    (unsigned long long)atomic_load(&counter[MV_M_FAILED]));
+	sample(f, "mavis_scans_queued", "gauge", "Scans waiting to run (all replicas).", queued);
+	sample(f, "mavis_scans_running", "gauge", "Scans running (all replicas).", running);
+	sample(f, "mavis_scans_running_here", "gauge", "Scans this process is running.",
+	    running_here);
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+		sample(f, counters[i].name, "counter", counters[i].help,
+		    (long long)atomic_load(&counter[counters[i].id]));
 	fprintf(f, "# HELP mavis_scan_seconds Time scans took in this process.\n"
 	    "# TYPE mavis_scan_seconds histogram\n");
 	for (size_t i = 0; i < NBUCKET; i++)
@@ -69,9 +77,6 @@ mv_metrics_text(struct mv_queue *q, unsigned running_here)
 	fprintf(f, "mavis_scan_seconds_bucket{le=\"+Inf\"} %llu\n"
 	    "mavis_scan_seconds_sum %.3f\nmavis_scan_seconds_count %llu\n",
 	    (unsigned long long)scans, atomic_load(&millis) / 1000.0, (unsigned long long)scans);
-	fprintf(f, "# HELP mavis_http_requests_total HTTP requests answered.\n"
-	    "# TYPE mavis_http_requests_total counter\nmavis_http_requests_total %llu\n",
-	    (unsigned long long)atomic_load(&counter[MV_M_REQUESTS]));
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;
