@@ -29,6 +29,8 @@ struct mv_remote_entry {
 struct mv_remote {
 	const char *layout;              /* the reader the entries are for: "oci" */
 	const char *origin;              /* where they come from (a registry's HOST[:PORT]) */
+	const char *sep;                 /* between the input and an entry's name in a path:
+	                                  * "/" when NULL, "!/" for members of a tar */
 	struct mv_remote_entry *v;
 	size_t n;
 	/* The bytes of entry i: never more than its size and one byte more are read; an

@@ -640,6 +640,9 @@ done:
 	for (size_t i = 0; i < run.nitems; i++)
 		mv_item_free(run.items[i]);
 	free(run.items);
+	for (size_t i = 0; i < run.nowned; i++)
+		run.owned[i]->free(run.owned[i]);
+	free(run.owned);
 	mv_findings_free(&run.run_findings);
 	mv_pkg_free(feed.pkg);
 	mv_result_free(res);

@@ -573,6 +573,11 @@ consume(struct mv_task *t, struct mv_recs *own, size_t idx, struct mv_blocks *in
 			    (unsigned long long)run->limit[MV_LIMIT_DEPTH]);
 			rec->flags &= ~MV_ENTRY_CONTAINER;
 			rec->flags |= MV_ENTRY_INCOMPLETE;
+		} else if (ra && t->item->layout_tar) {
+			/* An OCI layout packed in a tar: its members are items of their own
+			 * (walk/ocitar.c), read as the layout's blobs. */
+			if (fmt_out)
+				*fmt_out = walk;
 		} else if (ra) {
 			if (fmt_out)
 				*fmt_out = walk;
@@ -608,8 +613,8 @@ done:
 
 /* ---- walking an archive ---- */
 
-static enum mv_entry_type
-type_of(struct archive_entry *e)
+enum mv_entry_type
+mv_member_type(struct archive_entry *e)
 {
 	if (archive_entry_hardlink(e) != NULL)
 		return MV_ENTRY_HARDLINK;
@@ -626,6 +631,28 @@ type_of(struct archive_entry *e)
 	case AE_IFSOCK: return MV_ENTRY_SOCKET;
 	default: return MV_ENTRY_OTHER;
 	}
+}
+
+void
+mv_member_check(struct mv_run *run, struct mv_names *names, struct mv_findings *fl,
+    const char *mpath, struct archive_entry *ae, enum mv_entry_type type, const char *name,
+    const char *link)
+{
+	mv_names_check(names, fl, mpath, name, strlen(name), type, link,
+	    (size_t)run->limit[MV_LIMIT_NAME]);
+	if ((archive_entry_mode(ae) & (S_ISUID | S_ISGID)) && type != MV_ENTRY_DIR)
+		mv_findings_add(fl, MV_R_ARCHIVE_ENTRY_SETUID, mpath, -1,
+		    "member has the %s bit set (mode %04o)",
+		    (archive_entry_mode(ae) & S_ISUID) ? "setuid" : "setgid",
+		    (unsigned)(archive_entry_mode(ae) & 07777));
+	if (type == MV_ENTRY_CHARDEV || type == MV_ENTRY_BLOCKDEV)
+		mv_findings_add(fl, MV_R_ARCHIVE_ENTRY_DEVICE, mpath, -1,
+		    "%s device node %u,%u", type == MV_ENTRY_CHARDEV ? "character" : "block",
+		    (unsigned)archive_entry_rdevmajor(ae), (unsigned)archive_entry_rdevminor(ae));
+	if (type == MV_ENTRY_FIFO || type == MV_ENTRY_SOCKET)
+		mv_findings_add(fl, MV_R_ARCHIVE_ENTRY_FIFO, mpath, -1,
+		    "%s member: opening it blocks or talks to a process",
+		    type == MV_ENTRY_FIFO ? "named pipe (FIFO)" : "socket");
 }
 
 /* The name of the single member of a compressed stream that is not an archive: the outer
@@ -1247,7 +1274,7 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 			name = archive_entry_pathname(ae);
 		if (name == NULL)
 			name = "";
-		type = type_of(ae);
+		type = mv_member_type(ae);
 		link = type == MV_ENTRY_SYMLINK ? archive_entry_symlink(ae) :
 		    type == MV_ENTRY_HARDLINK ? archive_entry_hardlink(ae) : NULL;
 		if (in->zidx) {
@@ -1273,22 +1300,7 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 			free(mrel);
 			break;
 		}
-		mv_names_check(names, t->findings, mpath, name, strlen(name), type, link,
-		    (size_t)run->limit[MV_LIMIT_NAME]);
-		if ((archive_entry_mode(ae) & (S_ISUID | S_ISGID)) && type != MV_ENTRY_DIR)
-			mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_SETUID, mpath, -1,
-			    "member has the %s bit set (mode %04o)",
-			    (archive_entry_mode(ae) & S_ISUID) ? "setuid" : "setgid",
-			    (unsigned)(archive_entry_mode(ae) & 07777));
-		if (type == MV_ENTRY_CHARDEV || type == MV_ENTRY_BLOCKDEV)
-			mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_DEVICE, mpath, -1,
-			    "%s device node %u,%u", type == MV_ENTRY_CHARDEV ? "character" : "block",
-			    (unsigned)archive_entry_rdevmajor(ae),
-			    (unsigned)archive_entry_rdevminor(ae));
-		if (type == MV_ENTRY_FIFO || type == MV_ENTRY_SOCKET)
-			mv_findings_add(t->findings, MV_R_ARCHIVE_ENTRY_FIFO, mpath, -1,
-			    "%s member: opening it blocks or talks to a process",
-			    type == MV_ENTRY_FIFO ? "named pipe (FIFO)" : "socket");
+		mv_member_check(run, names, t->findings, mpath, ae, type, name, link);
 		if (zent) {
 			char *mname = mv_strndup(name, shown);
 

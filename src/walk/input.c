@@ -179,7 +179,7 @@ mv_walk_remote(struct mv_run *run, const char *input, struct mv_remote *r)
 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct mv_remote_entry *e = &r->v[i];
-		char *path = mv_asprintf("%s/%s", input, e->name);
+		char *path = mv_asprintf("%s%s%s", input, r->sep ? r->sep : "/", e->name);
 		struct mv_item *item = path ? mv_item_new(input, path, e->name, NULL) : NULL;
 		struct mv_expect x;
 		int k;
@@ -211,6 +211,33 @@ mv_walk_remote(struct mv_run *run, const char *input, struct mv_remote *r)
 	if (strcmp(r->layout, "oci") == 0 && (st = mv_oci_check_items(run, first)) != MV_OK)
 		return mv_ctx_fail(run->ctx, st, "%s: %s", input, mv_strerror(st));
 	return MV_OK;
+}
+
+/* A regular file given as an input: hashed and read whole, and when it is a tar holding an OCI
+ * layout, its members added as the layout's items too (its archive walk is then not made). */
+static mv_status
+add_file(struct mv_run *run, const char *input, struct mv_item *item)
+{
+	struct mv_remote *r = NULL;
+	mv_status st;
+
+	if (!(run->flags & MV_RUN_NO_RECURSE) && run->limit[MV_LIMIT_DEPTH] >= 1 &&
+	    (st = mv_ocitar_list(run, item, &r)) != MV_OK) {
+		mv_item_free(item);
+		return st;
+	}
+	if (r && MV_ARRAY_RESERVE(run->owned, run->ownedcap, run->nowned + 1, SIZE_MAX) != 0) {
+		r->free(r);
+		mv_item_free(item);
+		return MV_ERR_NOMEM;
+	}
+	if (r) {
+		run->owned[run->nowned++] = r;
+		item->layout_tar = 1;
+	}
+	if ((st = mv_run_add_item(run, item)) != MV_OK)
+		return st;
+	return r ? mv_walk_remote(run, input, r) : MV_OK;
 }
 
 mv_status
@@ -258,6 +285,7 @@ mv_walk_input(struct mv_run *run, const char *input, int is_stdin)
 			mv_item_free(item);
 			return MV_ERR_NOMEM;
 		}
+		return add_file(run, input, item);
 	} else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
 		/* Process substitution and devices: read as a stream. */
 		item->stream = 1;

@@ -11,6 +11,7 @@ libmavis_internal_la_SOURCES += \
 	src/walk/oci.c \
 	src/walk/ocilayer.c \
 	src/walk/ocimodel.c \
+	src/walk/ocitar.c \
 	src/walk/source.c \
 	src/walk/task.c \
 	src/walk/zipidx.c

@@ -59,11 +59,8 @@ find(const struct oci *o, const char *name)
 	return -1;
 }
 
-static void
-report(struct mv_item *at, enum mv_rule r, const char *fmt, ...) MV_PRINTF(3, 4);
-
-static void
-report(struct mv_item *at, enum mv_rule r, const char *fmt, ...)
+void
+mv_oci_report(struct mv_item *at, enum mv_rule r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -86,12 +83,12 @@ load_as(struct oci *o, struct mv_item *it, const char *what, enum mv_rule r)
 
 	if (it->remote && it->top.size > MV_OCI_JSON_MAX) {
 		/* A registry's document its descriptor says is too large: not fetched as one. */
-		report(it, r, "%s is larger than the %u bytes a registry "
+		mv_oci_report(it, r, "%s is larger than the %u bytes a registry "
 		    "accepts; not read", what, MV_OCI_JSON_MAX);
 		return NULL;
 	}
 	if (it->mem == NULL && (it->top.type != MV_ENTRY_FILE || it->fspath == NULL)) {
-		report(it, r, "%s is not a regular file of the layout; not read",
+		mv_oci_report(it, r, "%s is not a regular file of the layout; not read",
 		    what);
 		return NULL;
 	}
@@ -99,23 +96,23 @@ load_as(struct oci *o, struct mv_item *it, const char *what, enum mv_rule r)
 	if (it->mem == NULL &&
 	    (st = mv_file_read(o->ctx, it->fspath, MV_OCI_JSON_MAX, &buf, &len)) != MV_OK) {
 		if (st == MV_ERR_LIMIT)
-			report(it, r, "%s is larger than the %u bytes a "
+			mv_oci_report(it, r, "%s is larger than the %u bytes a "
 			    "registry accepts; not read", what, MV_OCI_JSON_MAX);
 		else
-			report(it, st == MV_ERR_NOMEM ? MV_R_ANALYSIS_INCOMPLETE : MV_R_WALK_READ_ERROR,
+			mv_oci_report(it, st == MV_ERR_NOMEM ? MV_R_ANALYSIS_INCOMPLETE : MV_R_WALK_READ_ERROR,
 			    "cannot read %s: %s", what, mv_ctx_error(o->ctx));
 		return NULL;
 	}
 	if (mv_json_load(it->mem ? it->mem : buf, it->mem ? it->memlen : len, o->json_depth, 0,
 	    &j, &dup, err, sizeof(err)) != MV_OK) {
-		report(it, r, "%s is not valid JSON: %s", what, err);
+		mv_oci_report(it, r, "%s is not valid JSON: %s", what, err);
 		goto done;
 	}
 	if (dup)
-		report(it, r, "%s repeats an object key: clients may read "
+		mv_oci_report(it, r, "%s repeats an object key: clients may read "
 		    "different values", what);
 	if (!json_is_object(j)) {
-		report(it, r, "%s is not a JSON object", what);
+		mv_oci_report(it, r, "%s is not a JSON object", what);
 		json_decref(j);
 		j = NULL;
 	}
@@ -163,24 +160,24 @@ descriptor(struct oci *o, struct mv_item *from, json_t *d, const char *field, un
 
 	if (!json_is_object(d) || mt == NULL || digest == NULL || !json_is_integer(size) ||
 	    json_integer_value(size) < 0) {
-		report(from, MV_R_OCI_LAYOUT_INVALID, "a descriptor in %s lacks a mediaType, digest "
+		mv_oci_report(from, MV_R_OCI_LAYOUT_INVALID, "a descriptor in %s lacks a mediaType, digest "
 		    "or size", field);
 		return -1;
 	}
 	if (!mv_oci_digest_split(digest, alg, sizeof(alg), &hex)) {
-		report(from, MV_R_OCI_DIGEST_INVALID, "descriptor in %s names '%s': not a sha256 or "
+		mv_oci_report(from, MV_R_OCI_DIGEST_INVALID, "descriptor in %s names '%s': not a sha256 or "
 		    "sha512 digest, so it names no blob of the layout", field, digest);
 		return -1;
 	}
 	if ((name = mv_asprintf("blobs/%s/%s", alg, hex)) == NULL) {
-		report(from, MV_R_ANALYSIS_INCOMPLETE, "out of memory");
+		mv_oci_report(from, MV_R_ANALYSIS_INCOMPLETE, "out of memory");
 		return -1;
 	}
 	title = title_of(d);
 	i = find(o, name);
 	free(name);
 	if (i < 0) {
-		report(from, MV_R_OCI_BLOB_MISSING, "%s names %s%s%s%s (%s, %lld bytes), which the "
+		mv_oci_report(from, MV_R_OCI_BLOB_MISSING, "%s names %s%s%s%s (%s, %lld bytes), which the "
 		    "layout does not hold", field, digest, title ? " '" : "", title ? title : "",
 		    title ? "'" : "", mt, (long long)json_integer_value(size));
 		return -1;
@@ -190,7 +187,7 @@ descriptor(struct oci *o, struct mv_item *from, json_t *d, const char *field, un
 	if (title && blob->top.title == NULL)
 		blob->top.title = mv_strdup(title);
 	if (blob->top.type == MV_ENTRY_FILE && blob->top.size != (uint64_t)json_integer_value(size))
-		report(blob, MV_R_OCI_BLOB_SIZE, "%s of %s gives %lld bytes for it; the blob holds "
+		mv_oci_report(blob, MV_R_OCI_BLOB_SIZE, "%s of %s gives %lld bytes for it; the blob holds "
 		    "%llu", field, from->top.name, (long long)json_integer_value(size),
 		    (unsigned long long)blob->top.size);
 	if (mv_oci_is_index(mt) || mv_oci_is_manifest(mt))
@@ -208,7 +205,7 @@ descriptors(struct oci *o, struct mv_item *it, json_t *doc, const char *field, u
 	size_t k;
 
 	if (!json_is_array(a)) {
-		report(it, MV_R_OCI_LAYOUT_INVALID, "'%s' is %s, not an array of descriptors", field,
+		mv_oci_report(it, MV_R_OCI_LAYOUT_INVALID, "'%s' is %s, not an array of descriptors", field,
 		    a ? "something else" : "missing");
 		return;
 	}
@@ -233,9 +230,9 @@ open_manifest(struct oci *o, struct mv_item *it, json_t *doc, unsigned depth)
 	if (cfg)
 		ci = descriptor(o, it, cfg, "config", depth);
 	else
-		report(it, MV_R_OCI_LAYOUT_INVALID, "the manifest has no config descriptor");
+		mv_oci_report(it, MV_R_OCI_LAYOUT_INVALID, "the manifest has no config descriptor");
 	if (n && (blobs = calloc(n, sizeof(*blobs))) == NULL) {
-		report(it, MV_R_ANALYSIS_INCOMPLETE, "out of memory");
+		mv_oci_report(it, MV_R_ANALYSIS_INCOMPLETE, "out of memory");
 		return;
 	}
 	descriptors(o, it, doc, "layers", depth, blobs);
@@ -261,7 +258,7 @@ open_document(struct oci *o, long i, int index, unsigned depth)
 		return;
 	o->seen[i] |= SEEN_OPENED;
 	if (depth > o->max_depth) {
-		report(it, MV_R_LIMIT_DEPTH_EXCEEDED, "indexes nested more than %u deep (--max-depth);"
+		mv_oci_report(it, MV_R_LIMIT_DEPTH_EXCEEDED, "indexes nested more than %u deep (--max-depth);"
 		    " not read", o->max_depth);
 		return;
 	}
@@ -269,7 +266,7 @@ open_document(struct oci *o, long i, int index, unsigned depth)
 		return;
 	v = json_object_get(doc, "schemaVersion");
 	if (!json_is_integer(v) || json_integer_value(v) != 2)
-		report(it, MV_R_OCI_LAYOUT_INVALID, "schemaVersion is not 2");
+		mv_oci_report(it, MV_R_OCI_LAYOUT_INVALID, "schemaVersion is not 2");
 	if (index)
 		descriptors(o, it, doc, "manifests", depth, NULL);
 	else
@@ -322,12 +319,12 @@ mv_oci_check_items(struct mv_run *run, size_t first)
 	if ((layout = load(&o, o.items[li], "oci-layout")) != NULL) {
 		ver = json_string_value(json_object_get(layout, "imageLayoutVersion"));
 		if (ver == NULL || strcmp(ver, "1.0.0") != 0)
-			report(o.items[li], MV_R_OCI_LAYOUT_INVALID, "imageLayoutVersion is %s%s%s, "
+			mv_oci_report(o.items[li], MV_R_OCI_LAYOUT_INVALID, "imageLayoutVersion is %s%s%s, "
 			    "not 1.0.0", ver ? "'" : "", ver ? ver : "missing", ver ? "'" : "");
 		json_decref(layout);
 	}
 	if ((ii = find(&o, "index.json")) < 0) {
-		report(o.items[li], MV_R_OCI_LAYOUT_INVALID, "the layout has no index.json, so "
+		mv_oci_report(o.items[li], MV_R_OCI_LAYOUT_INVALID, "the layout has no index.json, so "
 		    "nothing says what it holds");
 		goto done;
 	}
@@ -336,7 +333,7 @@ mv_oci_check_items(struct mv_run *run, size_t first)
 		struct mv_item *it = o.items[k];
 
 		if (!(o.seen[k] & SEEN_NAMED) && strncmp(it->top.name, "blobs/", 6) == 0)
-			report(it, MV_R_OCI_BLOB_UNREFERENCED, "no descriptor reachable from "
+			mv_oci_report(it, MV_R_OCI_BLOB_UNREFERENCED, "no descriptor reachable from "
 			    "index.json names this blob; OCI clients never load it");
 	}
 done:

@@ -7,7 +7,6 @@
  * left as claims on them for walk/ocilayer.c. */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -234,19 +233,6 @@ struct mcheck {
 };
 
 static void
-report(struct mv_item *at, enum mv_rule r, const char *fmt, ...) MV_PRINTF(3, 4);
-
-static void
-report(struct mv_item *at, enum mv_rule r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)mv_findings_vadd(&at->walk, r, at->top.path, -1, fmt, ap);
-	va_end(ap);
-}
-
-static void
 unknown_type(struct mcheck *m, const char *mt, const char *what)
 {
 	int found = 0;
@@ -258,11 +244,11 @@ unknown_type(struct mcheck *m, const char *mt, const char *what)
 	if (found)
 		return;
 	if (m->kind == K_NONE)
-		report(m->manifest, MV_R_OCI_MODEL_MEDIATYPE_UNKNOWN, "%s has %s '%.200s', a type of "
+		mv_oci_report(m->manifest, MV_R_OCI_MODEL_MEDIATYPE_UNKNOWN, "%s has %s '%.200s', a type of "
 		    "model packaging that mavis does not know", what, strcmp(what, "the manifest") ?
 		    "media type" : "artifactType", mt);
 	else
-		report(m->manifest, MV_R_OCI_MODEL_MEDIATYPE_UNKNOWN, "%s has %s '%.200s', which %s "
+		mv_oci_report(m->manifest, MV_R_OCI_MODEL_MEDIATYPE_UNKNOWN, "%s has %s '%.200s', which %s "
 		    "does not define: no loader of it is known to read it", what,
 		    strcmp(what, "the manifest") ? "media type" : "artifactType", mt,
 		    kind_name[m->kind]);
@@ -291,7 +277,7 @@ classify(struct mcheck *m, json_t *doc)
 	/* ModelPack names its config type; a model whose config is of another kind or none is
 	 * read by no ModelPack loader as the manifest says. */
 	if (a >= 0 && cm && (c < 0 || doctypes[c].kind != m->kind))
-		report(m->manifest, MV_R_OCI_MODEL_CONFIG_INVALID, "the artifactType says %s, but the "
+		mv_oci_report(m->manifest, MV_R_OCI_MODEL_CONFIG_INVALID, "the artifactType says %s, but the "
 		    "config's media type is '%.200s'", kind_name[m->kind], cm);
 }
 
@@ -304,7 +290,7 @@ check_path(struct mcheck *m, struct mv_item *at, size_t k, const char *p, size_t
 	char *fold;
 
 	if (esc) {
-		report(at, MV_R_OCI_MODEL_PATH_TRAVERSAL, "layer %zu's " PATH_KEY " '%.200s' %s: a "
+		mv_oci_report(at, MV_R_OCI_MODEL_PATH_TRAVERSAL, "layer %zu's " PATH_KEY " '%.200s' %s: a "
 		    "loader writing the file there leaves the model's folder", k, p,
 		    esc == 1 ? "is an absolute path" : "climbs out with ..");
 	} else {
@@ -322,7 +308,7 @@ check_path(struct mcheck *m, struct mv_item *at, size_t k, const char *p, size_t
 		    (n >= 2 && strcmp(p + n - 2, "/.") == 0)))
 			why = "is not normalised (an empty or '.' component)";
 		if (why)
-			report(at, MV_R_OCI_MODEL_PATH_INVALID, "layer %zu's " PATH_KEY " '%.200s' %s",
+			mv_oci_report(at, MV_R_OCI_MODEL_PATH_INVALID, "layer %zu's " PATH_KEY " '%.200s' %s",
 			    k, p, why);
 	}
 	if (mv_strset_add(&m->paths, p, n, &found) != MV_OK) {
@@ -330,7 +316,7 @@ check_path(struct mcheck *m, struct mv_item *at, size_t k, const char *p, size_t
 		return;
 	}
 	if (found) {
-		report(at, MV_R_OCI_MODEL_PATH_DUPLICATE, "layer %zu gives the " PATH_KEY " '%.200s' "
+		mv_oci_report(at, MV_R_OCI_MODEL_PATH_DUPLICATE, "layer %zu gives the " PATH_KEY " '%.200s' "
 		    "an earlier layer gives: which file a loader keeps depends on the order it writes "
 		    "them", k, p);
 		return;
@@ -342,7 +328,7 @@ check_path(struct mcheck *m, struct mv_item *at, size_t k, const char *p, size_t
 	if (mv_strset_add(&m->folded, fold, strlen(fold), &found) != MV_OK)
 		m->nomem = 1;
 	else if (found)
-		report(at, MV_R_OCI_MODEL_PATH_COLLISION, "layer %zu's " PATH_KEY " '%.200s' names "
+		mv_oci_report(at, MV_R_OCI_MODEL_PATH_COLLISION, "layer %zu's " PATH_KEY " '%.200s' names "
 		    "the file of an earlier layer on a file system that ignores case or folds "
 		    "names", k, p);
 	free(fold);
@@ -387,13 +373,13 @@ config_diffids(struct mcheck *m, struct mv_item *cfg, json_t *config)
 		fs = json_object_get(config, "rootfs");
 		ids = json_object_get(fs, "diff_ids");
 		if (fs && !json_is_array(ids))
-			report(cfg, MV_R_OCI_MODEL_CONFIG_INVALID, "the model config's rootfs has no "
+			mv_oci_report(cfg, MV_R_OCI_MODEL_CONFIG_INVALID, "the model config's rootfs has no "
 			    "diff_ids array");
 		return json_is_array(ids) ? ids : NULL;
 	}
 	if (!json_is_object(json_object_get(config, "descriptor")) ||
 	    !json_is_object(json_object_get(config, "config")))
-		report(cfg, MV_R_OCI_MODEL_CONFIG_INVALID, "the ModelPack config lacks its "
+		mv_oci_report(cfg, MV_R_OCI_MODEL_CONFIG_INVALID, "the ModelPack config lacks its "
 		    "descriptor or config object");
 	fs = json_object_get(config, "modelfs");
 	ids = json_object_get(fs, "diffIds");
@@ -401,7 +387,7 @@ config_diffids(struct mcheck *m, struct mv_item *cfg, json_t *config)
 	    strcmp(json_string_value(json_object_get(fs, "type")) ?
 	    json_string_value(json_object_get(fs, "type")) : "", "layers") != 0 ||
 	    !json_is_array(ids)) {
-		report(cfg, MV_R_OCI_MODEL_CONFIG_INVALID, "the ModelPack config has no modelfs of "
+		mv_oci_report(cfg, MV_R_OCI_MODEL_CONFIG_INVALID, "the ModelPack config has no modelfs of "
 		    "type \"layers\" with a diffIds array: nothing ties the layers to the model");
 		return NULL;
 	}
@@ -420,7 +406,7 @@ check_diffid(struct mcheck *m, struct mv_item *cfg, json_t *ids, size_t k, json_
 	const char *h1, *h2;
 
 	if (did == NULL || !mv_oci_digest_split(did, a1, sizeof(a1), &h1)) {
-		report(cfg, MV_R_OCI_MODEL_CONFIG_INVALID, "DiffID %zu of the model config is not "
+		mv_oci_report(cfg, MV_R_OCI_MODEL_CONFIG_INVALID, "DiffID %zu of the model config is not "
 		    "a sha256 or sha512 digest", k);
 		return;
 	}
@@ -431,7 +417,7 @@ check_diffid(struct mcheck *m, struct mv_item *cfg, json_t *ids, size_t k, json_
 	if (strcmp(a1, a2) == 0 && strcmp(h1, h2) == 0)
 		return;
 	if (strcmp(a1, a2) == 0 && c && c->enc != MV_OCI_ENC_GZIP && c->enc != MV_OCI_ENC_ZSTD) {
-		report(layer, MV_R_OCI_MODEL_DIFFID_MISMATCH, "layer %zu is %s, but the model "
+		mv_oci_report(layer, MV_R_OCI_MODEL_DIFFID_MISMATCH, "layer %zu is %s, but the model "
 		    "config's DiffID for it is %s: the config describes other files", k, digest, did);
 		return;
 	}
@@ -453,7 +439,7 @@ mv_ocimodel_check(struct mv_item *manifest, json_t *doc, struct mv_item *config_
 	if (m.kind != K_NONE && config && config_item)
 		ids = config_diffids(&m, config_item, config);
 	if (ids && json_array_size(ids) != nlayers)
-		report(config_item, MV_R_OCI_MODEL_DIFFID_MISMATCH, "the model config lists %zu "
+		mv_oci_report(config_item, MV_R_OCI_MODEL_DIFFID_MISMATCH, "the model config lists %zu "
 		    "DiffIDs for %zu layers: a loader pairing them in order checks the wrong files",
 		    json_array_size(ids), nlayers);
 	for (size_t k = 0; k < nlayers; k++) {
@@ -470,7 +456,7 @@ mv_ocimodel_check(struct mv_item *manifest, json_t *doc, struct mv_item *config_
 		if (path == NULL)
 			path = json_object_get(ann, PATH_KEY_LEGACY);
 		if (path && !json_is_string(path))
-			report(at, MV_R_OCI_MODEL_PATH_INVALID, "layer %zu's " PATH_KEY " is not a "
+			mv_oci_report(at, MV_R_OCI_MODEL_PATH_INVALID, "layer %zu's " PATH_KEY " is not a "
 			    "string", k);
 		else if (path)
 			check_path(&m, at, k, json_string_value(path), json_string_length(path));
@@ -484,7 +470,7 @@ mv_ocimodel_check(struct mv_item *manifest, json_t *doc, struct mv_item *config_
 			unknown_type(&m, mt, "a layer");
 		if (path == NULL && known && lt.one_file &&
 		    (m.kind == K_MODELPACK || (m.kind == K_DOCKER && m.docker_v02)))
-			report(at, MV_R_OCI_MODEL_PATH_MISSING, "layer %zu (%.200s) is one file of %s "
+			mv_oci_report(at, MV_R_OCI_MODEL_PATH_MISSING, "layer %zu (%.200s) is one file of %s "
 			    "but has no " PATH_KEY " annotation: no loader can tell where it goes", k,
 			    mt, kind_name[m.kind]);
 		if (layers[k] == NULL) {
@@ -507,7 +493,7 @@ mv_ocimodel_check(struct mv_item *manifest, json_t *doc, struct mv_item *config_
 			check_diffid(&m, config_item, ids, k, d, layers[k], c);
 	}
 	if (m.nomem)
-		report(manifest, MV_R_ANALYSIS_INCOMPLETE, "out of memory: the model checks of the "
+		mv_oci_report(manifest, MV_R_ANALYSIS_INCOMPLETE, "out of memory: the model checks of the "
 		    "manifest are incomplete");
 	mv_strset_free(&m.unknown);
 	mv_strset_free(&m.paths);

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "core/finding.h"
 #include "core/format.h"
 
 struct mv_item;
@@ -41,6 +42,9 @@ struct mv_oci_claims {
 };
 
 void mv_oci_claims_free(struct mv_oci_claims *c);
+
+/* A finding of the layout reader or the model checks on item at's walk list (walk/oci.c). */
+void mv_oci_report(struct mv_item *at, enum mv_rule r, const char *fmt, ...) MV_PRINTF(3, 4);
 
 /* The model checks of one image manifest doc held by item manifest: its kind from the
  * artifactType and config media type, every model media type known, the file paths of the

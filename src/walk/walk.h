@@ -33,6 +33,8 @@ struct mv_item {
 	struct mv_remote *remote;       /* or entry remote_i of a remote source, streamed */
 	size_t remote_i;
 	struct mv_oci_claims *oci;      /* an OCI model layer: what manifests say of it */
+	int layout_tar;                 /* a tar holding an OCI layout, whose members are
+	                                 * items of their own (walk/ocitar.c) */
 	struct mv_findings walk;        /* from the directory walk (caller's thread) */
 	struct mv_findings raw;         /* from reading the bytes */
 	struct mv_findings sub;         /* from inside, when it is an archive */
@@ -63,6 +65,9 @@ struct mv_run {
 	struct mv_findings run_findings; /* run-wide limits, added once */
 	const struct mv_sink *sink;      /* what every entry's bytes go to */
 	void *run_lock;                  /* guards run_findings */
+	struct mv_remote **owned;        /* sources the walk opened (layouts in tars), freed
+	                                  * with the run */
+	size_t nowned, ownedcap;
 };
 
 /* The state one task works on: its own findings and records, merged later in walk order. */
@@ -147,6 +152,19 @@ mv_status mv_oci_check_items(struct mv_run *run, size_t first);
 /* Add the entries of a remote source as top-level items of input (which must outlive the
  * run, as r must), then check them as the layout they form. */
 mv_status mv_walk_remote(struct mv_run *run, const char *input, struct mv_remote *r);
+/* When the regular file of item tar is a tar holding an OCI image layout (an oci-layout
+ * member), *out is a remote source of its members (the run frees it); else NULL, and the tar
+ * is walked as an archive. The listing's findings (member names, links, specials) go on the
+ * tar. Only MV_ERR_NOMEM fails. */
+mv_status mv_ocitar_list(struct mv_run *run, struct mv_item *tar, struct mv_remote **out);
+/* The entry type of an archive member, and the checks of its header every walk of archive
+ * members makes (name, link, setuid, devices, pipes), findings on fl under mpath. */
+struct archive_entry;
+struct mv_names;
+enum mv_entry_type mv_member_type(struct archive_entry *e);
+void mv_member_check(struct mv_run *run, struct mv_names *names, struct mv_findings *fl,
+    const char *mpath, struct archive_entry *ae, enum mv_entry_type type, const char *name,
+    const char *link);
 /* Add a top-level item for the file or special at fspath; takes name and display path. */
 mv_status mv_run_add_item(struct mv_run *run, struct mv_item *item);
 struct mv_item *mv_item_new(const char *input, const char *path, const char *name,

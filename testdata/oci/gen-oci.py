@@ -493,6 +493,43 @@ row("ok_modelpack.tar", "-")
 pack("blob_tampered.tar", "blob_tampered")
 row("blob_tampered.tar", "integrity.digest.mismatch")
 
+# docker save of Docker 25 and later: the OCI layout, and beside it Docker's manifest.json and
+# repositories. (The .oci.tar files are skopeo's own: gen-archives.sh.)
+
+
+def pack_docker(name, layout):
+    root = os.path.join(OUT, layout)
+    with open(os.path.join(root, "index.json")) as f:
+        m = json.load(f)["manifests"][0]["digest"]
+    with open(os.path.join(root, "blobs", "sha256", m[7:])) as f:
+        doc = json.load(f)
+    extra = {"manifest.json": json.dumps([{
+        "Config": "blobs/sha256/" + doc["config"]["digest"][7:],
+        "RepoTags": ["demo:v1"],
+        "Layers": ["blobs/sha256/" + l["digest"][7:] for l in doc["layers"]]}]).encode(),
+        "repositories": json.dumps({"demo": {"v1": m[7:]}}).encode()}
+    with tarfile.open(os.path.join(OUT, name), "w", format=tarfile.PAX_FORMAT) as t:
+        for dirpath, dirnames, filenames in sorted(os.walk(root)):
+            dirnames.sort()
+            for fn in sorted(filenames):
+                full = os.path.join(dirpath, fn)
+                info = t.gettarinfo(full, os.path.relpath(full, root))
+                info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+                with open(full, "rb") as f:
+                    t.addfile(info, f)
+        for fn, data in extra.items():
+            info = tarfile.TarInfo(fn)
+            info.size, info.mode = len(data), 0o644
+            t.addfile(info, io.BytesIO(data))
+
+
+for layout in ["ok_docker", "docker_traversal", "diffid_zstd", "content_tar"]:
+    pack_docker(layout + ".docker.tar", layout)
+    row(layout + ".docker.tar", dict(rows)[layout])
+for layout in ["ok_modelpack_tars", "ok_kitops", "ok_docker", "path_traversal", "path_duplicate",
+               "diffid_gzip", "content_pickle", "layer_pickle"]:
+    row(layout + ".oci.tar", dict(rows)[layout])
+
 with open(os.path.join(OUT, "expected.tsv"), "w") as f:
     f.write("# fixture\texpected rules (comma-separated), or - for nothing above info\n")
     for name, rules in rows:

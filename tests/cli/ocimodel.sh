@@ -63,4 +63,36 @@ else
 	echo "$out" | sed 's/^/# /'
 fi
 
+# Layouts packed in tars (skopeo's oci-archive: gen-archives.sh; docker save's shape:
+# gen-oci.py) are read by their descriptors: the findings of the folder, the same exit status.
+findings() { # REPORT INPUT SEP
+	"${PYTHON3:-python3}" - "$1" "$2" "$3" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+pre = sys.argv[2] + sys.argv[3]
+for f in sorted((f["severity"], f["rule"], f["path"][len(pre):] if f["path"].startswith(pre)
+                 else "(input)") for f in j["findings"]):
+    print(*f)
+PY
+}
+n=0
+for tar in "$oci"/*.oci.tar "$oci"/*.docker.tar; do
+	fx=$(basename "$tar"); fx=${fx%.oci.tar}; fx=${fx%.docker.tar}
+	n=$((n + 1))
+	"$mavis" scan --no-progress -f json "$oci/$fx" >"${TMPDIR:-/tmp}/ocimodel.$$.d"
+	drc=$?
+	"$mavis" scan --no-progress -f json "$tar" >"${TMPDIR:-/tmp}/ocimodel.$$.t"
+	trc=$?
+	findings "${TMPDIR:-/tmp}/ocimodel.$$.d" "$oci/$fx" / >"${TMPDIR:-/tmp}/ocimodel.$$.dl"
+	findings "${TMPDIR:-/tmp}/ocimodel.$$.t" "$tar" '!/' >"${TMPDIR:-/tmp}/ocimodel.$$.tl"
+	if [ "$drc" = "$trc" ] && cmp -s "${TMPDIR:-/tmp}/ocimodel.$$.dl" "${TMPDIR:-/tmp}/ocimodel.$$.tl"; then
+		ok "$(basename "$tar"): the findings of the layout folder (exit $trc)"
+	else
+		fail "$(basename "$tar"): exit $trc, folder $drc, or other findings"
+		diff "${TMPDIR:-/tmp}/ocimodel.$$.dl" "${TMPDIR:-/tmp}/ocimodel.$$.tl" | sed 's/^/# /'
+	fi
+done
+rm -f "${TMPDIR:-/tmp}/ocimodel.$$".*
+[ "$n" -ge 12 ] || fail "only $n packed layouts in testdata/oci"
+
 [ "$fails" = 0 ]

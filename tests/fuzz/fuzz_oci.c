@@ -4,7 +4,9 @@
  * the blob sha256:abab...ab, a NUL and a config, stored as sha256:cdcd...cd, and a NUL and a
  * layer (the rest, NULs and all), stored as sha256:efef...ef: names the input can point at,
  * whose content never matches them, which is a finding, not a failure. The layout is laid
- * out once in a temporary folder and rewritten for each input. */
+ * out once in a temporary folder and rewritten for each input. An input that is a tar (ustar
+ * magic at 257) is scanned as one file instead: an OCI layout packed in a tar (walk/ocitar.c,
+ * seeds from skopeo's oci-archive). */
 #include "config.h"
 
 #include <stdint.h>
@@ -63,7 +65,7 @@ teardown(void)
 {
 	/* Deepest first: the blobs, then their folders and the layout's files. */
 	const char *blobs[] = {FAKE, CONFIG, LAYER2, LAYER};
-	const char *rels[] = {"blobs/sha256", "blobs", "oci-layout", "index.json"};
+	const char *rels[] = {"blobs/sha256", "blobs", "oci-layout", "index.json", "packed.tar"};
 
 	for (size_t i = 0; i < sizeof(blobs) / sizeof(blobs[0]); i++) {
 		char *p = mv_asprintf("%s/blobs/sha256/%s", root, blobs[i]);
@@ -88,6 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct mv_ctx *ctx;
 	const char *inputs[1];
+	char *packed = NULL;
 	struct mv_result *res = NULL;
 
 	if (root == NULL) {
@@ -99,8 +102,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		mv_ctx_set_jobs(ctx, 1);
 	}
-	/* index.json NUL manifest NUL config NUL layer: each part up to the next NUL. */
-	{
+	inputs[0] = root;
+	if (size >= 262 && memcmp(data + 257, "ustar", 5) == 0) {
+		put("packed.tar", data, size);
+		if ((packed = mv_asprintf("%s/packed.tar", root)) == NULL)
+			abort();
+		inputs[0] = packed;
+	} else {
+		/* index.json NUL manifest NUL config NUL layer: each part up to the next NUL. */
 		const char *names[] = {"index.json", "blobs/sha256/" FAKE, "blobs/sha256/" CONFIG,
 		    "blobs/sha256/" LAYER2};
 		const uint8_t *p = data, *end = data + size;
@@ -114,7 +123,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p = q ? q + 1 : NULL;
 		}
 	}
-	inputs[0] = root;
 	if (mv_run(ctx, inputs, 1, &res) != MV_OK)
 		abort();        /* a layout of files that are all there never fails a run */
 	for (size_t i = 0; i < mv_result_finding_count(res); i++) {
@@ -130,5 +138,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strncmp(mv_result_entry(res, i)->path, root, strlen(root)) != 0)
 			abort();
 	mv_result_free(res);
+	free(packed);
 	return 0;
 }
