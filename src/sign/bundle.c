@@ -109,22 +109,20 @@ mv_bundle_write(struct mv_ctx *ctx, const char *key_hint, const unsigned char *c
 
 mv_status
 mv_bundle_write_keyless(struct mv_ctx *ctx, const unsigned char *cert, size_t cert_len,
-    void *tlog, void *timestamps, const unsigned char *payload, size_t payload_len,
+    void *tlogs, void *timestamps, const unsigned char *payload, size_t payload_len,
     const unsigned char *sig, size_t sig_len, struct mv_buf *out)
 {
-	json_t *vm = json_object(), *c = json_object(), *entries = json_array();
-	int ok = vm && c && entries;
+	json_t *vm = json_object(), *c = json_object();
+	int ok = vm && c;
 
-	/* model_signing's keyless layout: the leaf alone as "certificate", one log entry, the
+	/* model_signing's keyless layout: the leaf alone as "certificate", the log entries, the
 	 * timestamps (an empty object without them), and no keyid on the signature. */
 	ok = ok && mv_json_put(c, "rawBytes", mv_json_b64(cert, cert_len));
 	ok = ok && mv_json_put(vm, "certificate", json_incref(c));
-	ok = ok && json_array_append(entries, (json_t *)tlog) == 0;
-	ok = ok && mv_json_put(vm, "tlogEntries", json_incref(entries));
+	ok = ok && mv_json_put(vm, "tlogEntries", json_incref((json_t *)tlogs));
 	ok = ok && mv_json_put(vm, "timestampVerificationData", timestamps ?
 	    json_pack("{s:O}", "rfc3161Timestamps", (json_t *)timestamps) : json_object());
 	json_decref(c);
-	json_decref(entries);
 	if (!ok) {
 		json_decref(vm);
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory building the bundle");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "core/ctx.h"
 #include "core/curl.h"
@@ -138,4 +139,39 @@ mv_http(struct mv_ctx *ctx, const struct mv_http_req *rq, struct mv_buf *out)
 	if (mv_buf_terminate(out) != MV_OK)
 		return mv_ctx_fail(ctx, MV_ERR_LIMIT, "%s: the reply is too large", rq->what);
 	return MV_OK;
+}
+
+mv_status
+mv_http_json(struct mv_ctx *ctx, const char *what, const char *base, const char *path,
+    void *req, size_t max, void **reply)
+{
+	char *url = mv_asprintf("%s%s", base, path), *body = json_dumps(req, JSON_COMPACT);
+	struct mv_http_req rq;
+	struct mv_buf out;
+	json_error_t err;
+	mv_status st;
+
+	*reply = NULL;
+	mv_buf_init(&out, max);
+	if (url == NULL || body == NULL) {
+		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.what = what;
+	rq.url = url;
+	rq.body = body;
+	rq.body_len = strlen(body);
+	rq.content_type = "application/json";
+	if ((st = mv_http(ctx, &rq, &out)) != MV_OK)
+		goto done;
+	if ((*reply = json_loadb((const char *)out.p, out.len, JSON_REJECT_DUPLICATES, &err)) ==
+	    NULL)
+		st = mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s replied with something not JSON: %s",
+		    what, err.text);
+done:
+	mv_buf_free(&out);
+	free(url);
+	free(body);
+	return st;
 }

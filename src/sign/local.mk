@@ -13,6 +13,7 @@ libmavis_internal_la_SOURCES += \
 	src/sign/pae.c \
 	src/sign/pkcs11.c \
 	src/sign/provenance.c \
+	src/sign/rekor.c \
 	src/sign/report.c \
 	src/sign/sct.c \
 	src/sign/sign.c \

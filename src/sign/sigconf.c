@@ -35,21 +35,17 @@ live(json_t *svc, time_t now)
 	return url;
 }
 
-/* The first service of list with API version major that is valid now; *other counts the
- * live ones of other versions (for the message when none fits). */
+/* The first service of list with API version major that is valid now. */
 static const char *
-pick(json_t *list, long long major, time_t now, size_t *other)
+pick(json_t *list, long long major, time_t now)
 {
-	*other = 0;
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		json_t *svc = json_array_get(list, i);
 		const char *url = live(svc, now);
 
-		if (url == NULL)
-			continue;
-		if (json_integer_value(json_object_get(svc, "majorApiVersion")) == major)
+		if (url != NULL && json_integer_value(json_object_get(svc, "majorApiVersion")) ==
+		    major)
 			return url;
-		(*other)++;
 	}
 	return NULL;
 }
@@ -65,45 +61,81 @@ base_url(const char *url)
 	return mv_strndup(url, n);
 }
 
-/* The timestamp authorities (v1 API, valid now; their URLs are used as given, path and all)
- * and how many of them tsaConfig's selector wants. */
+/* How many of n services the selector of cfg (rekorTlogConfig, tsaConfig) asks for: ANY
+ * (the default: no config, or the selector unset) one, ALL each, EXACT its count. */
 static mv_status
-tsas(struct mv_ctx *ctx, const char *path, json_t *doc, time_t now, struct mv_sigstore_urls *u)
+selected(struct mv_ctx *ctx, const char *path, const char *key, json_t *cfg, size_t n,
+    const char *what, size_t *need)
 {
-	json_t *list = json_object_get(doc, "tsaUrls");
-	json_t *cfg = json_object_get(doc, "tsaConfig");
 	const char *sel = json_string_value(json_object_get(cfg, "selector"));
 	json_int_t count = json_integer_value(json_object_get(cfg, "count"));
 
-	if ((u->tsa = calloc(json_array_size(list) + 1, sizeof(*u->tsa))) == NULL)
+	if (sel == NULL || strcmp(sel, "ANY") == 0 || strcmp(sel, "SERVICE_SELECTOR_UNDEFINED") == 0)
+		*need = 1;
+	else if (strcmp(sel, "ALL") == 0)
+		*need = n;
+	else if (strcmp(sel, "EXACT") != 0)
+		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: %s's selector is not ANY, ALL or EXACT",
+		    path, key);
+	else if (count >= 1 && (size_t)count <= n)
+		*need = (size_t)count;
+	else
+		return mv_ctx_fail(ctx, MV_ERR_UNSUPPORTED, "%s: %s asks for exactly %lld %s; %zu "
+		    "valid now", path, key, (long long)count, what, n);
+	return MV_OK;
+}
+
+/* The services of list with API version major valid now, their URLs as given (base: without
+ * trailing slashes, for paths to be appended) into a new array. */
+static mv_status
+collect(struct mv_ctx *ctx, json_t *list, long long major, time_t now, int base, char ***out,
+    size_t *n)
+{
+	if ((*out = calloc(json_array_size(list) + 1, sizeof(**out))) == NULL)
 		return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		json_t *svc = json_array_get(list, i);
 		const char *url = live(svc, now);
 
-		if (url == NULL || json_integer_value(json_object_get(svc, "majorApiVersion")) != 1)
+		if (url == NULL || json_integer_value(json_object_get(svc, "majorApiVersion")) != major)
 			continue;
-		if ((u->tsa[u->ntsa] = mv_strdup(url)) == NULL)
+		if (((*out)[*n] = base ? base_url(url) : mv_strdup(url)) == NULL)
 			return mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
-		u->ntsa++;
+		(*n)++;
 	}
-	if (u->ntsa == 0)
-		return MV_OK;
-	/* ANY is the default (a config without tsaConfig, or selector unset). */
-	if (sel == NULL || strcmp(sel, "ANY") == 0 || strcmp(sel, "SERVICE_SELECTOR_UNDEFINED") == 0)
-		u->tsa_need = 1;
-	else if (strcmp(sel, "ALL") == 0)
-		u->tsa_need = u->ntsa;
-	else if (strcmp(sel, "EXACT") != 0)
-		return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: tsaConfig's selector is not ANY, ALL or "
-		    "EXACT", path);
-	else if (count >= 1 && (size_t)count <= u->ntsa)
-		u->tsa_need = (size_t)count;
-	else
-		return mv_ctx_fail(ctx, MV_ERR_UNSUPPORTED, "%s: tsaConfig asks for exactly %lld "
-		    "timestamps; %zu timestamp authorities are valid now", path, (long long)count,
-		    u->ntsa);
 	return MV_OK;
+}
+
+/* The Rekor logs: those of the highest API version mavis writes with a log valid now (the
+ * Sigstore clients' rule), as many as rekorTlogConfig asks for. */
+static mv_status
+rekors(struct mv_ctx *ctx, const char *path, json_t *doc, time_t now, struct mv_sigstore_urls *u)
+{
+	json_t *list = json_object_get(doc, "rekorTlogUrls");
+	mv_status st;
+
+	u->rekor_major = pick(list, 2, now) ? 2 : 1;
+	if ((st = collect(ctx, list, u->rekor_major, now, 1, &u->rekor, &u->nrekor)) != MV_OK)
+		return st;
+	if (u->nrekor == 0)
+		return mv_ctx_fail(ctx, MV_ERR_UNSUPPORTED, "%s: no Rekor log (API version 1 or 2) "
+		    "valid now", path);
+	return selected(ctx, path, "rekorTlogConfig", json_object_get(doc, "rekorTlogConfig"),
+	    u->nrekor, "logs", &u->rekor_need);
+}
+
+/* The timestamp authorities (v1 API, valid now; their URLs are used as given, path and all)
+ * and how many of them tsaConfig's selector wants. */
+static mv_status
+tsas(struct mv_ctx *ctx, const char *path, json_t *doc, time_t now, struct mv_sigstore_urls *u)
+{
+	mv_status st;
+
+	if ((st = collect(ctx, json_object_get(doc, "tsaUrls"), 1, now, 0, &u->tsa, &u->ntsa)) !=
+	    MV_OK || u->ntsa == 0)
+		return st;
+	return selected(ctx, path, "tsaConfig", json_object_get(doc, "tsaConfig"), u->ntsa,
+	    "timestamps", &u->tsa_need);
 }
 
 mv_status
@@ -111,10 +143,10 @@ mv_sigstore_urls_load(struct mv_ctx *ctx, const char *path, int staging,
     struct mv_sigstore_urls *u)
 {
 	unsigned char *data = NULL;
-	size_t len = 0, other;
+	size_t len = 0;
 	json_error_t err;
 	json_t *doc = NULL;
-	const char *mt, *ca, *log;
+	const char *mt, *ca;
 	time_t now = time(NULL);
 	mv_status st;
 
@@ -122,15 +154,19 @@ mv_sigstore_urls_load(struct mv_ctx *ctx, const char *path, int staging,
 	if (path == NULL) {
 		u->fulcio = mv_strdup(staging ? "https://fulcio.sigstage.dev" :
 		    "https://fulcio.sigstore.dev");
-		u->rekor = mv_strdup(staging ? "https://rekor.sigstage.dev" :
-		    "https://rekor.sigstore.dev");
+		u->rekor = calloc(1, sizeof(*u->rekor));
+		if (u->rekor)
+			u->rekor[0] = mv_strdup(staging ? "https://rekor.sigstage.dev" :
+			    "https://rekor.sigstore.dev");
+		u->nrekor = u->rekor_need = 1;
+		u->rekor_major = 1;
 		/* The timestamp authority both instances' signing configs list. */
 		u->tsa = calloc(1, sizeof(*u->tsa));
 		if (u->tsa)
 			u->tsa[0] = mv_strdup(staging ? "https://timestamp.sigstage.dev/api/v1/timestamp" :
 			    "https://timestamp.sigstore.dev/api/v1/timestamp");
 		u->ntsa = u->tsa_need = 1;
-		st = u->fulcio && u->rekor && u->tsa && u->tsa[0] ? MV_OK :
+		st = u->fulcio && u->rekor && u->rekor[0] && u->tsa && u->tsa[0] ? MV_OK :
 		    mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -146,23 +182,24 @@ mv_sigstore_urls_load(struct mv_ctx *ctx, const char *path, int staging,
 		st = mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: not a Sigstore signing config v0.2", path);
 		goto done;
 	}
-	if ((ca = pick(json_object_get(doc, "caUrls"), 1, now, &other)) == NULL) {
+	if ((ca = pick(json_object_get(doc, "caUrls"), 1, now)) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_UNSUPPORTED, "%s: no certificate authority (Fulcio v1 "
 		    "API) valid now", path);
 		goto done;
 	}
-	if ((log = pick(json_object_get(doc, "rekorTlogUrls"), 1, now, &other)) == NULL) {
-		st = mv_ctx_fail(ctx, MV_ERR_UNSUPPORTED, "%s: no Rekor v1 log valid now%s", path,
-		    other ? " (mavis does not write to Rekor v2 logs yet)" : "");
-		goto done;
-	}
-	u->fulcio = base_url(ca);
-	u->rekor = base_url(log);
-	if (u->fulcio == NULL || u->rekor == NULL) {
+	if ((u->fulcio = base_url(ca)) == NULL) {
 		st = mv_ctx_fail(ctx, MV_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	st = tsas(ctx, path, doc, now, u);
+	if ((st = rekors(ctx, path, doc, now, u)) != MV_OK ||
+	    (st = tsas(ctx, path, doc, now, u)) != MV_OK)
+		goto done;
+	/* A Rekor v2 entry carries no time the log vouches for: the certificate's validity is
+	 * judged at a timestamp authority's time, so signing without one would make a bundle
+	 * no verifier accepts. */
+	if (u->rekor_major == 2 && u->ntsa == 0)
+		st = mv_ctx_fail(ctx, MV_ERR_UNSUPPORTED, "%s: its Rekor v2 log gives no time: a "
+		    "timestamp authority (tsaUrls) valid now is needed", path);
 done:
 	if (st != MV_OK)
 		mv_sigstore_urls_free(u);
@@ -175,6 +212,8 @@ void
 mv_sigstore_urls_free(struct mv_sigstore_urls *u)
 {
 	free(u->fulcio);
+	for (size_t i = 0; u->rekor && i < u->nrekor; i++)
+		free(u->rekor[i]);
 	free(u->rekor);
 	for (size_t i = 0; u->tsa && i < u->ntsa; i++)
 		free(u->tsa[i]);

@@ -273,10 +273,11 @@ mv_status mv_bundle_write(struct mv_ctx *ctx, const char *key_hint,
     const unsigned char *payload, size_t payload_len, const unsigned char *sig, size_t sig_len,
     struct mv_buf *out);
 /* Serialize a keyless bundle as model_signing writes one: the Fulcio certificate, the Rekor
- * entry tlog (a TransparencyLogEntry in its JSON form; the bundle takes a reference), the
- * RFC 3161 timestamps (a JSON array of RFC3161SignedTimestamp objects, or NULL for none). */
+ * entries tlogs (a JSON array of TransparencyLogEntry objects; the bundle takes a
+ * reference), the RFC 3161 timestamps (a JSON array of RFC3161SignedTimestamp objects, or
+ * NULL for none). */
 mv_status mv_bundle_write_keyless(struct mv_ctx *ctx, const unsigned char *cert,
-    size_t cert_len, void *tlog, void *timestamps, const unsigned char *payload,
+    size_t cert_len, void *tlogs, void *timestamps, const unsigned char *payload,
     size_t payload_len, const unsigned char *sig, size_t sig_len, struct mv_buf *out);
 /* A JSON string (json_t) of the base64 of p; NULL when out of memory. */
 void *mv_json_b64(const void *p, size_t n);
@@ -425,6 +426,8 @@ struct mv_trusted_root;
 struct mv_log_key {
 	unsigned char *keyid;
 	size_t keyidlen;
+	unsigned char *ckeyid;           /* checkpointKeyId (Rekor v2 logs), or NULL */
+	size_t ckeyidlen;
 	struct evp_pkey_st *key;
 	time_t start, end;               /* end 0: open */
 };
@@ -443,11 +446,12 @@ struct mv_ca_chain {
 mv_status mv_trusted_root_load(struct mv_ctx *ctx, const char *path,
     struct mv_trusted_root **out);
 void mv_trusted_root_free(struct mv_trusted_root *tr);
-/* Verify a keyless bundle offline: the Fulcio chain at the log's integrated time and at
- * least one SCT of the certificate from a CT log of the trusted root, the DSSE
- * signature, the Rekor entry (signed entry timestamp, inclusion proof, signed checkpoint, body
- * matching the envelope), every RFC 3161 timestamp over the signature (against the trusted
- * root's timestamp authorities, the chain checked again at each stamped time), and the
+/* Verify a keyless bundle offline: every RFC 3161 timestamp over the signature (against the
+ * trusted root's timestamp authorities, the chain checked at each stamped time), every Rekor
+ * entry (v1 dsse 0.0.1: signed entry timestamp; v1 and v2 dsse 0.0.2: inclusion proof, signed
+ * checkpoint, body matching the envelope), the Fulcio chain at the time the log vouches for
+ * (v1: its integrated time; v2, which has none: the first timestamp's) and at least one SCT
+ * of the certificate from a CT log of the trusted root, the DSSE signature, and the
  * identity and issuer in the certificate. Problems become
  * differences in rep; the signer is set to the certificate's identity. */
 mv_status mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
@@ -521,22 +525,32 @@ struct mv_http_req {
  * (capped by out's max, NUL-terminated). A status other than 2xx is MV_ERR_VERIFY ("refused"),
  * no answer MV_ERR_IO ("unreachable"), with a one-line reason on the context. */
 mv_status mv_http(struct mv_ctx *ctx, const struct mv_http_req *rq, struct mv_buf *out);
+/* POST the JSON document req (a json_t) to base and path; the reply parsed into *reply (a new
+ * json_t), at most max bytes. */
+mv_status mv_http_json(struct mv_ctx *ctx, const char *what, const char *base,
+    const char *path, void *req, size_t max, void **reply);
 
 /* ---- sigconf.c ---- */
 
 /* The services keyless signing talks to. */
 struct mv_sigstore_urls {
 	char *fulcio;                    /* base URL of a Fulcio v2 API */
-	char *rekor;                     /* base URL of a Rekor v1 API */
+	char **rekor;                    /* base URLs of Rekor logs, all of API version
+	                                  * rekor_major */
+	size_t nrekor;
+	size_t rekor_need;               /* how many of them must log the envelope */
+	int rekor_major;                 /* 1 or 2 */
 	char **tsa;                      /* full URLs of RFC 3161 timestamp authorities (v1) */
 	size_t ntsa;
 	size_t tsa_need;                 /* how many of them must stamp the signature */
 };
 
-/* From a Sigstore signing_config.json (v0.2): the first Fulcio and Rekor v1 service valid
- * now, and the timestamp authorities valid now with how many the config's tsaConfig selector
- * asks for (ANY: one, ALL: each, EXACT: count); path NULL: the public-good instance, or
- * staging's. */
+/* From a Sigstore signing_config.json (v0.2): the first Fulcio service valid now; the Rekor
+ * logs valid now of the highest API version mavis writes (2, else 1), as the Sigstore
+ * clients choose, and the timestamp authorities valid now, each with how many the config's
+ * rekorTlogConfig and tsaConfig selectors ask for (ANY: one, ALL: each, EXACT: count). Rekor
+ * v2 logs give no time, so they need a timestamp authority. path NULL: the public-good
+ * instance, or staging's. */
 mv_status mv_sigstore_urls_load(struct mv_ctx *ctx, const char *path, int staging,
     struct mv_sigstore_urls *u);
 void mv_sigstore_urls_free(struct mv_sigstore_urls *u);
@@ -569,17 +583,36 @@ struct mv_keyless {
 mv_status mv_keyless_open(struct mv_ctx *ctx, const struct mv_sign_opts *o,
     struct mv_keyless *kl);
 /* Sign payload keyless: an ephemeral P-256 key, its Fulcio certificate, the DSSE envelope,
- * its Rekor dsse entry; the whole bundle into out. Nothing is kept of the key. */
+ * its RFC 3161 timestamps and Rekor dsse entries; the whole bundle into out. Nothing is kept of the key. */
 mv_status mv_keyless_sign(struct mv_ctx *ctx, struct mv_keyless *kl,
     const unsigned char *payload, size_t n, struct mv_buf *out);
 void mv_keyless_close(struct mv_keyless *kl);
 /* The leaf certificate of a Fulcio v2 signingCert reply (a parsed json_t), embedded or
  * detached SCT form; MV_ERR_FORMAT when it holds none. */
 mv_status mv_fulcio_leaf(struct mv_ctx *ctx, void *reply, struct x509_st **leaf);
+
+/* ---- rekor.c ---- */
+
+/* Log the envelope of payload and sig, made with leaf's key, in the Rekor log at url (API
+ * version major: 1, a dsse 0.0.1 entry; 2, a dsse 0.0.2 entry); the log's entry as the bundle
+ * carries it (a new json_t), checked to describe this envelope. */
+mv_status mv_rekor_log(struct mv_ctx *ctx, const char *url, int major, struct x509_st *leaf,
+    const unsigned char *payload, size_t n, const unsigned char *sig, size_t siglen,
+    void **entry);
 /* Rekor v1's reply to a new entry ({uuid: LogEntry}, a parsed json_t) as a bundle's
  * TransparencyLogEntry (a new json_t), keys in the order model_signing writes them; NULL
  * when a field is missing or malformed. */
 void *mv_rekor_v1_entry(void *reply);
+/* Rekor v2's reply (a TransparencyLogEntry, a parsed json_t) of a dsse 0.0.2 entry, its
+ * fields checked for shape and copied in the message's order (a new json_t); NULL when one
+ * is missing or malformed, or the entry is of another kind. */
+void *mv_rekor_v2_entry(void *reply);
+/* Whether a Rekor dsse 0.0.2 body (rekor-tiles' canonical JSON of the entry) describes the
+ * envelope of payload and sig made with the certificate leaf: NULL when it does, else why
+ * not. */
+const char *mv_rekor_dsse2_check(const unsigned char *body, size_t n,
+    const unsigned char *payload, size_t payload_len, const unsigned char *sig,
+    size_t sig_len, struct x509_st *leaf);
 
 /* ---- verify.c ---- */
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sigstore.c: Sigstore keyless signatures verified offline against a trusted_root.json: the
- * Fulcio certificate chain and its SCTs, the Rekor log entry (signed entry timestamp,
- * inclusion proof, signed checkpoint), the RFC 3161 timestamps and the signer's identity. */
+ * Fulcio certificate chain and its SCTs, the Rekor log entries (v1: signed entry timestamp;
+ * v1 and v2: inclusion proof, signed checkpoint), the RFC 3161 timestamps and the signer's
+ * identity. */
 #include "config.h"
 
 #include <stdio.h>
@@ -85,11 +86,13 @@ mv_trusted_root_free(struct mv_trusted_root *tr)
 		return;
 	for (size_t i = 0; i < tr->ntlog; i++) {
 		free(tr->tlog[i].keyid);
+		free(tr->tlog[i].ckeyid);
 		EVP_PKEY_free(tr->tlog[i].key);
 	}
 	free(tr->tlog);
 	for (size_t i = 0; i < tr->nctlog; i++) {
 		free(tr->ctlog[i].keyid);
+		free(tr->ctlog[i].ckeyid);
 		EVP_PKEY_free(tr->ctlog[i].key);
 	}
 	free(tr->ctlog);
@@ -122,10 +125,15 @@ load_logs(struct mv_ctx *ctx, const char *path, const char *what, json_t *arr,
 		const unsigned char *p;
 		size_t dlen;
 
+		/* A Rekor v2 log may be named by its checkpoint key id too. */
 		if (b64_field(json_object_get(t, "logId"), "keyId", &l->keyid, &l->keyidlen) != 0 ||
+		    (json_object_get(t, "checkpointKeyId") != NULL &&
+		    b64_field(json_object_get(t, "checkpointKeyId"), "keyId", &l->ckeyid,
+		    &l->ckeyidlen) != 0) ||
 		    b64_field(pk, "rawBytes", &der, &dlen) != 0 ||
 		    valid_for(json_object_get(pk, "validFor"), &l->start, &l->end) != 0) {
 			free(l->keyid);
+			free(l->ckeyid);
 			free(der);
 			return mv_ctx_fail(ctx, MV_ERR_FORMAT, "%s: %s %zu is malformed", path, what,
 			    i);
@@ -138,6 +146,7 @@ load_logs(struct mv_ctx *ctx, const char *path, const char *what, json_t *arr,
 		 * are skipped) only make entries of that log unverifiable. */
 		if (l->key == NULL) {
 			free(l->keyid);
+			free(l->ckeyid);
 			memset(l, 0, sizeof(*l));
 			continue;
 		}
@@ -273,6 +282,14 @@ parse_i64(json_t *v, long long *out)
 		return -1;
 	*out = strtoll(s, &end, 10);
 	return *end == '\0' && *out >= 0 ? 0 : -1;
+}
+
+/* The same where proto3's JSON mapping leaves a zero out (an index). */
+static int
+parse_index(json_t *v, long long *out)
+{
+	*out = 0;
+	return v == NULL ? 0 : parse_i64(v, out);
 }
 
 static void
@@ -438,41 +455,69 @@ done:
 	return why;
 }
 
+/* Is id the log id (or, for Rekor v2 logs, the checkpoint key id) of log l? */
+static int
+log_is(const struct mv_log_key *l, const unsigned char *id, size_t n)
+{
+	return (l->keyidlen == n && memcmp(l->keyid, id, n) == 0) ||
+	    (l->ckeyid != NULL && l->ckeyidlen == n && memcmp(l->ckeyid, id, n) == 0);
+}
+
 /* One tlogEntries item, checked against the log keys of the trusted root; *t receives the
- * integrated time. NULL when it verifies, else why not. */
+ * time it vouches for: a Rekor v1 entry's integrated time, or for a Rekor v2 entry, which
+ * has none, the verified timestamp *stamped (NULL: the bundle has none). NULL when it
+ * verifies, else why not. */
 static const char *
 check_entry(const struct mv_trusted_root *tr, json_t *e, const struct mv_bundle *b, X509 *leaf,
-    time_t *t)
+    const time_t *stamped, time_t *t)
 {
 	json_t *proof = json_object_get(e, "inclusionProof"), *hashes;
+	json_t *kv = json_object_get(e, "kindVersion");
+	const char *kind = json_string_value(json_object_get(kv, "kind"));
+	const char *ver = json_string_value(json_object_get(kv, "version"));
 	const struct mv_log_key *log = NULL;
 	unsigned char *keyid = NULL, *body = NULL, *set = NULL, *rh = NULL, leafh[32];
 	unsigned char (*path)[32] = NULL, root[32];
 	size_t keyidlen, bodylen, setlen, rhlen, np;
-	long long itime, index, pindex, size;
+	long long itime = 0, index, pindex, size;
 	char *canon = NULL, *bodyb64 = NULL, logid[2 * 64 + 1];
 	const char *why = NULL, *cp;
+	int v2 = ver != NULL && strcmp(ver, "0.0.2") == 0;
 	struct mv_buf lb;
 
 	mv_buf_init(&lb, MV_SIG_MAX_BYTES);
+	/* Older bundles may leave kindVersion out: their body says what it is. */
+	if (kv != NULL && (kind == NULL || strcmp(kind, "dsse") != 0 || ver == NULL ||
+	    (!v2 && strcmp(ver, "0.0.1") != 0))) {
+		why = "the log entry is not a dsse 0.0.1 or 0.0.2 entry";
+		goto done;
+	}
 	if (b64_field(json_object_get(e, "logId"), "keyId", &keyid, &keyidlen) != 0 ||
-	    keyidlen > 64 || parse_i64(json_object_get(e, "integratedTime"), &itime) != 0 ||
-	    parse_i64(json_object_get(e, "logIndex"), &index) != 0 ||
+	    keyidlen > 64 || (!v2 && parse_i64(json_object_get(e, "integratedTime"), &itime) != 0) ||
+	    parse_index(json_object_get(e, "logIndex"), &index) != 0 ||
 	    b64_field(e, "canonicalizedBody", &body, &bodylen) != 0) {
 		why = "the log entry is malformed";
 		goto done;
 	}
-	*t = (time_t)itime;
+	/* Rekor v2 signs no time: the certificate and the log key are judged at the time a
+	 * timestamp authority vouches for. */
+	if (v2 && stamped == NULL) {
+		why = "the Rekor v2 log entry carries no time and the bundle has no RFC 3161 "
+		    "timestamp to give one";
+		goto done;
+	}
+	*t = v2 ? *stamped : (time_t)itime;
 	for (size_t i = 0; i < tr->ntlog && log == NULL; i++)
-		if (tr->tlog[i].keyidlen == keyidlen && memcmp(tr->tlog[i].keyid, keyid,
-		    keyidlen) == 0 && within(*t, tr->tlog[i].start, tr->tlog[i].end))
+		if (log_is(&tr->tlog[i], keyid, keyidlen) && within(*t, tr->tlog[i].start,
+		    tr->tlog[i].end))
 			log = &tr->tlog[i];
 	if (log == NULL) {
 		why = "the log entry is from a log the trusted root does not list (at that time)";
 		goto done;
 	}
-	/* The signed entry timestamp: the log's promise over body, time, log id and index. */
-	if (json_object_get(e, "inclusionPromise")) {
+	/* The signed entry timestamp: the log's promise over body, time, log id and index (Rekor
+	 * v1 only: v2 makes none). */
+	if (!v2 && json_object_get(e, "inclusionPromise")) {
 		hexof(keyid, keyidlen, logid);
 		bodyb64 = mv_b64_encode(body, bodylen);
 		canon = bodyb64 ? mv_asprintf("{\"body\":\"%s\",\"integratedTime\":%lld,\"logID\":"
@@ -488,7 +533,7 @@ check_entry(const struct mv_trusted_root *tr, json_t *e, const struct mv_bundle 
 	/* The inclusion proof, and the checkpoint it ends in, signed by the log. */
 	hashes = json_object_get(proof, "hashes");
 	np = json_array_size(hashes);
-	if (!json_is_object(proof) || parse_i64(json_object_get(proof, "logIndex"), &pindex) != 0 ||
+	if (!json_is_object(proof) || parse_index(json_object_get(proof, "logIndex"), &pindex) != 0 ||
 	    parse_i64(json_object_get(proof, "treeSize"), &size) != 0 || np > MAX_PROOF ||
 	    b64_field(proof, "rootHash", &rh, &rhlen) != 0 || rhlen != 32 ||
 	    (cp = json_string_value(json_object_get(json_object_get(proof, "checkpoint"),
@@ -521,8 +566,9 @@ check_entry(const struct mv_trusted_root *tr, json_t *e, const struct mv_bundle 
 	}
 	if ((why = check_checkpoint(cp, log, size, root)) != NULL)
 		goto done;
-	why = mv_rekor_dsse_check(body, bodylen, b->payload, b->payload_len, b->sig, b->sig_len,
-	    leaf);
+	why = v2 ? mv_rekor_dsse2_check(body, bodylen, b->payload, b->payload_len, b->sig,
+	    b->sig_len, leaf) : mv_rekor_dsse_check(body, bodylen, b->payload, b->payload_len,
+	    b->sig, b->sig_len, leaf);
 done:
 	mv_buf_free(&lb);
 	free(keyid);
@@ -653,16 +699,18 @@ check_chain(struct mv_ctx *ctx, const struct mv_trusted_root *tr, X509 *leaf, ti
 
 /* Every RFC 3161 timestamp of the bundle over the signature, each verified against the
  * trusted root's timestamp authorities (a bad one fails: none is skipped), and the
- * certificate valid at each stamped time. NULL when so, else why not and *idx which. */
+ * certificate valid at each stamped time; *count counts them and *first is the first one's time.
+ * NULL when so, else why not and *idx which. */
 static const char *
 check_timestamps(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
-    const struct mv_bundle *b, X509 *leaf, size_t *idx)
+    const struct mv_bundle *b, X509 *leaf, size_t *idx, size_t *count, time_t *first)
 {
 	json_t *tvd = json_object_get(json_object_get((json_t *)b->json, "verificationMaterial"),
 	    "timestampVerificationData");
 	json_t *list = json_object_get(tvd, "rfc3161Timestamps");
 
 	*idx = 0;
+	*count = 0;
 	if ((tvd != NULL && !json_is_object(tvd)) || (list != NULL && !json_is_array(list)))
 		return "the bundle's timestamp verification data is malformed";
 	for (size_t i = 0; i < json_array_size(list); i++) {
@@ -681,6 +729,8 @@ check_timestamps(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
 		if (check_chain(ctx, tr, leaf, t, NULL) != NULL)
 			return "the certificate does not chain to a certificate authority of the "
 			    "trusted root at the stamped time";
+		if ((*count)++ == 0)
+			*first = t;
 	}
 	return NULL;
 }
@@ -698,8 +748,8 @@ mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
 	char *who = NULL, *iss = NULL, *signer;
 	const char *why = NULL, *mdname;
 	struct mv_buf pae;
-	time_t t = 0;
-	size_t ts, nsct = 0;
+	time_t t = 0, stamped = 0;
+	size_t ts, nts, nsct = 0;
 	X509 *issued_by = NULL;
 	mv_status st = MV_OK;
 
@@ -718,11 +768,18 @@ mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
 	free(signer);
 	if (st != MV_OK)
 		goto done;
-	/* The log entry first: it gives the time the certificate must have been valid at. */
-	why = "the bundle has no transparency log entry";
-	for (size_t i = 0; i < json_array_size(entries); i++)
-		if ((why = check_entry(tr, json_array_get(entries, i), b, leaf, &t)) == NULL)
-			break;
+	/* The timestamps first: a Rekor v2 entry has no time of its own and takes theirs. */
+	if ((why = check_timestamps(ctx, tr, b, leaf, &ts, &nts, &stamped)) != NULL) {
+		st = mv_report_diff(rep, MV_DIFF_UNTRUSTED, "", "RFC 3161 timestamp %zu: %s", ts + 1,
+		    why);
+		goto done;
+	}
+	/* Every log entry must verify; each gives a time the certificate must have been valid
+	 * at. */
+	why = json_array_size(entries) ? NULL : "the bundle has no transparency log entry";
+	for (size_t i = 0; why == NULL && i < json_array_size(entries); i++)
+		why = check_entry(tr, json_array_get(entries, i), b, leaf, nts ? &stamped : NULL,
+		    &t);
 	if (why == NULL)
 		why = check_chain(ctx, tr, leaf, t, &issued_by);
 	/* Fulcio logged the certificate: at least one of its SCTs verifies with a CT log of the
@@ -733,11 +790,6 @@ mv_sigstore_verify(struct mv_ctx *ctx, const struct mv_trusted_root *tr,
 		    "certificate transparency log of the trusted root";
 	if (why) {
 		st = mv_report_diff(rep, MV_DIFF_UNTRUSTED, "", "%s", why);
-		goto done;
-	}
-	if ((why = check_timestamps(ctx, tr, b, leaf, &ts)) != NULL) {
-		st = mv_report_diff(rep, MV_DIFF_UNTRUSTED, "", "RFC 3161 timestamp %zu: %s", ts + 1,
-		    why);
 		goto done;
 	}
 	key = X509_get0_pubkey(leaf);

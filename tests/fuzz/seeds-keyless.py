@@ -3,9 +3,10 @@
 """seeds-keyless.py: write the seed corpus of fuzz_keyless into tests/fuzz/corpus/keyless:
 signing configurations (byte 0), OIDC tokens (1), Rekor v1 replies (2), Fulcio v2
 replies (3), RFC 3161 TimeStampResps over the bytes "sig" (4, made by `openssl ts` with a
-throwaway authority) and certificates with embedded SCT lists (5), well formed and
-hostile."""
+throwaway authority), certificates with embedded SCT lists (5), Rekor v2 replies (6) and
+Rekor v2 dsse 0.0.2 bodies after a certificate (7), well formed and hostile."""
 import base64
+import hashlib
 import json
 import os
 import subprocess
@@ -35,6 +36,11 @@ PROOF = {"checkpoint": "log - 1\n1\nAAAA\n\n\u2014 log AAAA\n", "hashes": ["00" 
          "logIndex": 0, "rootHash": "11" * 32, "treeSize": 1}
 ENTRY = {"body": "e30=", "integratedTime": 1700000000, "logID": "ab" * 32, "logIndex": 7,
          "verification": {"inclusionProof": PROOF, "signedEntryTimestamp": "MEUC"}}
+H32 = base64.b64encode(bytes(32)).decode()
+V2 = {"logIndex": "3", "logId": {"keyId": H32}, "kindVersion": {"kind": "dsse", "version": "0.0.2"},
+      "inclusionProof": {"logIndex": "3", "rootHash": H32, "treeSize": "4", "hashes": [H32, H32],
+                         "checkpoint": {"envelope": "log\n4\n" + H32 + "\n\n\u2014 log AAAA\n"}},
+      "canonicalizedBody": "e30="}
 CERT = ("-----BEGIN CERTIFICATE-----\nMIIBkTCCATegAwIBAgIBATAKBggqhkjOPQQDAjAAMB4XDTI2MDEwMTAwMDAwMFoX\n"
         "-----END CERTIFICATE-----\n")
 
@@ -62,6 +68,33 @@ SEEDS = {
     "rekor-bad-hex": (2, {"uuid": dict(ENTRY, logID="zz")}),
     "rekor-negative": (2, {"uuid": dict(ENTRY, logIndex=-1)}),
     "rekor-no-proof": (2, {"uuid": dict(ENTRY, verification={})}),
+    "config-v2-and-v1": (0, dict(CONFIG, rekorTlogUrls=[dict(SVC, majorApiVersion=2),
+                                                     dict(SVC, url="https://rekor.example/")],
+                                 tsaUrls=[dict(SVC, url="https://tsa.example/a")])),
+    "config-v2-no-tsa": (0, dict(CONFIG, rekorTlogUrls=[dict(SVC, majorApiVersion=2)])),
+    "config-v2-all": (0, dict(CONFIG, rekorTlogUrls=[dict(SVC, majorApiVersion=2),
+                                                  dict(SVC, majorApiVersion=2, url="https://b/")],
+                              tsaUrls=[dict(SVC, url="https://tsa.example/a")],
+                              rekorTlogConfig={"selector": "ALL"})),
+    "config-v2-exact": (0, dict(CONFIG, rekorTlogUrls=[dict(SVC, majorApiVersion=2)],
+                                tsaUrls=[dict(SVC, url="https://tsa.example/a")],
+                                rekorTlogConfig={"selector": "EXACT", "count": 0})),
+    "config-rekor-selector": (0, dict(CONFIG, rekorTlogConfig={"selector": "SOME"})),
+    "config-v3-only": (0, dict(CONFIG, rekorTlogUrls=[dict(SVC, majorApiVersion=3)])),
+    "rekor2": (6, V2),
+    "rekor2-zero-omitted": (6, {k: v for k, v in V2.items() if k != "logIndex"} | {
+        "inclusionProof": {k: v for k, v in V2["inclusionProof"].items()
+                           if k not in ("logIndex", "hashes")}}),
+    "rekor2-v1-kind": (6, dict(V2, kindVersion={"kind": "dsse", "version": "0.0.1"})),
+    "rekor2-short-root": (6, dict(V2, inclusionProof=dict(V2["inclusionProof"],
+                                                          rootHash="AAAA"))),
+    "rekor2-hashes-not-list": (6, dict(V2, inclusionProof=dict(V2["inclusionProof"],
+                                                               hashes="x"))),
+    "rekor2-many-hashes": (6, dict(V2, inclusionProof=dict(V2["inclusionProof"],
+                                                           hashes=[H32] * 65))),
+    "rekor2-index-text": (6, dict(V2, logIndex="12a")),
+    "rekor2-no-checkpoint": (6, dict(V2, inclusionProof=dict(V2["inclusionProof"],
+                                                             checkpoint={}))),
     "fulcio": (3, {"signedCertificateEmbeddedSct": {"chain": {"certificates": [CERT]}}}),
     "fulcio-detached": (3, {"signedCertificateDetachedSct": {"chain": {
         "certificates": [CERT]}}}),
@@ -143,6 +176,37 @@ def certificates():
     return out
 
 
+def dsse2_bodies(cert):
+    """Rekor v2 dsse 0.0.2 bodies over payload "payload" and signature "sig" made with cert
+    (DER), each after the certificate and its two-byte length: the right one and hostile
+    ones."""
+    b64 = lambda b: base64.b64encode(b).decode()
+    ver = {"keyDetails": "PKIX_ECDSA_P256_SHA_256", "x509Certificate": {"rawBytes": b64(cert)}}
+    spec = {"payloadHash": {"algorithm": "SHA2_256",
+                            "digest": b64(hashlib.sha256(b"payload").digest())},
+            "signatures": [{"content": b64(b"sig"), "verifier": ver}]}
+    body = {"apiVersion": "0.0.2", "kind": "dsse", "spec": {"dsseV002": spec}}
+    other = dict(ver, x509Certificate={"rawBytes": b64(cert[:-1] + b"\x00")})
+    bodies = {
+        "dsse2": body,
+        "dsse2-v1": dict(body, apiVersion="0.0.1"),
+        "dsse2-sha384": dict(body, spec={"dsseV002": dict(spec, payloadHash={
+            "algorithm": "SHA2_384", "digest": spec["payloadHash"]["digest"]})}),
+        "dsse2-two-sigs": dict(body, spec={"dsseV002": dict(
+            spec, signatures=spec["signatures"] * 2)}),
+        "dsse2-other-cert": dict(body, spec={"dsseV002": dict(spec, signatures=[
+            {"content": b64(b"sig"), "verifier": other}])}),
+        "dsse2-public-key": dict(body, spec={"dsseV002": dict(spec, signatures=[
+            {"content": b64(b"sig"), "verifier": {"publicKey": {"rawBytes": "AAAA"}}}])}),
+        "dsse2-spec-list": dict(body, spec=[]),
+    }
+    out = {n: len(cert).to_bytes(2, "big") + cert + json.dumps(b).encode()
+           for n, b in bodies.items()}
+    out["dsse2-not-json"] = len(cert).to_bytes(2, "big") + cert + b"{\"kind\""
+    out["dsse2-length-past-end"] = b"\xff\xff" + cert[:40]
+    return out
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus", "keyless")
@@ -154,9 +218,13 @@ def main():
     for name, der in timestamps().items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(bytes([4]) + der)
-    for name, der in certificates().items():
+    certs = certificates()
+    for name, der in certs.items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(bytes([5]) + der)
+    for name, data in dsse2_bodies(certs["cert-no-sct"]).items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(bytes([7]) + data)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 # stand-ins (server.js, on @sigstore/mock, and OpenSSL's TSA) with a throwaway trust root: the
 # bundle verifies with mavis verify --trusted-root and with @sigstore/verify; tampering with
 # the certificate, the log entry, its proof, its checkpoint, the timestamp, the payload or the
-# signature, or a trusted root without the CT log of the certificate's SCT, fails both; each failure of signing (expired token, Fulcio refusing, Rekor or a
+# signature, or a trusted root without the CT log of the certificate's SCT, fails both; the
+# same for Rekor v2 entries (the mock's v2 log and an Ed25519 one); each failure of signing (expired token, Fulcio refusing, Rekor or a
 # timestamp authority unreachable, ...) is one line and writes nothing. Skipped (77) without node or the packages (npm ci --prefix tests/keyless).
 here=${top_srcdir:-$(dirname "$0")/../..}/tests/keyless
 mavis=${MAVIS:-./mavis}
@@ -108,8 +109,8 @@ if (!same(Object.keys(b), ["mediaType", "verificationMaterial", "dsseEnvelope"])
 ' "$sig"
 
 # Tampering: each part changed in a copy must fail both verifiers.
-tamper() { # tamper NAME JS [mavis]: JS edits the bundle b (t: its log entry, flip(b64, at)
-	# flips a bit); "mavis": only mavis is expected to notice
+tamper() { # tamper NAME JS [mavis]: JS edits the bundle b ($tsig, else $sig; t: its log
+	# entry, flip(b64, at) flips a bit); "mavis": only mavis is expected to notice
 	"$node" -e '
 const fs = require("fs");
 const b = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
@@ -117,7 +118,7 @@ const flip = (s, at) => { const x = Buffer.from(s, "base64"); const i = at < 0 ?
   x[i] ^= 1; return x.toString("base64"); };
 const t = b.verificationMaterial.tlogEntries[0];
 '"$2"'
-fs.writeFileSync(process.argv[2], JSON.stringify(b));' "$sig" "$tmp/bad.sig" ||
+fs.writeFileSync(process.argv[2], JSON.stringify(b));' "${tsig:-$sig}" "$tmp/bad.sig" ||
 	    { ko "$1 (cannot make the copy)"; return; }
 	verify "$tmp/bad.sig" "$who" "$iss"
 	case $? in
@@ -320,16 +321,93 @@ fails "Rekor unreachable" "Rekor unreachable at http://127.0.0.1:1" \
 const fs = require("fs");
 const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
 c.rekorTlogUrls[0].majorApiVersion = 2;
+c.tsaUrls = [];
 fs.writeFileSync(process.argv[2], JSON.stringify(c));
-' "$config" "$tmp/v2.json"
-fails "only a Rekor v2 log" "Rekor v2" --identity-token "@$tmp/token" \
-    --signing-config "$tmp/v2.json"
+' "$config" "$tmp/v2-notsa.json"
+fails "only a Rekor v2 log and no timestamp authority" \
+    "its Rekor v2 log gives no time: a timestamp authority (tsaUrls) valid now is needed" \
+    --identity-token "@$tmp/token" --signing-config "$tmp/v2-notsa.json"
 printf '{"mediaType": "something else"}' >"$tmp/other.json"
 fails "not a signing config" "not a Sigstore signing config" --identity-token "@$tmp/token" \
     --signing-config "$tmp/other.json"
 expect 2 "sign sigstore takes no key" "$mavis" sign sigstore --key "$tmp/token" "$tmp/model"
 expect 2 "--staging and --signing-config" "$mavis" sign sigstore --staging \
     --signing-config "$config" "$tmp/model"
+
+# Rekor v2: a signing config naming v2 logs beside the v1 one selects them (the highest API
+# version, as the Sigstore clients choose); the entry is a dsse 0.0.2 one with an inclusion
+# proof and checkpoint but no promise and no time, which the RFC 3161 timestamp gives. The
+# stand-ins' v2 logs: the mock's (ECDSA P-256 checkpoints) at /, and an Ed25519 one (the key
+# type of the public-good v2 logs, named in the trusted root by its checkpoint key id).
+v2svc='const v2 = (u) => ({ url: u, majorApiVersion: 2, validFor: c.tsaUrls[0].validFor, operator: "t" });'
+config_with "$tmp/v2.json" "$v2svc"'c.rekorTlogUrls.unshift(v2(process.argv[3]));'
+config_with "$tmp/v2ed.json" "$v2svc"'c.rekorTlogUrls = [v2(`${process.argv[3]}/ed25519`)];'
+config_with "$tmp/v2all.json" "$v2svc"'c.rekorTlogUrls = [v2(process.argv[3]),
+  v2(`${process.argv[3]}/ed25519`), c.rekorTlogUrls[0]]; c.rekorTlogConfig = { selector: "ALL" };'
+config_with "$tmp/v2exact.json" "$v2svc"'c.rekorTlogUrls = [v2(process.argv[3]),
+  v2(`${process.argv[3]}/ed25519`), c.rekorTlogUrls[0]];
+c.rekorTlogConfig = { selector: "EXACT", count: 3 };'
+config_with "$tmp/v2any.json" "$v2svc"'c.rekorTlogUrls = [v2(`${process.argv[3]}/refuse`),
+  v2(process.argv[3])];'
+v2entries() { # v2entries BUNDLE N: N log entries, each a Rekor v2 dsse 0.0.2 one
+	"$node" -e '
+const b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const es = b.verificationMaterial.tlogEntries;
+if (es.length !== Number(process.argv[2]) || es.some((t) =>
+    JSON.stringify(t.kindVersion) !== JSON.stringify({ kind: "dsse", version: "0.0.2" }) ||
+    "integratedTime" in t || "inclusionPromise" in t || !t.inclusionProof.checkpoint.envelope ||
+    JSON.parse(Buffer.from(t.canonicalizedBody, "base64")).spec.dsseV002 === undefined))
+  process.exit(1);' "$1" "$2"
+}
+for c in v2 v2ed v2all v2any; do
+	expect 0 "Rekor v2 ($c): sign" "$mavis" sign sigstore --identity-token "@$tmp/token" \
+	    --signing-config "$tmp/$c.json" --signature "$tmp/$c.sig" "$tmp/model"
+	n=1; [ $c = v2all ] && n=2
+	expect 0 "Rekor v2 ($c): $n dsse 0.0.2 entries, no time or promise" v2entries "$tmp/$c.sig" $n
+	expect 0 "Rekor v2 ($c): one timestamp" stamps "$tmp/$c.sig" 1
+	expect 0 "Rekor v2 ($c): verifies with mavis and @sigstore/verify" verify "$tmp/$c.sig" \
+	    "$who" "$iss"
+done
+fails "Rekor v2: rekorTlogConfig EXACT 3 of 2" "rekorTlogConfig asks for exactly 3 logs" \
+    --identity-token "@$tmp/token" --signing-config "$tmp/v2exact.json"
+config_with "$tmp/v2down.json" "$v2svc"'c.rekorTlogUrls = [v2("http://127.0.0.1:1")];'
+fails "Rekor v2 unreachable" "Rekor unreachable at http://127.0.0.1:1/api/v2/log/entries" \
+    --identity-token "@$tmp/token" --signing-config "$tmp/v2down.json"
+# Tampering with a v2 bundle fails both verifiers. sigflip(envelope) flips a bit in the
+# checkpoint's signature, past the key hint.
+sigflip='const sigflip = (e) => e.replace(/(\u2014 \S+ )(\S+)\n$/, (m, p, s) => p + flip(s, 8) + "\n");'
+for tsig in "$tmp/v2.sig" "$tmp/v2ed.sig"; do
+	k=${tsig##*/}
+	tamper "$k body" 't.canonicalizedBody = Buffer.from(Buffer.from(t.canonicalizedBody, "base64").toString().replace("\"kind\":\"dsse\"", "\"kind\":\"dsse\" ")).toString("base64");'
+	tamper "$k body of another payload" 'const x = JSON.parse(Buffer.from(t.canonicalizedBody, "base64"));
+x.spec.dsseV002.payloadHash.digest = flip(x.spec.dsseV002.payloadHash.digest, 0);
+t.canonicalizedBody = Buffer.from(JSON.stringify(x)).toString("base64");'
+	tamper "$k inclusion proof hash" 't.inclusionProof.hashes.push(t.inclusionProof.rootHash);'
+	tamper "$k inclusion proof root" 't.inclusionProof.rootHash = flip(t.inclusionProof.rootHash, 3);' mavis
+	tamper "$k checkpoint signature" "$sigflip"'
+t.inclusionProof.checkpoint.envelope = sigflip(t.inclusionProof.checkpoint.envelope);'
+	tamper "$k checkpoint text" 't.inclusionProof.checkpoint.envelope = t.inclusionProof.checkpoint.envelope.replace("\n1\n", "\n2\n");'
+	tamper "$k payload" 'b.dsseEnvelope.payload = Buffer.from(Buffer.from(b.dsseEnvelope.payload, "base64").toString().replace("part-0.bin", "part-9.bin")).toString("base64");'
+	tamper "$k certificate" 'b.verificationMaterial.certificate.rawBytes = flip(b.verificationMaterial.certificate.rawBytes, -8);'
+	tamper "$k without its timestamp (no time at all)" 'b.verificationMaterial.timestampVerificationData = {};'
+done
+tsig=
+# The log's key must be the trusted root's: a root whose v2 logs have other keys fails both.
+"$node" -e '
+const crypto = require("crypto");
+const fs = require("fs");
+const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+for (const [i, t] of [[1, "ec"], [2, "ed25519"]]) {
+  const k = crypto.generateKeyPairSync(t, t === "ec" ? { namedCurve: "prime256v1" } : {});
+  r.tlogs[i].publicKey.rawBytes = k.publicKey.export({ format: "der", type: "spki" }).toString("base64");
+}
+fs.writeFileSync(process.argv[2], JSON.stringify(r));
+' "$root" "$tmp/root-otherv2.json"
+vroot=$tmp/root-otherv2.json
+for tsig in "$tmp/v2.sig" "$tmp/v2ed.sig"; do
+	tamper "${tsig##*/} under a root with another key for its log" ''
+done
+tsig= vroot=
 
 # The OMS conformance suite's five keyless cases (sampras343/model-signing-conformance,
 # roundtrip/sigstore-*), through an adapter speaking its CLI contract, with the suite's checks

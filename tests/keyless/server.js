@@ -6,6 +6,11 @@
 // throwaway trust root) and DIR/signing_config.json (the mock TSA), then serves:
 //   POST /api/v2/signingCert      Fulcio (the mock CA)
 //   POST /api/v1/log/entries      Rekor v1 (the mock log), dsse entries canonicalized first
+//   POST /api/v2/log/entries      Rekor v2 (the mock's v2 log, an ECDSA P-256 key), dsse 0.0.2
+//                                 entries canonicalized first
+//   POST /ed25519/api/v2/log/entries  Rekor v2 with an Ed25519 checkpoint key, as the
+//                                 public-good v2 logs have, named in the trusted root by its
+//                                 checkpoint key id (C2SP signed-note)
 //   POST /api/v1/timestamp        the mock TSA: reads only the JSON request form of Sigstore's
 //                                 timestamp-authority (a DER TimeStampReq is a 400)
 //   POST /openssl-tsa             an RFC 3161 TSA that reads only DER TimeStampReqs
@@ -21,6 +26,8 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const mock = require('@sigstore/mock');
+const { TransparencyLogEntry } = require('@sigstore/protobuf-specs');
+const canonicalize = require('canonicalize');
 
 const dir = process.argv[2];
 if (!dir) {
@@ -46,6 +53,77 @@ function canonicalDsse(proposed) {
       envelopeHash: { algorithm: 'sha256', value: sha(pc.envelope) },
       payloadHash: { algorithm: 'sha256', value: sha(Buffer.from(env.payload, 'base64')) },
       signatures: env.signatures.map((s) => ({ signature: s.sig, verifier: pc.verifiers[0] })),
+    },
+  };
+}
+
+const sha256 = (...b) => { const h = crypto.createHash('sha256'); b.forEach((x) => h.update(x));
+  return h.digest(); };
+
+// Rekor v2 records a DSSERequestV002 as a dsse 0.0.2 entry: the payload's hash and each
+// signature with the verifier, after checking the signature over the envelope (as
+// rekor-tiles' types/dsse does). The mock's v2 log records whatever it is given.
+function canonicalDsseV2(request) {
+  const r = request.dsseRequestV002;
+  if (!r || !r.envelope || !Array.isArray(r.verifiers) || r.verifiers.length !== 1 ||
+      !r.verifiers[0].x509Certificate || !Array.isArray(r.envelope.signatures) ||
+      r.envelope.signatures.length !== 1)
+    throw new Error('not a dsse v0.0.2 request with one signature and one certificate');
+  const env = r.envelope;
+  const payload = Buffer.from(env.payload, 'base64');
+  const cert = new crypto.X509Certificate(Buffer.from(r.verifiers[0].x509Certificate.rawBytes,
+    'base64'));
+  const type = Buffer.from(env.payloadType);
+  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type,
+    Buffer.from(` ${payload.length} `), payload]);
+  if (!crypto.verify('sha256', pae, cert.publicKey, Buffer.from(env.signatures[0].sig, 'base64')))
+    throw new Error('the envelope signature does not verify with the verifier');
+  return {
+    apiVersion: '0.0.2',
+    kind: 'dsse',
+    spec: {
+      dsseV002: {
+        payloadHash: { algorithm: 'SHA2_256', digest: sha256(payload).toString('base64') },
+        signatures: [{ content: env.signatures[0].sig, verifier: r.verifiers[0] }],
+      },
+    },
+  };
+}
+
+// What Rekor v2 returns: the mock's v2 entry as JSON, less what v2 logs do not give (an
+// integrated time), and with the proof of the one-leaf tree its checkpoint signs: the mock
+// puts the entry's random index in the proof (no verifier of a tree of size 1 takes it) and
+// decodes its hex root hash as base64 (the checkpoint's third line has it right).
+async function rekorV2(tlog, request) {
+  const e = TransparencyLogEntry.toJSON(await tlog.logV2(canonicalDsseV2(request)));
+  delete e.integratedTime;
+  e.inclusionProof.logIndex = '0';
+  e.inclusionProof.rootHash = e.inclusionProof.checkpoint.envelope.split('\n')[2];
+  return e;
+}
+
+// A Rekor v2 log whose checkpoints are signed with Ed25519 (the public-good v2 logs' key
+// type), which the mock cannot make: the entry is the only leaf of its tree, and the log is
+// named by its C2SP checkpoint key id, SHA-256(name, newline, 0x01, the raw key).
+function ed25519Log(name, keys) {
+  const raw = keys.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const keyId = sha256(Buffer.from(`${name}\n`), Buffer.from([1]), raw);
+  return {
+    keyId,
+    log(request) {
+      const body = Buffer.from(canonicalize(canonicalDsseV2(request)));
+      const root = sha256(Buffer.from([0]), body);
+      const note = `${name}\n1\n${root.toString('base64')}\n`;
+      const sig = crypto.sign(null, Buffer.from(note), keys.privateKey);
+      const line = `\u2014 ${name} ${Buffer.concat([keyId.subarray(0, 4), sig]).toString('base64')}`;
+      return {
+        logIndex: '0',
+        logId: { keyId: keyId.toString('base64') },
+        kindVersion: { kind: 'dsse', version: '0.0.2' },
+        inclusionProof: { logIndex: '0', rootHash: root.toString('base64'), treeSize: '1',
+          hashes: [], checkpoint: { envelope: `${note}\n${line}\n` } },
+        canonicalizedBody: body.toString('base64'),
+      };
     },
   };
 }
@@ -121,11 +199,16 @@ async function main() {
   const url = 'http://127.0.0.1';
   const tlog = await mock.initializeTLog(url, logKeys);
   const rekor = mock.rekorHandler(tlog);
+  const v2Keys = key();
+  const tlogV2 = await mock.initializeTLog(url, v2Keys);
+  const edKeys = crypto.generateKeyPairSync('ed25519');
+  const edLog = ed25519Log('127.0.0.1', edKeys);
   const tsa = await mock.initializeTSA(key());
   const tsaJson = mock.tsaHandler(tsa);
   const tsaWrong = mock.tsaHandler(tsa, { strict: false });
   const ossl = opensslTsa(path.join(dir, 'openssl-tsa'));
   const spki = logKeys.publicKey.export({ format: 'der', type: 'spki' });
+  const spkiOf = (k) => k.publicKey.export({ format: 'der', type: 'spki' });
   const start = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z');
 
   const server = http.createServer((req, res) => {
@@ -155,6 +238,11 @@ async function main() {
           r = await fulcio.fn(body);
         } else if (req.method === 'POST' && u.pathname === rekor.path) {
           r = await rekor.fn(JSON.stringify(canonicalDsse(JSON.parse(body))));
+        } else if (req.method === 'POST' && u.pathname === '/api/v2/log/entries') {
+          return reply(201, JSON.stringify(await rekorV2(tlogV2, JSON.parse(body))),
+            'application/json');
+        } else if (req.method === 'POST' && u.pathname === '/ed25519/api/v2/log/entries') {
+          return reply(201, JSON.stringify(edLog.log(JSON.parse(body))), 'application/json');
         } else if (req.method === 'POST' && u.pathname === tsaJson.path) {
           r = await stampForJs(tsaJson, body);
         } else if (req.method === 'POST' && u.pathname === `/wrong-tsa${tsaWrong.path}`) {
@@ -186,6 +274,25 @@ async function main() {
           validFor: { start },
         },
         logId: { keyId: crypto.createHash('sha256').update(spki).digest('base64') },
+      }, {
+        baseUrl: base,
+        hashAlgorithm: 'SHA2_256',
+        publicKey: {
+          rawBytes: spkiOf(v2Keys).toString('base64'),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor: { start },
+        },
+        logId: { keyId: sha256(spkiOf(v2Keys)).toString('base64') },
+      }, {
+        baseUrl: `${base}/ed25519`,
+        hashAlgorithm: 'SHA2_256',
+        publicKey: {
+          rawBytes: spkiOf(edKeys).toString('base64'),
+          keyDetails: 'PKIX_ED25519',
+          validFor: { start },
+        },
+        logId: { keyId: sha256(spkiOf(edKeys)).toString('base64') },
+        checkpointKeyId: { keyId: edLog.keyId.toString('base64') },
       }],
       certificateAuthorities: [{
         subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
