@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ahead.c: a file read in order by a thread of its own, a few blocks ahead of the task that
- * hashes it, so the copy out of the page cache runs on another core beside the hashing. */
+/* ahead.c: a file, or a remote entry's transfer, read in order by a thread of its own, a few
+ * blocks ahead of the task that hashes it, so the copy out of the page cache or the receiving
+ * of a registry's bytes runs on another core beside the hashing. */
 #include "config.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "core/remote.h"
 
 #include "walk/ahead.h"
 
@@ -16,7 +20,12 @@ struct mv_ahead {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int fd;
+	/* Up to cap bytes into buf: their count, 0 at the end, -1 on an error (*err). */
+	ssize_t (*fill)(struct mv_ahead *a, unsigned char *buf, size_t cap, int *err);
+	int fd;                          /* a file's, or */
+	struct mv_blocks *in;            /* a transfer's blocks, */
+	const unsigned char *pend;       /* with what is left of the block it gave last */
+	size_t npend;
 	size_t block;
 	unsigned char *buf[SLOTS];
 	ssize_t len[SLOTS];              /* bytes read, 0 at the end, -1 on error */
@@ -26,6 +35,42 @@ struct mv_ahead {
 	int handed;                      /* the task holds slot freed % SLOTS */
 	int stop;
 };
+
+static ssize_t
+fill_fd(struct mv_ahead *a, unsigned char *buf, size_t cap, int *err)
+{
+	ssize_t r;
+
+	do
+		r = read(a->fd, buf, cap);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		*err = errno;
+	return r;
+}
+
+/* A transfer's blocks are the source's own, valid until its next call: copied into the slot,
+ * a block larger than a slot over two calls. */
+static ssize_t
+fill_blocks(struct mv_ahead *a, unsigned char *buf, size_t cap, int *err)
+{
+	size_t n;
+
+	if (a->npend == 0) {
+		int rc = a->in->next(a->in->arg, &a->pend, &a->npend);
+
+		if (rc <= 0) {
+			*err = rc < 0 ? MV_AHEAD_EBLOCKS : 0;
+			a->npend = 0;
+			return rc;
+		}
+	}
+	n = a->npend < cap ? a->npend : cap;
+	memcpy(buf, a->pend, n);
+	a->pend += n;
+	a->npend -= n;
+	return (ssize_t)n;
+}
 
 static void *
 reader(void *arg)
@@ -44,11 +89,7 @@ reader(void *arg)
 			break;
 		s = (unsigned)(a->filled % SLOTS);
 		pthread_mutex_unlock(&a->lock);
-		do
-			r = read(a->fd, a->buf[s], a->block);
-		while (r < 0 && errno == EINTR);
-		if (r < 0)
-			e = errno;
+		r = a->fill(a, a->buf[s], a->block, &e);
 		pthread_mutex_lock(&a->lock);
 		a->len[s] = r;
 		a->err[s] = e;
@@ -61,15 +102,12 @@ reader(void *arg)
 	return NULL;
 }
 
-mv_status
-mv_ahead_start(int fd, size_t block, struct mv_ahead **out)
+static mv_status
+start(struct mv_ahead *a, size_t block, struct mv_ahead **out)
 {
-	struct mv_ahead *a = calloc(1, sizeof(*a));
-
 	*out = NULL;
 	if (a == NULL)
 		return MV_ERR_NOMEM;
-	a->fd = fd;
 	a->block = block;
 	for (int i = 0; i < SLOTS; i++) {
 		if ((a->buf[i] = malloc(block)) == NULL) {
@@ -91,6 +129,30 @@ mv_ahead_start(int fd, size_t block, struct mv_ahead **out)
 	}
 	*out = a;
 	return MV_OK;
+}
+
+mv_status
+mv_ahead_start(int fd, size_t block, struct mv_ahead **out)
+{
+	struct mv_ahead *a = calloc(1, sizeof(*a));
+
+	if (a) {
+		a->fill = fill_fd;
+		a->fd = fd;
+	}
+	return start(a, block, out);
+}
+
+mv_status
+mv_ahead_start_blocks(struct mv_blocks *in, size_t block, struct mv_ahead **out)
+{
+	struct mv_ahead *a = calloc(1, sizeof(*a));
+
+	if (a) {
+		a->fill = fill_blocks;
+		a->in = in;
+	}
+	return start(a, block, out);
 }
 
 int

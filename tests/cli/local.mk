@@ -36,7 +36,7 @@ TESTS += tests/cli/ocimodel.sh
 EXTRA_DIST += tests/cli/ocimodel.sh
 # oci:// inputs against docker-registry and a registry of its own on loopback.
 TESTS += tests/cli/registry.sh
-EXTRA_DIST += tests/cli/registry.sh tests/cli/fakeregistry.py
+EXTRA_DIST += tests/cli/registry.sh tests/cli/fakeregistry.py tests/cli/rawlayout.py
 
 ## sign: begin
 # mavis sign, verify and keygen end to end; the npm Sigstore libraries as an independent

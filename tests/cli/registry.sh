@@ -220,6 +220,35 @@ expect "a layer longer than its descriptor: read no further" 2 \
     "more than the $size bytes the descriptor gives" \
     scan --no-progress --registry-auth "$work/cred" "oci://$reg/tampered:v1"
 
+# A layer of 20 MiB is received by a thread of its own ahead of the hashing, as a large file
+# is read (with two workers): the blobs' digests of the layout on disk (its index.json and
+# oci-layout are the registry's own), and its failures still named.
+"$py" "$top_srcdir/tests/cli/rawlayout.py" "$work/large" 20
+push "$work/large" large:v1 || fail "large: push"
+"$mavis" hash --jobs 2 "$work/large" | sed -n "s|  $work/large/blobs/|  |p" | sort \
+    >"$work/disk.txt"
+"$mavis" hash --jobs 2 --registry-auth "$work/cred" "oci://$reg/large:v1" 2>"$work/err" |
+    sed -n "s|  oci://$reg/large:v1/blobs/|  |p" | sort >"$work/net.txt"
+if [ -s "$work/net.txt" ] && cmp -s "$work/disk.txt" "$work/net.txt"; then
+	ok "a 20 MiB layer read ahead: the digests of the layout on disk"
+else
+	fail "a 20 MiB layer read ahead: the digests differ from the layout's"
+	diff "$work/disk.txt" "$work/net.txt" | sed 's/^/# /'
+	sed 's/^/# /' "$work/err"
+fi
+layer=$("$py" -c 'import json, os, sys
+d = sys.argv[1] + "/blobs/sha256/"
+print(max(os.listdir(d), key=lambda f: os.path.getsize(d + f)))' "$work/large")
+size=$(wc -c <"$(blobdata "$layer")")
+head -c "$size" /dev/zero >"$(blobdata "$layer")"
+expect "a 20 MiB layer read ahead whose bytes do not match its digest" 1 \
+    "integrity.digest.mismatch" \
+    scan --jobs 2 --no-progress --registry-auth "$work/cred" "oci://$reg/large:v1"
+head -c $((size + 100)) /dev/zero >"$(blobdata "$layer")"
+expect "a 20 MiB layer read ahead, longer than its descriptor: read no further" 2 \
+    "more than the $size bytes the descriptor gives" \
+    scan --jobs 2 --no-progress --registry-auth "$work/cred" "oci://$reg/large:v1"
+
 # Token authentication and a manifest no registry would store, from a registry that serves
 # ok_modelpack as it is asked (tests/cli/fakeregistry.py).
 "$py" "$top_srcdir/tests/cli/fakeregistry.py" "$oci/ok_modelpack" "$work/fakeport" &
