@@ -70,6 +70,7 @@ enum mv_limit {
 	MV_LIMIT_PICKLE_MEMO,    /* entries in one pickle memo */
 	MV_LIMIT_PICKLE_STREAMS, /* pickle streams analysed in one entry */
 	MV_LIMIT_PICKLE_MEMORY,  /* bytes of values one pickle stream keeps for the analysis */
+	MV_LIMIT_SECONDS,        /* seconds one run may take reading its inputs; 0: no limit */
 	MV_LIMIT__COUNT
 };
 

@@ -49,6 +49,7 @@ static const struct {
 	    "pickle streams analysed in one entry"},
 	[MV_LIMIT_PICKLE_MEMORY] = {"max-pickle-memory", 64 * MiB, 1,
 	    "bytes of values one pickle stream keeps for the analysis"},
+	[MV_LIMIT_SECONDS] = {"max-seconds", 0, 0, "seconds one run may take reading (0: no limit)"},
 };
 
 const char *

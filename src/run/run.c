@@ -511,6 +511,7 @@ run_inputs(struct mv_ctx *ctx, const char *const *inputs, size_t ninputs, const 
 	run.flags = ctx->flags;
 	run.jobs = jobs;
 	run.run_lock = &lock;
+	mv_run_start_clock(&run);
 	feed = (struct mv_feedcfg){
 		.hashes = ctx->hashes, .shard_size = ctx->shard_size,
 		.analyse = (ctx->flags & MV_RUN_ANALYSE) != 0, .limit = ctx->limit,

@@ -88,6 +88,7 @@ mv_serve_scan(const struct mv_serve_conf *conf, const struct mv_serve_req *req, 
 	if (mv_ctx_set_signatures(ctx, conf->signatures) != MV_OK ||
 	    (conf->scan_bytes && mv_ctx_set_limit(ctx, MV_LIMIT_BYTES, conf->scan_bytes) !=
 	    MV_OK) ||
+	    mv_ctx_set_limit(ctx, MV_LIMIT_SECONDS, conf->scan_timeout) != MV_OK ||
 	    mv_rules_load(ctx, &rules) != MV_OK || mv_policy_new(ctx, rules, &pol) != MV_OK ||
 	    (conf->policy && mv_policy_load(ctx, pol, conf->policy) != MV_OK) ||
 	    mv_scan(ctx, pol, &input, 1, &opts, &j) != MV_OK) {
@@ -178,8 +179,9 @@ worker(void *arg)
 }
 
 /* Every second: renew the lease of every job running here (at a third of its length), and
- * fail a scan past the time limit (mv_scan cannot be interrupted: the worker stays busy until
- * it ends, so --jobs still bounds what runs, and its result is dropped). */
+ * fail a scan past the time limit at once. The scan itself stops reading at the same limit
+ * (MV_LIMIT_SECONDS), so its worker is free again after the block it was reading (a stalled
+ * registry holds it until curl's stall timeout); its late result is dropped. */
 static void *
 watchdog(void *arg)
 {

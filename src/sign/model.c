@@ -153,7 +153,8 @@ truncated(const struct mv_result *res, const struct mv_model *md)
 		const struct mv_finding *f = mv_result_finding(res, i);
 
 		if (strcmp(f->rule, mv_rule_id(MV_R_LIMIT_ENTRIES_EXCEEDED)) == 0 ||
-		    strcmp(f->rule, mv_rule_id(MV_R_LIMIT_BYTES_EXCEEDED)) == 0)
+		    strcmp(f->rule, mv_rule_id(MV_R_LIMIT_BYTES_EXCEEDED)) == 0 ||
+		    strcmp(f->rule, mv_rule_id(MV_R_LIMIT_TIME_EXCEEDED)) == 0)
 			return f->evidence;
 		/* The archive of an archive model could not be read to its end. */
 		if (md->kind == MV_MODEL_ARCHIVE && strcmp(f->path, md->path) == 0 &&

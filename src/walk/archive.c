@@ -90,6 +90,12 @@ pull(struct reader *r, const unsigned char **p, size_t *n)
 
 	if (r->eof || r->err)
 		return r->err ? -1 : 0;
+	/* Past the run's time limit nothing more is read, files or members. */
+	if (!mv_run_in_time(run, r->path)) {
+		reader_fail(r, "the run's time limit is spent (--max-seconds)");
+		r->stop = 1;
+		return -1;
+	}
 	/* The byte budget stops decompression everywhere; files read as they are go on. */
 	if (r->arch && atomic_load(&run->stop)) {
 		reader_fail(r, "the byte budget of the run is spent (--max-bytes)");

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "core/array.h"
 #include "core/ctx.h"
@@ -111,6 +112,51 @@ mv_run_count_bytes(struct mv_run *run, uint64_t n, const char *path)
 	}
 	atomic_store(&run->stop, 1);
 	return 0;
+}
+
+void
+mv_run_start_clock(struct mv_run *run)
+{
+	clock_gettime(CLOCK_MONOTONIC, &run->deadline);
+	run->deadline.tv_sec += (time_t)run->limit[MV_LIMIT_SECONDS];
+}
+
+int
+mv_run_in_time(struct mv_run *run, const char *path)
+{
+	struct timespec now;
+
+	if (run->limit[MV_LIMIT_SECONDS] == 0)
+		return 1;
+	if (atomic_load(&run->expired))
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < run->deadline.tv_sec || (now.tv_sec == run->deadline.tv_sec &&
+	    now.tv_nsec < run->deadline.tv_nsec))
+		return 1;
+	if (atomic_exchange(&run->expired, 1) == 0) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "the run took more than %llu s (--max-seconds); what was "
+		    "not read by then is not examined",
+		    (unsigned long long)run->limit[MV_LIMIT_SECONDS]);
+		run_finding(run, MV_R_LIMIT_TIME_EXCEEDED, path, msg);
+	}
+	return 0;
+}
+
+int
+mv_run_ms_left(const struct mv_run *run)
+{
+	struct timespec now;
+	int64_t ms;
+
+	if (run->limit[MV_LIMIT_SECONDS] == 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (int64_t)(run->deadline.tv_sec - now.tv_sec) * 1000 +
+	    (run->deadline.tv_nsec - now.tv_nsec) / 1000000;
+	return ms <= 0 ? 0 : ms > INT32_MAX ? INT32_MAX : (int)ms;
 }
 
 /* A folder: walked in order. A Hugging Face cache snapshot, or a folder in one, is a tree of

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,22 @@ fd_next(void *arg, const unsigned char **p, size_t *n)
 	}
 	if (f->at_end)
 		return fd_end(f);
+	/* A pipe or a device can keep a read waiting for ever: under a time limit, it is
+	 * waited for no longer than the run has left. */
+	if (f->path && mv_run_ms_left(f->run) >= 0) {
+		struct pollfd pfd = {.fd = f->fd, .events = POLLIN};
+		int pr;
+
+		/* A millisecond over what is left, so that a timeout is past the deadline. */
+		while ((pr = poll(&pfd, 1, mv_run_ms_left(f->run) + 1)) <= 0 &&
+		    (pr == 0 || errno == EINTR)) {
+			if (!mv_run_in_time(f->run, f->path)) {
+				snprintf(f->b.err, sizeof(f->b.err), "the run's time limit is spent "
+				    "(--max-seconds)");
+				return -1;
+			}
+		}
+	}
 	do
 		r = read(f->fd, f->buf, MV_READ_BUF);
 	while (r < 0 && errno == EINTR);

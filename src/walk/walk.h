@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "mavis.h"
 #include "core/finding.h"
@@ -62,6 +63,8 @@ struct mv_run {
 	atomic_int stop;                 /* the byte budget is spent: decompress no more */
 	atomic_int entries_flagged;
 	atomic_int bytes_flagged;
+	struct timespec deadline;        /* on CLOCK_MONOTONIC, when MV_LIMIT_SECONDS is set */
+	atomic_int expired;              /* the deadline has passed: read nothing more */
 	struct mv_findings run_findings; /* run-wide limits, added once */
 	const struct mv_sink *sink;      /* what every entry's bytes go to */
 	void *run_lock;                  /* guards run_findings */
@@ -93,6 +96,13 @@ void mv_memblocks_init(struct mv_memblocks *m, const void *p, size_t n);
 int mv_run_count_entry(struct mv_run *run, const char *path);
 /* Count bytes produced by decompression against MV_LIMIT_BYTES; 0 when over. */
 int mv_run_count_bytes(struct mv_run *run, uint64_t n, const char *path);
+/* Set the run's deadline from MV_LIMIT_SECONDS, counted from now. */
+void mv_run_start_clock(struct mv_run *run);
+/* 1 while the run is within MV_LIMIT_SECONDS; past it, 0, and the first caller adds the
+ * finding limit.time.exceeded naming path. */
+int mv_run_in_time(struct mv_run *run, const char *path);
+/* Milliseconds left before the deadline (0 once past it), or -1 with no time limit. */
+int mv_run_ms_left(const struct mv_run *run);
 
 /* A content-addressed file (a Hugging Face cache blob, an OCI layout blob, on disk or in an
  * archive) is named by its SHA-256 (name_hex): check e's digest against it when the run

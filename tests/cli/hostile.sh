@@ -90,5 +90,26 @@ expect "scan: a named FIFO fed by a writer is analysed" 1 pickle.global.denied \
     "$mavis" scan --no-progress "$work/named"
 wait
 
+# ---- inputs that are slow rather than endless stop at --max-seconds ----
+# /dev/zero gives bytes for ever within a budget that would take minutes to spend; a FIFO
+# whose writer sends nothing, and a pipe on standard input that stays open, would keep a
+# read waiting for ever.
+expect "scan: /dev/zero stops at --max-seconds" 2 limit.time.exceeded \
+    "$mavis" scan --no-progress --max-seconds 1 --max-bytes 1T /dev/zero
+sleep 30 >"$work/named" &
+writer=$!
+expect "scan: a named FIFO whose writer is silent stops at --max-seconds" 2 \
+    limit.time.exceeded "$mavis" scan --no-progress --max-seconds 1 "$work/named"
+kill "$writer" 2>/dev/null
+wait
+sleep 30 >"$work/named" &
+writer=$!
+expect "hash: a silent standard input stops at --max-seconds" 2 limit.time.exceeded \
+    sh -c "'$mavis' hash --no-progress --max-seconds 1 - <'$work/named'"
+kill "$writer" 2>/dev/null
+wait
+expect "a run within --max-seconds is no finding" 0 "" \
+    sh -c "head -c 1048576 /dev/zero | '$mavis' hash --no-progress --max-seconds 60 -"
+
 echo "hostile.sh: $fails failure(s)"
 [ "$fails" = 0 ]

@@ -251,7 +251,8 @@ expect "a 20 MiB layer read ahead, longer than its descriptor: read no further" 
 
 # Token authentication and a manifest no registry would store, from a registry that serves
 # ok_modelpack as it is asked (tests/cli/fakeregistry.py).
-"$py" "$top_srcdir/tests/cli/fakeregistry.py" "$oci/ok_modelpack" "$work/fakeport" &
+"$py" "$top_srcdir/tests/cli/fakeregistry.py" "$oci/ok_modelpack" "$work/fakeport" \
+    "$work/large" &
 fpid=$!
 i=0
 while [ ! -s "$work/fakeport" ] && [ $i -lt 50 ]; do
@@ -275,6 +276,52 @@ expect "token service refuses wrong credentials" 2 "token service refused the cr
     scan --no-progress --registry-auth bob:wrong "oci://$fake/model:latest"
 expect "a manifest larger than 4 MiB: refused" 2 "larger than the 4194304 bytes" \
     scan --no-progress --registry-auth bob:hunter2 "oci://$fake/model:big"
+
+# A registry slow without stalling (80 bytes a second: never silent for curl's stall
+# timeout, hours for the 20 MiB layer): --max-seconds stops the scan, and mavis serve's
+# --scan-timeout frees its worker for the next scan instead of holding it for hours.
+t0=$(date +%s)
+expect "a slow registry: the scan stops at --max-seconds" 2 "limit.time.exceeded" \
+    scan --no-progress --max-seconds 2 --registry-auth bob:hunter2 "oci://$fake/slow:v1"
+[ $(($(date +%s) - t0)) -le 10 ] && ok "a slow registry: stopped within 10 s" ||
+    fail "a slow registry: the scan took $(($(date +%s) - t0)) s under --max-seconds 2"
+if "$py" - "$absmavis" "$work/apikey" "$fake" "$top_srcdir/tests/serve" \
+    "$(cat "$work/large/index.json")" "$(cat "$oci/ok_modelpack/index.json")" \
+    >"$work/slow.out" 2>&1 <<'PY'
+import base64, json, sys, time
+sys.path.insert(0, sys.argv[4])
+import harborclient as hc
+mavis, keyf, fake = sys.argv[1:4]
+slow_digest = json.loads(sys.argv[5])["manifests"][0]["digest"]
+ok_digest = json.loads(sys.argv[6])["manifests"][0]["digest"]
+srv = hc.Serve(mavis, keyf, "--jobs", "1", "--scan-timeout", "2")
+try:
+    h = hc.Harbor(srv.port, open(keyf).read().strip())
+    auth = "Basic " + base64.b64encode(b"bob:hunter2").decode()
+    st, _, b = h.scan("http://" + fake, "slow", slow_digest, authorization=auth)
+    assert st == 202, (st, b)
+    st, _, b, _ = h.poll(json.loads(b)["id"], limit=20)
+    assert st == 500 and "longer than the limit (2 s)" in b.decode(), (st, b[:300])
+    # The one worker is free again: the next scan ends long before the slow layer would.
+    t0 = time.monotonic()
+    st, _, b = h.scan("http://" + fake, "model", ok_digest, authorization=auth)
+    assert st == 202, (st, b)
+    st, _, b, _ = h.poll(json.loads(b)["id"], limit=20)
+    took = time.monotonic() - t0
+    assert st == 200, (st, b[:300])
+    assert took < 15, took
+    late = [x for x in srv.log_lines() if x.get("event") == "late"]
+    assert late, "the slow scan's end is not logged"
+    print("the next scan ran after %.1f s" % took)
+finally:
+    srv.stop()
+PY
+then
+	ok "serve: --scan-timeout stops a scan of a slow registry and frees its worker ($(cat "$work/slow.out"))"
+else
+	fail "serve: --scan-timeout on a slow registry"
+	sed 's/^/# /' "$work/slow.out" | tail -15
+fi
 kill "$fpid" 2>/dev/null
 wait "$fpid" 2>/dev/null
 
