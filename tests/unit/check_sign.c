@@ -21,6 +21,7 @@
 
 #include "core/ctx.h"
 #include "core/finding.h"
+#include "core/sha256.h"
 #include "core/str.h"
 #include "hash/digest.h"
 #include "run/run.h"
@@ -1823,6 +1824,132 @@ START_TEST(test_truncated_walk)
 END_TEST
 
 /* A file that cannot be read (only testable when not root, who reads everything). */
+/* A self-signed P-256 certificate, as the verifier of a log entry. */
+static X509 *
+self_signed(void)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	X509 *x = X509_new();
+
+	ck_assert_ptr_nonnull(k);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(ASN1_INTEGER_set(X509_get_serialNumber(x), 1), 1);
+	ck_assert_ptr_nonnull(X509_gmtime_adj(X509_getm_notBefore(x), 0));
+	ck_assert_ptr_nonnull(X509_gmtime_adj(X509_getm_notAfter(x), 600));
+	ck_assert_int_eq(X509_set_pubkey(x, k), 1);
+	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
+	EVP_PKEY_free(k);
+	return x;
+}
+
+/* A Rekor v2 dsse 0.0.2 body of payload "payload" and signature "sig" with cert as its
+ * verifier, changed by mutation m (0: none). */
+static char *
+dsse2_body(X509 *cert, int m)
+{
+	unsigned char dg[32], *der = NULL;
+	int n = i2d_X509(cert, &der);
+	char *dgb = NULL, *sigb = mv_b64_encode("sig", 3), *derb, *body;
+
+	ck_assert_int_gt(n, 0);
+	mv_sha256((const unsigned char *)(m == 1 ? "payloaD" : "payload"), 7, dg);
+	dgb = mv_b64_encode(dg, 32);
+	derb = mv_b64_encode(der, (size_t)n);
+	body = mv_asprintf("{\"apiVersion\":\"%s\",\"kind\":\"dsse\",\"spec\":{\"dsseV002\":{"
+	    "\"payloadHash\":{\"algorithm\":\"%s\",\"digest\":\"%s\"},\"signatures\":[%s"
+	    "{\"content\":\"%s\",\"verifier\":{\"keyDetails\":\"PKIX_ECDSA_P256_SHA_256\","
+	    "\"x509Certificate\":{\"rawBytes\":\"%s\"}}}]}}}", m == 2 ? "0.0.1" : "0.0.2",
+	    m == 3 ? "SHA2_384" : "SHA2_256", dgb, m == 4 ? "{\"content\":\"c2ln\"}," : "",
+	    m == 5 ? "c2lH" : sigb, derb);
+	ck_assert_ptr_nonnull(body);
+	OPENSSL_free(der);
+	free(dgb);
+	free(sigb);
+	free(derb);
+	return body;
+}
+
+/* Rekor v2 without a network: the dsse 0.0.2 body against the envelope, the shape of a
+ * log's reply, and which logs a signing config selects. */
+START_TEST(test_rekor_v2)
+{
+	X509 *cert = self_signed(), *other = self_signed();
+	struct mv_ctx *ctx = mv_ctx_new();
+	struct mv_sigstore_urls u;
+	char *t = tmpdir_new(), *cfg = join(t, "config.json"), *body;
+#define SVC(host, v) "{\"url\":\"https://" host "\",\"majorApiVersion\":" #v "," \
+	"\"validFor\":{\"start\":\"2020-01-01T00:00:00Z\"}}"
+	const char *v1 = SVC("rekor.example", 1), *v2 = SVC("log2.example", 2);
+	const char *v2b = SVC("log3.example", 2), *tsa = SVC("tsa.example", 1);
+	const char *ca = SVC("fulcio.example", 1);
+#undef SVC
+	char *doc;
+	json_t *reply, *e;
+
+	for (int m = 0; m <= 5; m++) {
+		const char *why;
+
+		body = dsse2_body(cert, m);
+		why = mv_rekor_dsse2_check((const unsigned char *)body, strlen(body),
+		    (const unsigned char *)"payload", 7, (const unsigned char *)"sig", 3, cert);
+		ck_assert_msg(m == 0 ? why == NULL : why != NULL, "mutation %d: %s", m,
+		    why ? why : "accepted");
+		if (m == 0)
+			ck_assert_ptr_nonnull(mv_rekor_dsse2_check((const unsigned char *)body,
+			    strlen(body), (const unsigned char *)"payload", 7,
+			    (const unsigned char *)"sig", 3, other));
+		free(body);
+	}
+	/* proto3's JSON leaves zeros and empty lists out; another kind is refused. */
+	reply = json_loads("{\"logId\":{\"keyId\":\"AAAA\"},\"kindVersion\":{\"kind\":\"dsse\","
+	    "\"version\":\"0.0.2\"},\"integratedTime\":\"5\",\"inclusionProof\":{\"rootHash\":"
+	    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"treeSize\":\"1\",\"checkpoint\":"
+	    "{\"envelope\":\"x\"}},\"canonicalizedBody\":\"e30=\"}", 0, NULL);
+	ck_assert_ptr_nonnull(reply);
+	e = mv_rekor_v2_entry(reply);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(json_string_value(json_object_get(e, "logIndex")), "0");
+	ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(e, "inclusionProof"),
+	    "hashes")), 0);
+	ck_assert_ptr_null(json_object_get(e, "integratedTime"));
+	json_decref(e);
+	json_object_set_new(json_object_get(reply, "kindVersion"), "kind",
+	    json_string("hashedrekord"));
+	ck_assert_ptr_null(mv_rekor_v2_entry(reply));
+	json_decref(reply);
+	/* The highest API version with a log valid now, as many as rekorTlogConfig asks. */
+	doc = mv_asprintf("{\"mediaType\":\"application/vnd.dev.sigstore.signingconfig.v0.2+json\","
+	    "\"caUrls\":[%s],\"rekorTlogUrls\":[%s,%s,%s],\"tsaUrls\":[%s],"
+	    "\"rekorTlogConfig\":{\"selector\":\"ALL\"}}", ca, v1, v2, v2b, tsa);
+	puts_file(t, "config.json", doc);
+	ck_assert_msg(mv_sigstore_urls_load(ctx, cfg, 0, &u) == MV_OK, "%s", mv_ctx_error(ctx));
+	ck_assert_int_eq(u.rekor_major, 2);
+	ck_assert_uint_eq(u.nrekor, 2);
+	ck_assert_uint_eq(u.rekor_need, 2);
+	ck_assert_str_eq(u.rekor[0], "https://log2.example");
+	mv_sigstore_urls_free(&u);
+	free(doc);
+	doc = mv_asprintf("{\"mediaType\":\"application/vnd.dev.sigstore.signingconfig.v0.2+json\","
+	    "\"caUrls\":[%s],\"rekorTlogUrls\":[%s,%s],\"tsaUrls\":[]}", ca, v2, v1);
+	puts_file(t, "config.json", doc);
+	ck_assert_int_eq(mv_sigstore_urls_load(ctx, cfg, 0, &u), MV_ERR_UNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(mv_ctx_error(ctx), "timestamp authority (tsaUrls)"));
+	free(doc);
+	doc = mv_asprintf("{\"mediaType\":\"application/vnd.dev.sigstore.signingconfig.v0.2+json\","
+	    "\"caUrls\":[%s],\"rekorTlogUrls\":[%s],\"tsaUrls\":[],\"rekorTlogConfig\":"
+	    "{\"selector\":\"EXACT\",\"count\":2}}", ca, v1);
+	puts_file(t, "config.json", doc);
+	ck_assert_int_eq(mv_sigstore_urls_load(ctx, cfg, 0, &u), MV_ERR_UNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(mv_ctx_error(ctx), "asks for exactly 2 logs"));
+	free(doc);
+	X509_free(cert);
+	X509_free(other);
+	mv_ctx_free(ctx);
+	free(cfg);
+	rm_rf(t);
+}
+END_TEST
+
 START_TEST(test_unreadable)
 {
 	char *t = tmpdir_new(), *m = join(t, "model"), *k = join(t, "k.key"), *p = join(t, "k.pub");
@@ -1914,6 +2041,7 @@ main(void)
 	tcase_add_test(tr, test_signature_check);
 	tcase_add_test(tr, test_truncated_walk);
 	tcase_add_test(tr, test_unreadable);
+	tcase_add_test(tr, test_rekor_v2);
 	suite_add_tcase(s, tr);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
