@@ -226,6 +226,8 @@ mv_hdrguard_block(struct mv_hdrguard *g, uint64_t off, const unsigned char *p, s
 
 	if (g->kind == MV_HDRGUARD_NONE || n == 0)
 		return 0;
+	if (g->kind == MV_HDRGUARD_TAR)
+		return mv_targuard_block(g, off, p, n);
 	if (g->mode == M_UNKNOWN) {
 		unsigned char first[8];
 		size_t have = g->carrylen;

@@ -17,6 +17,7 @@ libmavis_internal_la_SOURCES += \
 	src/core/pool.c \
 	src/core/result.c \
 	src/core/sha256.c \
+	src/core/targuard.c \
 	src/core/sigcache.c \
 	src/core/sigfile.c \
 	src/core/sniff.c \

@@ -777,7 +777,8 @@ aerr(struct archive *a, const char *fallback)
 static void
 guard_finding(struct mv_task *t, struct ain *in, const char *apath)
 {
-	if (in->guard.why[0] != '\0')
+	/* A tar's sparse map is no name: the read error says what was refused. */
+	if (in->guard.why[0] != '\0' && in->guard.kind != MV_HDRGUARD_TAR)
 		mv_findings_add(t->findings, MV_R_LIMIT_NAME_EXCEEDED, apath, -1, "%s",
 		    in->guard.why);
 }
@@ -1234,7 +1235,7 @@ walk_members(struct mv_task *t, const char *apath, const char *aname, enum mv_fo
 	if (in->concat)
 		archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1");
 	mv_hdrguard_init(&in->guard, fmt == MV_FMT_CPIO ? MV_HDRGUARD_CPIO : fmt == MV_FMT_AR ?
-	    MV_HDRGUARD_AR : MV_HDRGUARD_NONE);
+	    MV_HDRGUARD_AR : fmt == MV_FMT_TAR ? MV_HDRGUARD_TAR : MV_HDRGUARD_NONE);
 	if (archive_open(a, in) != ARCHIVE_OK) {
 		guard_finding(t, in, apath);
 		mv_findings_add(t->findings, MV_R_ARCHIVE_READ_ERROR, apath, -1,

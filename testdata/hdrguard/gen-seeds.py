@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Seeds of tests/fuzz/fuzz_hdrguard: small cpio (newc, odc, binary) and ar archives as
-their own tools lay them out, and each with one header declaring too much. The first byte
+their own tools lay them out, and each with one header declaring too much; tar archives with
+sparse maps (old GNU with extension blocks, format 1.0 named by a pax header), one declaring
+too many entries. The first byte
 of a seed picks the fuzzer's block size."""
 import os
 import struct
@@ -43,6 +45,62 @@ def ar(name, data, size=None):
     return h + data + (b"\n" if len(data) % 2 else b"")
 
 
+def tarhdr(name, size, typ, extra=None):
+    h = bytearray(512)
+    h[0:len(name)] = name
+    h[100:108] = b"0000644\0"
+    h[108:116] = h[116:124] = b"0000000\0"
+    h[124:136] = b"%011o\0" % size
+    h[136:148] = b"00000000000\0"
+    h[156:157] = typ
+    h[257:265] = b"ustar  \0"
+    if extra:
+        extra(h)
+    h[148:156] = b" " * 8
+    h[148:156] = b"%06o\0 " % sum(h)
+    return bytes(h)
+
+
+def entry(offset, size):
+    return b"%011o\0" % offset + b"%011o\0" % size
+
+
+def old_sparse(ext_blocks, entries_per_block=21):
+    """An old GNU sparse member (type S): 4 entries in the header, then extension blocks."""
+    def ex(h):
+        for i in range(4):
+            h[386 + 24 * i:410 + 24 * i] = entry(512 * (2 * i + 1), 1)
+        h[482] = 1 if ext_blocks else 0
+        h[483:495] = b"%011o\0" % (512 * 64)
+    out = tarhdr(b"sparse", 4, b"S", ex)
+    for k in range(ext_blocks):
+        blk = bytearray(512)
+        for i in range(entries_per_block):
+            blk[24 * i:24 * i + 24] = entry(512 * (9 + k * 21 + i), 0)
+        blk[504] = 1 if k + 1 < ext_blocks else 0
+        out += bytes(blk)
+    return out + b"data" + b"\0" * 508 + b"\0" * 1024
+
+
+def pax(records):
+    body = b""
+    for k, v in records:
+        r = b" %s=%s\n" % (k, v)
+        n = len(r) + 1
+        while len(b"%d" % n) + len(r) != n:
+            n += 1
+        body += b"%d" % n + r
+    return tarhdr(b"PaxHeader", len(body), b"x") + pad(body, 512)
+
+
+def sparse10(count, entries):
+    """A sparse file of format 1.0: the map (count, then offset and size lines) in its data."""
+    data = pad(b"%d\n" % count + b"".join(b"%d\n%d\n" % e for e in entries), 512)
+    return (pax([(b"GNU.sparse.major", b"1"), (b"GNU.sparse.minor", b"0"),
+                 (b"GNU.sparse.name", b"s"), (b"GNU.sparse.realsize", b"4")]) +
+            tarhdr(b"s", len(data) + 512, b"0") + data + pad(b"data", 512) + b"\0" * 1024)
+
+
 seeds = {
     "newc": newc(b"a", b"hello") + newc(b"TRAILER!!!", b""),
     "newc_name": newc(b"a", b"x", namesize=0x90000000),
@@ -55,6 +113,9 @@ seeds = {
     "ar": b"!<arch>\n" + ar(b"//", b"long-member-name.o/\n") + ar(b"/0", b"abc"),
     "ar_table": b"!<arch>\n" + ar(b"//", b"", size=99999999),
     "ar_bsd": b"!<arch>\n" + ar(b"#1/20", b"n" * 20 + b"data") + ar(b"#1/9999999", b"x"),
+    "tar_oldsparse": old_sparse(3),
+    "tar_sparse10": sparse10(2, [(0, 4), (4096, 0)]),
+    "tar_sparse10_count": sparse10(99999999, [(0, 4)]),
 }
 for i, (k, v) in enumerate(sorted(seeds.items())):
     with open(os.path.join(out, k), "wb") as f:

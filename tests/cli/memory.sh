@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # memory.sh: memory the input decides (issue class "memory"). Headers that declare a name, a
-# link target or a name table of gigabytes, a bundle of a million signatures, a model.sig of
+# link target or a name table of gigabytes, tar sparse maps of millions of entries, a bundle of a million signatures, a model.sig of
 # 32 MiB of "[],": each gives its exit status and finding with a peak resident set at most
 # 48 MiB above what `mavis --version` takes in the same build (a sanitizer build starts some
 # 25 MiB higher), measured with getrusage by tests/cli/peakrss. Inputs with bytes behind the header
@@ -92,6 +92,45 @@ hdr = hdr.ljust(512, b"\0")
 hdr[257:265] = b"ustar  \0"
 hdr[148:156] = b"%06o\0 " % sum(hdr)
 write("longname.tar", bytes(hdr), BEHIND)
+# Tar sparse maps, which libarchive keeps as one allocation per entry: 100 MB of old GNU
+# extension blocks (4.2 million entries) and a format 1.0 map of 25 million entries, both
+# packed by gzip; the 1.0 map's count alone in a plain tar.
+def tarhdr(name, size, typ, extra=None):
+    h = bytearray(512)
+    h[0:len(name)] = name
+    h[100:124] = b"0000644\0" + b"0000000\0" * 2
+    h[124:148] = b"%011o\0" % size + b"00000000000\0"
+    h[156:157] = typ
+    h[257:265] = b"ustar  \0"
+    if extra:
+        extra(h)
+    h[148:156] = b" " * 8
+    h[148:156] = b"%06o\0 " % sum(h)
+    return bytes(h)
+
+def sparse_ext(h):
+    for i in range(4):
+        h[386 + 24 * i:410 + 24 * i] = b"%011o\0%011o\0" % (1, 0)
+    h[482] = 1
+
+ext = bytearray(b"%011o\0%011o\0" % (1, 0) * 21)
+ext = ext.ljust(512, b"\0")
+ext[504] = 1
+with gzip.open(os.path.join(w, "oldsparse.tar.gz"), "wb", compresslevel=1) as f:
+    f.write(tarhdr(b"sparse", 0, b"S", sparse_ext))
+    f.write(bytes(ext) * 200000)
+
+def pax(records):
+    body = b"".join(b"%d %s=%s\n" % (len(k) + len(v) + 5, k, v) for k, v in records)
+    return tarhdr(b"PaxHeader", len(body), b"x") + body.ljust(512, b"\0")
+
+p10 = pax([(b"GNU.sparse.major", b"1"), (b"GNU.sparse.minor", b"0"),
+           (b"GNU.sparse.name", b"s"), (b"GNU.sparse.realsize", b"0")])
+with gzip.open(os.path.join(w, "sparse10.tar.gz"), "wb", compresslevel=1) as f:
+    f.write(p10 + tarhdr(b"s", 100000512, b"0") + b"25000000\n")
+    f.write(b"0\n0\n" * 25000000)
+    f.write(bytes(512 - 9))
+write("sparse10.tar", p10 + tarhdr(b"s", 512, b"0") + b"25000000\n".ljust(512, b"\0"))
 # The same cpio header behind gzip: read through the decompressor, not from the file.
 with gzip.open(os.path.join(w, "name.cpio.gz"), "wb") as f:
     f.write(newc(2500000000))
@@ -110,6 +149,11 @@ for f in table bsdname; do
 	expect "scan $f.a" 2 limit.name.exceeded "$mavis" scan --no-progress "$work/$f.a"
 	expect "scan - < $f.a" 2 limit.name.exceeded \
 	    sh -c "exec '$mavis' scan --no-progress - <'$work/$f.a'"
+done
+for f in oldsparse.tar.gz sparse10.tar.gz sparse10.tar; do
+	expect "scan $f" 2 "declares a sparse map of" "$mavis" scan --no-progress "$work/$f"
+	expect "scan - < $f" 2 "declares a sparse map of" \
+	    sh -c "exec '$mavis' scan --no-progress - <'$work/$f'"
 done
 expect "scan longname.tar" 2 archive.read.error "$mavis" scan --no-progress "$work/longname.tar"
 # verify opens the archive itself to look for a member model.sig: the header is refused

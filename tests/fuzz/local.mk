@@ -327,8 +327,8 @@ tests_fuzz_lf_keyless_LDFLAGS = $(LIBFUZZER_LINK)
 tests_fuzz_lf_keyless_LDADD = $(FUZZ_LIBS)
 endif
 
-# The cpio and ar header guard (core/hdrguard.c): the same verdict whatever the blocks; seeds:
-# testdata/hdrguard/gen-seeds.py.
+# The cpio, ar and tar header guard (core/hdrguard.c, targuard.c): the same verdict whatever
+# the blocks; seeds: testdata/hdrguard/gen-seeds.py.
 check_PROGRAMS += tests/fuzz/fuzz_hdrguard
 TESTS += tests/fuzz/fuzz_hdrguard
 tests_fuzz_fuzz_hdrguard_SOURCES = tests/fuzz/fuzz_hdrguard.c tests/fuzz/replay.c
