@@ -185,6 +185,22 @@ expect "by digest" 0 "" scan --no-progress --registry-auth "$work/cred" \
 expect "a digest the registry does not hold" 2 "no such manifest" scan --no-progress \
     --registry-auth "$work/cred" "oci://$reg/ok_modelpack@sha256:$(printf x | sha256sum | cut -c1-64)"
 expect "credentials as USER:PASSWORD" 0 "" hash --registry-auth 'alice:s3cret:pw' "$ref"
+# mavis hash oci:// gives the lines of mavis hash of the layout on disk for every blob;
+# oci-layout and index.json are the ones mavis writes for the pulled reference (its one
+# manifest, tagged), not the layout's bytes, and are left out of the comparison.
+"$mavis" hash --registry-auth "$work/cred" "$ref" >"$work/net.sums" 2>"$work/err"
+nrc=$?
+"$mavis" hash "$oci/ok_modelpack" >"$work/disk.sums" 2>/dev/null
+sed -n "s| $oci/ok_modelpack/blobs/| |p" "$work/disk.sums" | sort >"$work/disk.txt"
+sed -n "s| $ref/blobs/| |p" "$work/net.sums" | sort >"$work/net.txt"
+if [ "$nrc" = 0 ] && [ "$(wc -l <"$work/net.txt")" -ge 3 ] &&
+    cmp -s "$work/disk.txt" "$work/net.txt"; then
+	ok "hash oci://: the digests of the layout on disk ($(wc -l <"$work/net.txt") blobs)"
+else
+	fail "hash oci://: exit $nrc, or digests that differ from the layout's"
+	diff "$work/disk.txt" "$work/net.txt" | sed 's/^/# /'
+	sed 's/^/# /' "$work/err"
+fi
 mkdir "$work/docker"
 "$py" -c 'import base64, json, sys; print(json.dumps({"auths": {sys.argv[1]: {"auth": base64.b64encode(b"alice:s3cret:pw").decode()}}}))' \
     "$reg" >"$work/docker/config.json"
