@@ -10,6 +10,7 @@ libmavis_internal_la_SOURCES += \
 	src/walk/name.c \
 	src/walk/oci.c \
 	src/walk/ocilayer.c \
+	src/walk/ocimeta.c \
 	src/walk/ocimodel.c \
 	src/walk/ocitar.c \
 	src/walk/source.c \
@@ -19,6 +20,7 @@ noinst_HEADERS += \
 	src/walk/ahead.h \
 	src/walk/hf.h \
 	src/walk/name.h \
+	src/walk/ocimeta.h \
 	src/walk/ocimodel.h \
 	src/walk/source.h \
 	src/walk/walk.h \

@@ -17,6 +17,7 @@
 #include "core/str.h"
 #include "core/strset.h"
 #include "walk/name.h"
+#include "walk/ocimeta.h"
 #include "walk/ocimodel.h"
 #include "walk/walk.h"
 
@@ -468,6 +469,8 @@ mv_ocimodel_check(struct mv_item *manifest, json_t *doc, struct mv_item *config_
 		known = layer_type(m.kind, mt, &lt);
 		if (!known && strcmp(mt, EMPTY_TYPE) != 0)
 			unknown_type(&m, mt, "a layer");
+		mv_ocimeta_check(at, k, d, json_is_string(path) ? json_string_value(path) : NULL,
+		    known && lt.one_file && lt.enc == MV_OCI_ENC_RAW);
 		if (path == NULL && known && lt.one_file &&
 		    (m.kind == K_MODELPACK || (m.kind == K_DOCKER && m.docker_v02)))
 			mv_oci_report(at, MV_R_OCI_MODEL_PATH_MISSING, "layer %zu (%.200s) is one file of %s "

@@ -305,12 +305,15 @@ def sha(data):
 
 
 def modelpack(name, layers, diffids=None, fmt="safetensors", config=None, artifact=MODEL_ARTIFACT):
-    """layers: (bytes, media type suffix or whole type, filepath or None, diffid source or None)."""
+    """layers: (bytes, media type suffix or whole type, filepath or None, diffid source or None
+    [, more annotations])."""
     lay = Layout(name)
     descs, ids = [], []
-    for data, media, path, plain in layers:
+    for data, media, path, plain, *more in layers:
         media = media if "/" in media else MP + media
         d = lay.blob(data, media, path, FILEPATH) if path else lay.blob(data, media)
+        if more:
+            d.setdefault("annotations", {}).update(more[0])
         descs.append(d)
         ids.append(sha(plain if plain is not None else data))
     m, _ = lay.manifest(descs, config=config, artifact=artifact, fmt=fmt,
@@ -398,6 +401,30 @@ row("path_collision", "oci.model.path.collision")
 
 lay = modelpack("path_missing", [(safetensors(), "weight.v1.raw", None, None), good])
 row("path_missing", "oci.model.path.missing")
+
+# org.cncf.model.file.metadata+json, the tar header modctl writes and applies when it unpacks.
+def meta(name="model.safetensors", size=None, mode=0o644, typeflag=48, raw=None):
+    v = raw if raw is not None else json.dumps(
+        {"name": name, "mode": mode, "uid": 0, "gid": 0,
+         "size": len(safetensors()) if size is None else size,
+         "mtime": "2025-01-01T00:00:00Z", "typeflag": typeflag})
+    return {"org.cncf.model.file.metadata+json": v}
+
+
+for name, m, rule in [
+        ("ok_modelpack_meta", meta(), "-"),
+        ("config_meta_size", meta(size=len(safetensors()) - 8), "oci.model.metadata.invalid"),
+        ("config_meta_name", meta(name="tokenizer.json"), "oci.model.metadata.invalid"),
+        ("config_meta_symlink", meta(typeflag=ord("2")), "oci.model.metadata.invalid"),
+        ("config_meta_json", meta(raw='{"name": "model.safetensors", "size": '),
+         "oci.model.metadata.invalid"),
+        ("config_meta_types", meta(raw='{"name": "model.safetensors", "size": "100"}'),
+         "oci.model.metadata.invalid"),
+        ("config_meta_setuid", meta(mode=0o4755), "archive.entry.setuid")]:
+    lay = modelpack(name, [(safetensors(), "weight.v1.raw", "model.safetensors", None, m), good])
+    row(name, rule)
+    if name in ("ok_modelpack_meta", "config_meta_setuid"):
+        seed(name, lay)
 
 # DiffIDs that are not the layers'.
 lay = modelpack("diffid_count", [(safetensors(), "weight.v1.raw", "model.safetensors", None), good],
