@@ -688,8 +688,10 @@ mv_sums_check(const struct mv_sums *s, const struct mv_result *res, mv_check_fn 
 		goto nomem;
 	if (nent && (listed = calloc(nent, 1)) == NULL)
 		goto nomem;
-	memcpy(byp, s->v, s->n * sizeof(*byp));
-	qsort(byp, s->n, sizeof(*byp), cmp_path);
+	if (s->n) {              /* an empty list has no array to copy or sort */
+		memcpy(byp, s->v, s->n * sizeof(*byp));
+		qsort(byp, s->n, sizeof(*byp), cmp_path);
+	}
 	for (size_t i = 0; i < nent; i++) {
 		const struct mv_entry *e = mv_result_entry(res, i);
 		struct expect key = {.path = mv_unconst(e->path), .order = 0};
@@ -710,7 +712,8 @@ mv_sums_check(const struct mv_sums *s, const struct mv_result *res, mv_check_fn 
 		}
 	}
 	/* Report in list order. */
-	qsort(byp, s->n, sizeof(*byp), cmp_order);
+	if (s->n)
+		qsort(byp, s->n, sizeof(*byp), cmp_order);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct expect *x = &byp[i];
 		const struct mv_entry *e = found[x->order];

@@ -120,7 +120,9 @@ host_ok(const char *s, size_t n)
 
 		if (colon)
 			end = (size_t)(colon - s);
-		if (end == 0 || s[0] == '.' || s[0] == '-')
+		/* No empty label: "a..b" and a trailing dot name no host. */
+		if (end == 0 || s[0] == '.' || s[0] == '-' || s[end - 1] == '.' ||
+		    memmem(s, end, "..", 2))
 			return 0;
 		for (size_t i = 0; i < end; i++)
 			if (!(is_alnum(s[i]) || s[i] == '.' || s[i] == '-'))

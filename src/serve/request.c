@@ -113,7 +113,9 @@ url_ok(const char *s)
 		h += n + 2;
 	} else {
 		n = strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
-		if (n == 0 || n > 253)
+		/* No empty label: "1270..0.1" names no host. */
+		if (n == 0 || n > 253 || h[0] == '.' || h[n - 1] == '.' ||
+		    memmem(h, n, "..", 2))
 			return 0;
 		h += n;
 	}
